@@ -1,0 +1,27 @@
+/* gofer/gofer.h: the Gofer's request loop over the proto.h protocol.
+ *
+ * The Gofer holds one handle table (single-threaded, no locks): handle id ->
+ * O_PATH fd of the object, a dup'd O_PATH fd of its parent directory and its
+ * component name (enough to reopen it; the root's parent is itself and its
+ * name "."). It only ever takes single names relative to a handle, never a
+ * path, and never follows a symlink, so the protocol cannot reach outside
+ * the root it was given.
+ */
+#ifndef SB_GOFER_GOFER_H
+#define SB_GOFER_GOFER_H
+
+#include "lib/cleanup.h"
+
+/* Live handles the table holds at most; beyond it requests fail ENFILE. */
+#define GOFER_HANDLE_MAX (1u << 20)
+
+/* Serve requests arriving on the SOCK_SEQPACKET socket `sock` with
+ * `root_dirfd` (an O_PATH or O_RDONLY directory fd, not consumed) as the
+ * root that ATTACH returns. One packet at a time: decode, execute, reply
+ * with the request's tag; a malformed request gets GOFER_R_ERROR and the
+ * loop goes on. Returns 0 when the peer hangs up (EOF; note that an empty
+ * packet reads the same as EOF on SEQPACKET), or -errno if the socket
+ * fails. All handles are closed on return. */
+SB_MUST_CHECK int gofer_serve(int sock, int root_dirfd);
+
+#endif

@@ -1,0 +1,76 @@
+/* platform/platform.h: how the Sentry runs application code.
+ *
+ * A platform gives address spaces (mappings of MemoryFile ranges) and
+ * contexts (a CPU the Sentry thread switches into until the application
+ * needs the kernel). It knows registers and mappings, not tasks or files.
+ * Backends are ops tables registered by name.
+ *
+ * Lock order: a context is used only by the Sentry thread that created it;
+ * an address space is used only by the Sentry thread(s) that created it
+ * (ptrace: its tracer).
+ */
+#ifndef SB_PLATFORM_PLATFORM_H
+#define SB_PLATFORM_PLATFORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/user.h>
+
+struct platform;
+struct address_space;
+struct context;
+
+/* The application thread's CPU state. */
+struct cpu_state {
+    struct user_regs_struct regs;
+};
+
+struct fault_info {
+    uint64_t addr; /* faulting address (si_addr) */
+    int signo;     /* SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP */
+    int code;      /* si_code */
+};
+
+enum switch_reason {
+    SW_SYSCALL,     /* regs.orig_rax holds the number; rip is past the insn */
+    SW_FAULT,       /* fi filled */
+    SW_INTERRUPTED, /* ctx_interrupt() or a host signal */
+    SW_ERROR,       /* the context is gone (stub died) */
+};
+
+struct platform_cfg {
+    int memfd;       /* the MemoryFile: every mapping is a range of it */
+    int cpu;         /* preferred CPU for the first context, -1: current */
+};
+
+struct platform_ops {
+    const char *name;
+    int (*init)(const struct platform_cfg *cfg, struct platform **out);
+    int (*as_new)(struct platform *p, struct address_space **out);
+    /* Map [addr, addr+len) to MemoryFile [off, off+len), replacing what is
+     * there (MAP_FIXED|MAP_SHARED). prot: PROT_* */
+    int (*as_map)(struct address_space *as, uint64_t addr, uint64_t len,
+                  uint64_t off, int prot);
+    int (*as_unmap)(struct address_space *as, uint64_t addr, uint64_t len);
+    void (*as_release)(struct address_space *as);
+    int (*ctx_new)(struct platform *p, struct context **out);
+    void (*ctx_release)(struct context *c);
+    enum switch_reason (*ctx_switch)(struct context *c,
+                                     struct address_space *as,
+                                     struct cpu_state *cpu,
+                                     struct fault_info *fi);
+    void (*ctx_interrupt)(struct context *c);
+    /* Highest application address + 1 (the platform may reserve the top). */
+    uint64_t (*max_user_addr)(struct platform *p);
+};
+
+struct platform {
+    const struct platform_ops *ops;
+};
+
+void platform_register(const struct platform_ops *ops);
+const struct platform_ops *platform_lookup(const char *name);
+/* Names of registered platforms, comma separated, for usage messages. */
+const char *platform_names(void);
+
+#endif

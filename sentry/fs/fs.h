@@ -1,0 +1,26 @@
+/* sentry/fs/fs.h: the file systems the Sentry mounts. */
+#ifndef SB_SENTRY_FS_FS_H
+#define SB_SENTRY_FS_FS_H
+
+#include <sys/stat.h>
+
+#include "sentry/fs/gofer_client.h"
+#include "sentry/vfs/vfs.h"
+
+/* goferfs: the rootfs served by the Gofer (read-only in this slice). */
+int goferfs_mount(struct gofer_client *c, const char *source, struct dentry **root) SB_MUST_CHECK;
+
+/* tmpfs: in-memory, writable. */
+struct dentry *tmpfs_new(const char *fstype, mode_t root_mode);
+/* Add a node to a tmpfs directory (devfs building). fops NULL: tmpfs's. */
+struct inode *tmpfs_add(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
+                        const struct file_ops *fops, const char *symlink_target);
+
+/* devfs: a tmpfs with null, zero, full, random, urandom. */
+struct dentry *devfs_new(void);
+
+/* A host fd the Sentry was handed (the caller's stdin/stdout/stderr). The
+ * stat is taken once at boot so no host fstat is needed afterwards. */
+struct file *hostfd_file(int host_fd, int flags, const struct stat *st);
+
+#endif

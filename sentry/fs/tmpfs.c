@@ -1,0 +1,529 @@
+/* sentry/fs/tmpfs.c: an in-memory file system (also the base of devfs).
+ *
+ * Regular file data lives in Sentry heap buffers for now (a later issue
+ * moves it to MemoryFile pages). Directory entries carry ids that never
+ * change, so getdents offsets stay stable across unlinks.
+ * Lock order: vfs_lock -> tmpfs_lock.
+ */
+#include "sentry/fs/fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/xalloc.h"
+
+static pthread_mutex_t tmpfs_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+struct tdirent {
+    char *name;
+    struct inode *ino;
+    uint64_t id;
+};
+
+struct tnode {
+    mode_t mode;
+    uid_t uid;
+    gid_t gid;
+    nlink_t nlink;
+    dev_t rdev;
+    struct timespec atime, mtime, ctime;
+    struct inode *parent; /* directories: for ".." ino; not a reference */
+    /* regular */
+    uint8_t *data;
+    size_t size, cap;
+    /* directory */
+    struct tdirent *ents;
+    size_t nents, capents;
+    uint64_t next_id;
+    /* symlink */
+    char *target;
+};
+
+struct tsuper {
+    struct super sb;
+    uint64_t next_ino;
+};
+
+static const struct inode_ops tmpfs_iops;
+static const struct file_ops tmpfs_reg_fops, tmpfs_dir_fops;
+
+static void now(struct timespec *ts)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+}
+
+static struct inode *tnode_new(struct super *sb, mode_t mode, dev_t rdev,
+                               const struct file_ops *fops)
+{
+    struct tsuper *ts = (struct tsuper *)sb;
+    struct tnode *n = xzalloc(sizeof(*n));
+    struct inode *ino;
+
+    n->mode = mode;
+    n->uid = geteuid();
+    n->gid = getegid();
+    n->nlink = S_ISDIR(mode) ? 2 : 1;
+    n->rdev = rdev;
+    now(&n->atime);
+    n->mtime = n->ctime = n->atime;
+    if (!fops)
+        fops = S_ISDIR(mode) ? &tmpfs_dir_fops : S_ISREG(mode) ? &tmpfs_reg_fops : NULL;
+    ino = inode_new(sb, &tmpfs_iops, fops, mode, ++ts->next_ino);
+    ino->priv = n;
+    return ino;
+}
+
+static struct tdirent *find(struct tnode *d, const char *name)
+{
+    for (size_t i = 0; i < d->nents; i++)
+        if (!strcmp(d->ents[i].name, name))
+            return &d->ents[i];
+    return NULL;
+}
+
+static void add_entry(struct inode *dir, const char *name, struct inode *ino)
+{
+    struct tnode *d = dir->priv;
+
+    if (d->nents == d->capents) {
+        d->capents = d->capents ? d->capents * 2 : 8;
+        d->ents = xrealloc(d->ents, d->capents * sizeof(d->ents[0]));
+    }
+    d->ents[d->nents++] = (struct tdirent){ xstrdup(name), ino, d->next_id++ };
+    now(&d->mtime);
+    d->ctime = d->mtime;
+}
+
+static void del_entry(struct tnode *d, struct tdirent *e)
+{
+    size_t i = e - d->ents;
+    free(e->name);
+    memmove(&d->ents[i], &d->ents[i + 1], (d->nents - i - 1) * sizeof(*e));
+    d->nents--;
+    now(&d->mtime);
+    d->ctime = d->mtime;
+}
+
+static int t_lookup(struct inode *dir, const char *name, struct inode **out)
+{
+    struct tdirent *e;
+    int r = -ENOENT;
+
+    pthread_mutex_lock(&tmpfs_lock);
+    if ((e = find(dir->priv, name))) {
+        *out = inode_get(e->ino);
+        r = 0;
+    }
+    pthread_mutex_unlock(&tmpfs_lock);
+    return r;
+}
+
+static int t_getattr(struct inode *ino, struct stat *st)
+{
+    struct tnode *n = ino->priv;
+
+    pthread_mutex_lock(&tmpfs_lock);
+    st->st_dev = ino->sb->dev;
+    st->st_ino = ino->ino;
+    st->st_mode = n->mode;
+    st->st_nlink = n->nlink;
+    st->st_uid = n->uid;
+    st->st_gid = n->gid;
+    st->st_rdev = n->rdev;
+    st->st_size = S_ISREG(n->mode) ? n->size
+                  : S_ISLNK(n->mode) ? strlen(n->target)
+                  : S_ISDIR(n->mode) ? 40 + 20 * n->nents : 0;
+    st->st_blksize = 4096;
+    st->st_blocks = S_ISREG(n->mode) ? (n->size + 4095) / 4096 * 8 : 0;
+    st->st_atim = n->atime;
+    st->st_mtim = n->mtime;
+    st->st_ctim = n->ctime;
+    pthread_mutex_unlock(&tmpfs_lock);
+    return 0;
+}
+
+static int resize(struct tnode *n, uint64_t size)
+{
+    if (size > (1ULL << 34))
+        return -EFBIG;
+    if (size > n->cap) {
+        size_t cap = n->cap ? n->cap : 4096;
+        while (cap < size)
+            cap *= 2;
+        n->data = xrealloc(n->data, cap);
+        n->cap = cap;
+    }
+    if (size > n->size)
+        memset(n->data + n->size, 0, size - n->size);
+    n->size = size;
+    return 0;
+}
+
+static int t_setattr(struct inode *ino, const struct setattr *sa)
+{
+    struct tnode *n = ino->priv;
+    int r = 0;
+
+    pthread_mutex_lock(&tmpfs_lock);
+    if (sa->valid & SA_SIZE) {
+        if (S_ISDIR(n->mode)) {
+            r = -EISDIR;
+            goto out;
+        }
+        if (!S_ISREG(n->mode)) {
+            r = -EINVAL;
+            goto out;
+        }
+        if ((r = resize(n, sa->size)))
+            goto out;
+        now(&n->mtime);
+    }
+    if (sa->valid & SA_MODE)
+        n->mode = (n->mode & S_IFMT) | (sa->mode & 07777);
+    if (sa->valid & SA_UID)
+        n->uid = sa->uid;
+    if (sa->valid & SA_GID)
+        n->gid = sa->gid;
+    if (sa->valid & SA_ATIME)
+        n->atime = sa->atime;
+    if (sa->valid & SA_MTIME)
+        n->mtime = sa->mtime;
+    now(&n->ctime);
+out:
+    pthread_mutex_unlock(&tmpfs_lock);
+    return r;
+}
+
+static int t_readlink(struct inode *ino, char *buf, size_t cap)
+{
+    struct tnode *n = ino->priv;
+    size_t len;
+
+    if (!S_ISLNK(n->mode))
+        return -EINVAL;
+    len = SB_MIN(strlen(n->target), cap);
+    memcpy(buf, n->target, len);
+    return (int)len;
+}
+
+static int t_create_node(struct inode *dir, const char *name, mode_t mode,
+                         const char *target, struct inode **out)
+{
+    struct tnode *d = dir->priv;
+    struct inode *ino;
+
+    pthread_mutex_lock(&tmpfs_lock);
+    if (find(d, name)) {
+        pthread_mutex_unlock(&tmpfs_lock);
+        return -EEXIST;
+    }
+    ino = tnode_new(dir->sb, mode, 0, NULL);
+    if (target)
+        ((struct tnode *)ino->priv)->target = xstrdup(target);
+    if (S_ISDIR(mode)) {
+        ((struct tnode *)ino->priv)->parent = dir;
+        d->nlink++;
+    }
+    add_entry(dir, name, ino);
+    if (out)
+        *out = inode_get(ino);
+    pthread_mutex_unlock(&tmpfs_lock);
+    return 0;
+}
+
+static int t_create(struct inode *dir, const char *name, mode_t mode, struct inode **out)
+{
+    return t_create_node(dir, name, S_IFREG | (mode & 07777), NULL, out);
+}
+
+static int t_mkdir(struct inode *dir, const char *name, mode_t mode)
+{
+    return t_create_node(dir, name, S_IFDIR | (mode & 07777), NULL, NULL);
+}
+
+static int t_symlink(struct inode *dir, const char *name, const char *target)
+{
+    return t_create_node(dir, name, S_IFLNK | 0777, target, NULL);
+}
+
+static int t_link(struct inode *dir, const char *name, struct inode *target)
+{
+    struct tnode *d = dir->priv;
+    int r = 0;
+
+    if (target->sb != dir->sb)
+        return -EXDEV;
+    if (S_ISDIR(target->mode))
+        return -EPERM;
+    pthread_mutex_lock(&tmpfs_lock);
+    if (find(d, name)) {
+        r = -EEXIST;
+    } else {
+        add_entry(dir, name, inode_get(target));
+        ((struct tnode *)target->priv)->nlink++;
+        now(&((struct tnode *)target->priv)->ctime);
+    }
+    pthread_mutex_unlock(&tmpfs_lock);
+    return r;
+}
+
+static int remove_entry(struct inode *dir, const char *name, int want_dir)
+{
+    struct tnode *d = dir->priv;
+    struct tdirent *e;
+    struct inode *ino;
+    struct tnode *n;
+
+    pthread_mutex_lock(&tmpfs_lock);
+    e = find(d, name);
+    if (!e) {
+        pthread_mutex_unlock(&tmpfs_lock);
+        return -ENOENT;
+    }
+    ino = e->ino;
+    n = ino->priv;
+    if (want_dir && !S_ISDIR(n->mode)) {
+        pthread_mutex_unlock(&tmpfs_lock);
+        return -ENOTDIR;
+    }
+    if (!want_dir && S_ISDIR(n->mode)) {
+        pthread_mutex_unlock(&tmpfs_lock);
+        return -EISDIR;
+    }
+    if (want_dir && n->nents) {
+        pthread_mutex_unlock(&tmpfs_lock);
+        return -ENOTEMPTY;
+    }
+    del_entry(d, e);
+    if (S_ISDIR(n->mode)) {
+        d->nlink--;
+        n->nlink = 0;
+    } else {
+        n->nlink--;
+    }
+    now(&n->ctime);
+    pthread_mutex_unlock(&tmpfs_lock);
+    inode_put(ino);
+    return 0;
+}
+
+static int t_unlink(struct inode *dir, const char *name)
+{
+    return remove_entry(dir, name, 0);
+}
+
+static int t_rmdir(struct inode *dir, const char *name)
+{
+    return remove_entry(dir, name, 1);
+}
+
+static int t_rename(struct inode *odir, const char *oname, struct inode *ndir,
+                    const char *nname, unsigned flags)
+{
+    struct tnode *od = odir->priv, *nd = ndir->priv;
+    struct tdirent *oe, *ne;
+    struct inode *ino, *victim = NULL;
+    int r = 0;
+
+    if (odir->sb != ndir->sb)
+        return -EXDEV;
+    if (flags)
+        return -EINVAL;
+    pthread_mutex_lock(&tmpfs_lock);
+    oe = find(od, oname);
+    if (!oe) {
+        r = -ENOENT;
+        goto out;
+    }
+    ino = oe->ino;
+    ne = find(nd, nname);
+    if (ne && ne->ino == ino)
+        goto out;
+    /* Moving a directory below itself. */
+    if (S_ISDIR(ino->mode)) {
+        for (struct inode *p = ndir; p; p = ((struct tnode *)p->priv)->parent)
+            if (p == ino) {
+                r = -EINVAL;
+                goto out;
+            }
+    }
+    if (ne) {
+        struct tnode *vn = ne->ino->priv;
+        if (S_ISDIR(ino->mode) && !S_ISDIR(vn->mode)) {
+            r = -ENOTDIR;
+            goto out;
+        }
+        if (!S_ISDIR(ino->mode) && S_ISDIR(vn->mode)) {
+            r = -EISDIR;
+            goto out;
+        }
+        if (S_ISDIR(vn->mode) && vn->nents) {
+            r = -ENOTEMPTY;
+            goto out;
+        }
+        victim = ne->ino;
+        if (S_ISDIR(vn->mode)) {
+            nd->nlink--;
+            vn->nlink = 0;
+        } else {
+            vn->nlink--;
+        }
+        del_entry(nd, ne);
+        oe = find(od, oname);
+    }
+    inode_get(ino);
+    del_entry(od, oe);
+    add_entry(ndir, nname, ino);
+    inode_put(ino); /* the entry moved; drop the extra get */
+    if (S_ISDIR(ino->mode) && odir != ndir) {
+        od->nlink--;
+        nd->nlink++;
+        ((struct tnode *)ino->priv)->parent = ndir;
+    }
+    now(&((struct tnode *)ino->priv)->ctime);
+out:
+    pthread_mutex_unlock(&tmpfs_lock);
+    if (victim)
+        inode_put(victim);
+    return r;
+}
+
+static void t_release(struct inode *ino)
+{
+    struct tnode *n = ino->priv;
+
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->nents; i++) {
+        free(n->ents[i].name);
+        inode_put(n->ents[i].ino);
+    }
+    free(n->ents);
+    free(n->data);
+    free(n->target);
+    free(n);
+}
+
+static int t_open(struct inode *ino, struct file *f)
+{
+    return 0;
+}
+
+static long t_read(struct file *f, void *buf, size_t len, uint64_t off)
+{
+    struct tnode *n = f->inode->priv;
+    long r = 0;
+
+    pthread_mutex_lock(&tmpfs_lock);
+    if (off < n->size) {
+        r = (long)SB_MIN(len, n->size - off);
+        memcpy(buf, n->data + off, r);
+    }
+    now(&n->atime);
+    pthread_mutex_unlock(&tmpfs_lock);
+    return r;
+}
+
+static long t_write(struct file *f, const void *buf, size_t len, uint64_t off)
+{
+    struct tnode *n = f->inode->priv;
+    long r;
+
+    pthread_mutex_lock(&tmpfs_lock);
+    if (f->flags & O_APPEND)
+        off = n->size;
+    if (off + len > n->size && (r = resize(n, off + len)))
+        goto out;
+    memcpy(n->data + off, buf, len);
+    now(&n->mtime);
+    n->ctime = n->mtime;
+    r = (long)len;
+out:
+    pthread_mutex_unlock(&tmpfs_lock);
+    return r;
+}
+
+static int t_getdents(struct file *f, struct dir_emit *de)
+{
+    struct tnode *d = f->inode->priv;
+
+    pthread_mutex_lock(&tmpfs_lock);
+    /* pos: 0 ".", 1 "..", then entry with id k lives at k + 2. */
+    while (f->pos < 2) {
+        struct inode *pi = d->parent ? d->parent : f->inode;
+        if (!de->emit(de, f->pos ? ".." : ".", f->pos + 1, f->pos ? pi->ino : f->inode->ino,
+                      DT_DIR, f->pos + 1))
+            goto out;
+        f->pos++;
+    }
+    for (size_t i = 0; i < d->nents; i++) {
+        struct tdirent *e = &d->ents[i];
+        if (e->id + 2 < f->pos)
+            continue;
+        if (!de->emit(de, e->name, strlen(e->name), e->ino->ino, vfs_dtype(e->ino->mode),
+                      e->id + 3))
+            goto out;
+        f->pos = e->id + 3;
+    }
+out:
+    pthread_mutex_unlock(&tmpfs_lock);
+    return 0;
+}
+
+static const struct inode_ops tmpfs_iops = {
+    .lookup = t_lookup,
+    .getattr = t_getattr,
+    .setattr = t_setattr,
+    .readlink = t_readlink,
+    .open = t_open,
+    .create = t_create,
+    .mkdir = t_mkdir,
+    .symlink = t_symlink,
+    .link = t_link,
+    .unlink = t_unlink,
+    .rmdir = t_rmdir,
+    .rename = t_rename,
+    .release = t_release,
+};
+
+static const struct file_ops tmpfs_reg_fops = {
+    .read = t_read,
+    .write = t_write,
+};
+
+static const struct file_ops tmpfs_dir_fops = {
+    .getdents = t_getdents,
+};
+
+struct dentry *tmpfs_new(const char *fstype, mode_t root_mode)
+{
+    struct tsuper *ts = xzalloc(sizeof(*ts));
+    struct inode *root;
+
+    ts->sb.fstype = fstype;
+    ts->sb.dev = vfs_new_dev();
+    root = tnode_new(&ts->sb, S_IFDIR | (root_mode & 07777), 0, NULL);
+    return dentry_new("/", NULL, root);
+}
+
+struct inode *tmpfs_add(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
+                        const struct file_ops *fops, const char *symlink_target)
+{
+    struct inode *ino = tnode_new(dir->sb, mode, rdev, fops);
+
+    if (symlink_target)
+        ((struct tnode *)ino->priv)->target = xstrdup(symlink_target);
+    if (S_ISDIR(mode)) {
+        ((struct tnode *)ino->priv)->parent = dir;
+        ((struct tnode *)dir->priv)->nlink++;
+    }
+    pthread_mutex_lock(&tmpfs_lock);
+    add_entry(dir, name, ino);
+    pthread_mutex_unlock(&tmpfs_lock);
+    return ino;
+}

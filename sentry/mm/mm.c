@@ -1,0 +1,525 @@
+/* sentry/mm/mm.c: VMAs, backing, demand faults, brk and copies. */
+#include "sentry/mm/mm.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "lib/log.h"
+#include "lib/xalloc.h"
+#include "sentry/vfs/vfs.h"
+
+#define PAGE_DOWN(x) ((x) & ~(MM_PAGE - 1))
+#define PAGE_UP(x) (((x) + MM_PAGE - 1) & ~(MM_PAGE - 1))
+
+static void vma_get(struct mm_range *r)
+{
+    if (r->obj)
+        file_get(r->obj);
+}
+
+static void vma_removed(void *arg, const struct mm_range *r)
+{
+    if (r->obj)
+        file_put(r->obj);
+}
+
+static void pma_removed(void *arg, const struct mm_range *r)
+{
+    struct mm *mm = arg;
+    memfile_free(mm->mf, r->off, r->end - r->start);
+}
+
+int mm_new(struct memfile *mf, const struct platform_ops *pops, struct address_space *as,
+           uint64_t max_addr, struct mm **out)
+{
+    struct mm *mm = xzalloc(sizeof(*mm));
+
+    pthread_mutex_init(&mm->lock, NULL);
+    mm->vmas.get = vma_get;
+    mm->pmas.merge = 1;
+    mm->mf = mf;
+    mm->pops = pops;
+    mm->as = as;
+    mm->min_addr = 0x10000; /* vm.mmap_min_addr */
+    mm->max_addr = max_addr;
+    mm->stack_top = max_addr - 0x100000;               /* below the stub */
+    mm->mmap_base = mm->stack_top - 0x800000 - 0x8000000; /* stack rlimit + gap */
+    mm->mmap_base &= ~0xffffULL;
+    *out = mm;
+    return 0;
+}
+
+void mm_destroy(struct mm *mm)
+{
+    if (!mm)
+        return;
+    rmap_clear(&mm->vmas, vma_removed, mm);
+    rmap_clear(&mm->pmas, pma_removed, mm);
+    if (mm->as)
+        mm->pops->as_release(mm->as);
+    free(mm);
+}
+
+static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
+{
+    size_t n = rmap_remove(&mm->vmas, start, end, vma_removed, mm);
+    rmap_remove(&mm->pmas, start, end, pma_removed, mm);
+    if (n && mm->as) {
+        mm->stats.unmaps++;
+        return mm->pops->as_unmap(mm->as, start, end - start);
+    }
+    return 0;
+}
+
+uint64_t mm_find_free(struct mm *mm, uint64_t len)
+{
+    uint64_t top = mm->mmap_base;
+    size_t i = rmap_lower_bound(&mm->vmas, top);
+
+    /* Ranges [v[i-1].end, top) going down. */
+    while (i > 0) {
+        struct mm_range *v = &mm->vmas.v[i - 1];
+        if (v->end <= top && top - v->end >= len)
+            return top - len;
+        if (v->start < top)
+            top = v->start;
+        i--;
+    }
+    if (top >= mm->min_addr + len)
+        return top - len;
+    /* Nothing below the base: try above it, bottom-up. */
+    top = mm->mmap_base;
+    for (i = rmap_lower_bound(&mm->vmas, top); i < mm->vmas.n; i++) {
+        if (mm->vmas.v[i].start >= top + len)
+            break;
+        if (mm->vmas.v[i].end > top)
+            top = mm->vmas.v[i].end;
+    }
+    if (top + len <= mm->max_addr)
+        return top;
+    return 0;
+}
+
+long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
+             struct file *file, uint64_t off)
+{
+    struct mm_range v = { 0 };
+    int type = flags & MAP_TYPE;
+    long r;
+
+    if (len == 0)
+        return -EINVAL;
+    if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+        return -EINVAL;
+    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
+        return -EINVAL;
+    if (PAGE_UP(len) < len || PAGE_UP(len) == 0)
+        return -ENOMEM;
+    len = PAGE_UP(len);
+    if (!(flags & MAP_ANONYMOUS) && (off & (MM_PAGE - 1)))
+        return -EINVAL;
+    if (!(flags & MAP_ANONYMOUS) && off + len < off)
+        return -EOVERFLOW;
+    if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && (addr & (MM_PAGE - 1)))
+        return -EINVAL;
+
+    pthread_mutex_lock(&mm->lock);
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+        if (addr + len < addr || addr + len > mm->max_addr || addr < mm->min_addr) {
+            r = -ENOMEM;
+            goto out;
+        }
+        if (flags & MAP_FIXED_NOREPLACE && !(flags & MAP_FIXED)) {
+            if (rmap_overlaps(&mm->vmas, addr, addr + len)) {
+                r = -EEXIST;
+                goto out;
+            }
+        } else if ((r = unmap_locked(mm, addr, addr + len)) < 0) {
+            goto out;
+        }
+    } else {
+        addr = PAGE_DOWN(addr);
+        if (!addr || addr < mm->min_addr || addr + len > mm->max_addr || addr + len < addr ||
+            rmap_overlaps(&mm->vmas, addr, addr + len))
+            addr = mm_find_free(mm, len);
+        if (!addr) {
+            r = -ENOMEM;
+            goto out;
+        }
+    }
+    v.start = addr;
+    v.end = addr + len;
+    v.prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+    v.flags = (type == MAP_PRIVATE ? 0 : VMA_SHARED) |
+              (flags & MAP_GROWSDOWN ? VMA_GROWSDOWN : 0);
+    if (!(flags & MAP_ANONYMOUS) && file) {
+        v.obj = file_get(file);
+        v.off = off;
+    }
+    SB_BUG_ON(rmap_insert(&mm->vmas, &v));
+    r = (long)addr;
+out:
+    pthread_mutex_unlock(&mm->lock);
+    return r;
+}
+
+int mm_munmap(struct mm *mm, uint64_t addr, uint64_t len)
+{
+    int r;
+
+    if ((addr & (MM_PAGE - 1)) || len == 0)
+        return -EINVAL;
+    len = PAGE_UP(len);
+    if (addr + len < addr || addr + len > mm->max_addr)
+        return -EINVAL;
+    pthread_mutex_lock(&mm->lock);
+    r = unmap_locked(mm, addr, addr + len);
+    pthread_mutex_unlock(&mm->lock);
+    return r;
+}
+
+int mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
+{
+    uint64_t end, a;
+    int r = 0;
+
+    if (addr & (MM_PAGE - 1))
+        return -EINVAL;
+    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
+        return -EINVAL;
+    len = PAGE_UP(len);
+    end = addr + len;
+    if (end < addr)
+        return -ENOMEM;
+    if (len == 0)
+        return 0;
+    pthread_mutex_lock(&mm->lock);
+    /* The whole range must be mapped. */
+    for (a = addr; a < end;) {
+        struct mm_range *v = rmap_find(&mm->vmas, a);
+        if (!v) {
+            r = -ENOMEM;
+            goto out;
+        }
+        a = v->end;
+    }
+    rmap_split(&mm->vmas, addr);
+    rmap_split(&mm->vmas, end);
+    for (size_t i = rmap_lower_bound(&mm->vmas, addr);
+         i < mm->vmas.n && mm->vmas.v[i].start < end; i++)
+        mm->vmas.v[i].prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+    /* Drop the platform mapping; the next fault maps with the new prot. */
+    if (mm->as && rmap_overlaps(&mm->pmas, addr, end)) {
+        mm->stats.unmaps++;
+        r = mm->pops->as_unmap(mm->as, addr, len);
+    }
+out:
+    pthread_mutex_unlock(&mm->lock);
+    return r;
+}
+
+long mm_brk(struct mm *mm, uint64_t addr)
+{
+    uint64_t old_end, new_end;
+
+    pthread_mutex_lock(&mm->lock);
+    if (addr < mm->brk_start || addr > mm->mmap_base)
+        goto out;
+    old_end = PAGE_UP(mm->brk);
+    new_end = PAGE_UP(addr);
+    if (new_end > old_end) {
+        struct mm_range v = { .start = old_end, .end = new_end,
+                              .prot = PROT_READ | PROT_WRITE, .flags = VMA_HEAP };
+        if (rmap_overlaps(&mm->vmas, old_end, new_end))
+            goto out;
+        SB_BUG_ON(rmap_insert(&mm->vmas, &v));
+    } else if (new_end < old_end) {
+        if (unmap_locked(mm, new_end, old_end) < 0)
+            goto out;
+    }
+    mm->brk = addr;
+out:
+    addr = mm->brk;
+    pthread_mutex_unlock(&mm->lock);
+    return (long)addr;
+}
+
+/* Back [start, end) (inside vma v) with MemoryFile pages. */
+static int ensure_backed(struct mm *mm, const struct mm_range *v, uint64_t start,
+                         uint64_t end)
+{
+    uint64_t a = start;
+
+    while (a < end) {
+        size_t i = rmap_lower_bound(&mm->pmas, a);
+        uint64_t gap_end, off;
+        struct mm_range p = { 0 };
+        int r;
+
+        if (i < mm->pmas.n && mm->pmas.v[i].start <= a) {
+            a = SB_MIN(mm->pmas.v[i].end, end);
+            continue;
+        }
+        gap_end = i < mm->pmas.n ? SB_MIN(mm->pmas.v[i].start, end) : end;
+        if ((r = memfile_alloc(mm->mf, gap_end - a, &off)))
+            return r;
+        if (v->obj) {
+            uint64_t foff = v->off + (a - v->start), done = 0;
+            uint8_t *dst = memfile_ptr(mm->mf, off);
+            while (done < gap_end - a) {
+                long n = vfs_kernel_read(v->obj, dst + done, gap_end - a - done, foff + done);
+                if (n <= 0)
+                    break; /* past EOF: the rest stays zero */
+                done += n;
+            }
+        }
+        p.start = a;
+        p.end = gap_end;
+        p.off = off;
+        SB_BUG_ON(rmap_insert(&mm->pmas, &p));
+        a = gap_end;
+    }
+    return 0;
+}
+
+int mm_fault(struct mm *mm, uint64_t addr, int code)
+{
+    struct mm_range *v, vc;
+    uint64_t chunk, cs, ce, a;
+    int r = 0;
+
+    pthread_mutex_lock(&mm->lock);
+    mm->stats.faults++;
+    v = rmap_find(&mm->vmas, addr);
+    if (!v || !v->prot || code == SEGV_ACCERR) {
+        r = -EFAULT;
+        goto out;
+    }
+    if (PAGE_DOWN(addr) == mm->last_fault) {
+        if (++mm->last_fault_count > 3) {
+            r = -EFAULT; /* mapped yet still faulting: not ours to fix */
+            goto out;
+        }
+    } else {
+        mm->last_fault = PAGE_DOWN(addr);
+        mm->last_fault_count = 0;
+    }
+    vc = *v;
+    chunk = vc.obj ? MM_FILE_CHUNK : MM_ANON_CHUNK;
+    cs = SB_MAX(vc.start, addr & ~(chunk - 1));
+    ce = SB_MIN(vc.end, (addr & ~(chunk - 1)) + chunk);
+    if ((r = ensure_backed(mm, &vc, cs, ce)))
+        goto out;
+    for (a = cs; a < ce;) {
+        struct mm_range *p = rmap_find(&mm->pmas, a);
+        uint64_t e;
+        SB_BUG_ON(!p);
+        e = SB_MIN(p->end, ce);
+        mm->stats.maps++;
+        r = mm->pops->as_map(mm->as, a, e - a, p->off + (a - p->start), vc.prot);
+        if (r)
+            goto out;
+        a = e;
+    }
+out:
+    pthread_mutex_unlock(&mm->lock);
+    return r;
+}
+
+enum { COPY_IN, COPY_OUT };
+
+static int access_locked(struct mm *mm, uint64_t addr, uint8_t *kbuf, size_t len, int dir,
+                         int force)
+{
+    int need = dir == COPY_IN ? PROT_READ : PROT_WRITE;
+
+    if (addr + len < addr)
+        return -EFAULT;
+    while (len) {
+        struct mm_range *v = rmap_find(&mm->vmas, addr), vc;
+        uint64_t n, a;
+        int r;
+
+        if (!v || (!force && !(v->prot & need)))
+            return -EFAULT;
+        vc = *v;
+        n = SB_MIN(len, vc.end - addr);
+        if ((r = ensure_backed(mm, &vc, PAGE_DOWN(addr), PAGE_UP(addr + n))))
+            return r == -ENOMEM ? -EFAULT : r;
+        for (a = addr; a < addr + n;) {
+            struct mm_range *p = rmap_find(&mm->pmas, a);
+            uint64_t k = SB_MIN(addr + n, p->end) - a;
+            uint8_t *mp = memfile_ptr(mm->mf, p->off + (a - p->start));
+            if (dir == COPY_IN)
+                memcpy(kbuf, mp, k);
+            else if (kbuf)
+                memcpy(mp, kbuf, k);
+            else
+                memset(mp, 0, k);
+            if (kbuf)
+                kbuf += k;
+            a += k;
+        }
+        addr += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int mm_copy_in(struct mm *mm, void *dst, uint64_t src, size_t len)
+{
+    int r;
+    pthread_mutex_lock(&mm->lock);
+    r = access_locked(mm, src, dst, len, COPY_IN, 0);
+    pthread_mutex_unlock(&mm->lock);
+    return r;
+}
+
+int mm_copy_out(struct mm *mm, uint64_t dst, const void *src, size_t len)
+{
+    int r;
+    pthread_mutex_lock(&mm->lock);
+    r = access_locked(mm, dst, (uint8_t *)src, len, COPY_OUT, 0);
+    pthread_mutex_unlock(&mm->lock);
+    return r;
+}
+
+int mm_poke(struct mm *mm, uint64_t dst, const void *src, size_t len)
+{
+    int r;
+    pthread_mutex_lock(&mm->lock);
+    r = access_locked(mm, dst, (uint8_t *)src, len, COPY_OUT, 1);
+    pthread_mutex_unlock(&mm->lock);
+    return r;
+}
+
+int mm_zero(struct mm *mm, uint64_t dst, size_t len, int force)
+{
+    int r;
+    pthread_mutex_lock(&mm->lock);
+    r = access_locked(mm, dst, NULL, len, COPY_OUT, force);
+    pthread_mutex_unlock(&mm->lock);
+    return r;
+}
+
+long mm_strncpy_in(struct mm *mm, char *dst, uint64_t src, size_t max)
+{
+    size_t done = 0;
+
+    while (done < max) {
+        size_t k = SB_MIN(max - done, MM_PAGE - ((src + done) & (MM_PAGE - 1)));
+        char *nul;
+        if (mm_copy_in(mm, dst + done, src + done, k))
+            return -EFAULT;
+        nul = memchr(dst + done, 0, k);
+        if (nul)
+            return nul - dst;
+        done += k;
+    }
+    return -ENAMETOOLONG;
+}
+
+long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, int flags,
+               uint64_t new_addr)
+{
+    struct mm_range *v, vc;
+    long r;
+
+    if ((old & (MM_PAGE - 1)) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)))
+        return -EINVAL;
+    if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+        return -EINVAL;
+    old_len = PAGE_UP(old_len);
+    if (PAGE_UP(new_len) == 0)
+        return -EINVAL;
+    new_len = PAGE_UP(new_len);
+    if (flags & MREMAP_FIXED)
+        return -EINVAL; /* partial: not needed by libc */
+    pthread_mutex_lock(&mm->lock);
+    v = rmap_find(&mm->vmas, old);
+    if (!v || old + old_len > v->end || old_len == 0) {
+        r = -EFAULT;
+        goto out;
+    }
+    vc = *v;
+    if (new_len <= old_len) {
+        r = unmap_locked(mm, old + new_len, old + old_len);
+        r = r < 0 ? r : (long)old;
+        goto out;
+    }
+    if (old + old_len == vc.end && old + new_len <= mm->max_addr &&
+        !rmap_overlaps(&mm->vmas, vc.end, old + new_len)) {
+        v->end = old + new_len;
+        r = (long)old;
+        goto out;
+    }
+    if (!(flags & MREMAP_MAYMOVE)) {
+        r = -ENOMEM;
+        goto out;
+    }
+    new_addr = mm_find_free(mm, new_len);
+    if (!new_addr) {
+        r = -ENOMEM;
+        goto out;
+    }
+    {
+        /* Move the VMA and its backing pages; nothing is copied. */
+        struct mm_range nv = vc;
+        size_t i;
+        nv.start = new_addr;
+        nv.end = new_addr + new_len;
+        nv.off = vc.off + (old - vc.start);
+        if (nv.obj)
+            file_get(nv.obj);
+        SB_BUG_ON(rmap_insert(&mm->vmas, &nv));
+        rmap_split(&mm->pmas, old);
+        rmap_split(&mm->pmas, old + old_len);
+        for (i = rmap_lower_bound(&mm->pmas, old);
+             i < mm->pmas.n && mm->pmas.v[i].start < old + old_len;) {
+            struct mm_range p = mm->pmas.v[i];
+            p.start = p.start - old + new_addr;
+            p.end = p.end - old + new_addr;
+            /* remove without freeing, then reinsert at the new place */
+            memmove(&mm->pmas.v[i], &mm->pmas.v[i + 1],
+                    (mm->pmas.n - i - 1) * sizeof(p));
+            mm->pmas.n--;
+            SB_BUG_ON(rmap_insert(&mm->pmas, &p));
+            i = rmap_lower_bound(&mm->pmas, old);
+        }
+        rmap_remove(&mm->vmas, old, old + old_len, vma_removed, mm);
+        if (mm->as)
+            mm->pops->as_unmap(mm->as, old, old_len);
+        r = (long)new_addr;
+    }
+out:
+    pthread_mutex_unlock(&mm->lock);
+    return r;
+}
+
+int mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice)
+{
+    if (addr & (MM_PAGE - 1))
+        return -EINVAL;
+    len = PAGE_UP(len);
+    if (advice == MADV_DONTNEED || advice == MADV_FREE) {
+        pthread_mutex_lock(&mm->lock);
+        if (rmap_overlaps(&mm->pmas, addr, addr + len)) {
+            rmap_remove(&mm->pmas, addr, addr + len, pma_removed, mm);
+            if (mm->as)
+                mm->pops->as_unmap(mm->as, addr, len);
+        }
+        pthread_mutex_unlock(&mm->lock);
+    }
+    return 0;
+}
+
+void mm_for_each_vma(struct mm *mm, void (*fn)(void *arg, const struct mm_range *v),
+                     void *arg)
+{
+    pthread_mutex_lock(&mm->lock);
+    for (size_t i = 0; i < mm->vmas.n; i++)
+        fn(arg, &mm->vmas.v[i]);
+    pthread_mutex_unlock(&mm->lock);
+}

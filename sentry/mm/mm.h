@@ -1,0 +1,89 @@
+/* sentry/mm/mm.h: an application address space: VMAs, backing, faults.
+ *
+ * VMAs say what the application may access; PMAs say which MemoryFile pages
+ * back which addresses. A page is backed on first touch (by a fault, or by
+ * the Sentry copying in or out) and mapped into the platform's address space
+ * on a fault, a whole aligned chunk at a time.
+ *
+ * Lock order: mm->lock -> memfile lock. File reads for file-backed VMAs
+ * happen under mm->lock.
+ */
+#ifndef SB_SENTRY_MM_MM_H
+#define SB_SENTRY_MM_MM_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "lib/cleanup.h"
+#include "platform/platform.h"
+#include "sentry/mm/memfile.h"
+#include "sentry/mm/rmap.h"
+
+struct file;
+
+#define MM_PAGE 4096ULL
+#define MM_ANON_CHUNK (64 * 1024ULL)
+#define MM_FILE_CHUNK (256 * 1024ULL)
+
+/* vma flags (mm_range.flags) */
+#define VMA_SHARED 1
+#define VMA_GROWSDOWN 2
+#define VMA_STACK 4
+#define VMA_HEAP 8
+
+struct mm_stats {
+    uint64_t faults, maps, unmaps;
+};
+
+struct mm {
+    pthread_mutex_t lock;
+    struct rmap vmas, pmas;
+    struct memfile *mf;
+    const struct platform_ops *pops;
+    struct address_space *as;
+    uint64_t min_addr, max_addr;
+    uint64_t mmap_base;
+    uint64_t brk_start, brk;
+    uint64_t stack_top;
+    uint64_t arg_start, arg_end, env_start, env_end;
+    uint64_t last_fault;
+    int last_fault_count;
+    struct mm_stats stats;
+};
+
+int mm_new(struct memfile *mf, const struct platform_ops *pops, struct address_space *as,
+           uint64_t max_addr, struct mm **out) SB_MUST_CHECK;
+void mm_destroy(struct mm *mm);
+
+/* mmap(2): file may be NULL for anonymous memory. Returns addr or -errno. */
+long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
+             struct file *file, uint64_t off);
+int mm_munmap(struct mm *mm, uint64_t addr, uint64_t len);
+int mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot);
+long mm_brk(struct mm *mm, uint64_t addr);
+long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len,
+               int flags, uint64_t new_addr);
+int mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice);
+
+/* Handle an application fault at addr: 0 if it may retry, -EFAULT if the
+ * access is not allowed (the caller sends SIGSEGV). */
+int mm_fault(struct mm *mm, uint64_t addr, int code);
+
+int mm_copy_in(struct mm *mm, void *dst, uint64_t src, size_t len) SB_MUST_CHECK;
+int mm_copy_out(struct mm *mm, uint64_t dst, const void *src, size_t len) SB_MUST_CHECK;
+/* Copy a NUL-terminated string of at most max-1 bytes; returns its length,
+ * -EFAULT, or -ENAMETOOLONG if no NUL within max bytes. */
+long mm_strncpy_in(struct mm *mm, char *dst, uint64_t src, size_t max) SB_MUST_CHECK;
+/* Write ignoring VMA protection (the loader zeroing a partial page). */
+int mm_poke(struct mm *mm, uint64_t dst, const void *src, size_t len) SB_MUST_CHECK;
+int mm_zero(struct mm *mm, uint64_t dst, size_t len, int force) SB_MUST_CHECK;
+
+/* Find a free range of len bytes (top-down below mmap_base). 0 if none. */
+uint64_t mm_find_free(struct mm *mm, uint64_t len);
+
+/* For /proc/PID/maps: call fn for each VMA, under the lock. */
+void mm_for_each_vma(struct mm *mm, void (*fn)(void *arg, const struct mm_range *v),
+                     void *arg);
+
+#endif

@@ -1,0 +1,629 @@
+/* sentry/syscalls/sys_file.c: open, close, read, write, seek, stat, getdents,
+ * fcntl, dup, ioctl. */
+#include "sentry/syscalls/syscalls.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/stat.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <termios.h>
+
+#include "lib/xalloc.h"
+
+#define IO_CHUNK (64 * 1024)
+#define RW_MAX 0x7ffff000L
+
+static void file_putp(struct file **f)
+{
+    if (*f)
+        file_put(*f);
+}
+#define _cleanup_file_ __attribute__((cleanup(file_putp)))
+
+static int readable(struct file *f)
+{
+    if (!f->ops)
+        return -EBADF; /* O_PATH */
+    if ((f->flags & O_ACCMODE) == O_WRONLY)
+        return -EBADF;
+    if (S_ISDIR(f->inode->mode))
+        return -EISDIR;
+    if (!f->ops->read)
+        return -EINVAL;
+    return 0;
+}
+
+static int writable(struct file *f)
+{
+    if (!f->ops || (f->flags & O_ACCMODE) == O_RDONLY)
+        return -EBADF;
+    if (!f->ops->write)
+        return -EINVAL;
+    return 0;
+}
+
+/* Read up to len bytes at off into app memory; one host read for streams. */
+static long do_read(struct task *t, struct file *f, uint64_t buf, size_t len, uint64_t off,
+                    uint64_t *newoff)
+{
+    _cleanup_free_ uint8_t *kbuf = NULL;
+    size_t done = 0;
+
+    if (len > RW_MAX)
+        len = RW_MAX;
+    if (len == 0)
+        return 0;
+    kbuf = xzalloc(SB_MIN(len, IO_CHUNK));
+    while (done < len) {
+        size_t k = SB_MIN(len - done, IO_CHUNK);
+        long n = f->ops->read(f, kbuf, k, off + done);
+        if (n < 0)
+            return done ? (long)done : n;
+        if (n && mm_copy_out(t->mm, buf + done, kbuf, n))
+            return done ? (long)done : -EFAULT;
+        done += n;
+        if ((size_t)n < k || (f->fmode & FILE_STREAM))
+            break;
+    }
+    if (newoff)
+        *newoff = off + done;
+    return (long)done;
+}
+
+static long do_write(struct task *t, struct file *f, uint64_t buf, size_t len, uint64_t off,
+                     uint64_t *newoff)
+{
+    _cleanup_free_ uint8_t *kbuf = NULL;
+    size_t done = 0;
+
+    if (len > RW_MAX)
+        len = RW_MAX;
+    if (len == 0)
+        return 0;
+    kbuf = xzalloc(SB_MIN(len, IO_CHUNK));
+    while (done < len) {
+        size_t k = SB_MIN(len - done, IO_CHUNK);
+        long n;
+        if (mm_copy_in(t->mm, kbuf, buf + done, k))
+            return done ? (long)done : -EFAULT;
+        n = f->ops->write(f, kbuf, k, off + done);
+        if (n < 0)
+            return done ? (long)done : n;
+        done += n;
+        if ((size_t)n < k)
+            break;
+    }
+    if (newoff) {
+        *newoff = off + done;
+        if (f->flags & O_APPEND) {
+            struct stat st;
+            if (!vfs_getattr(f->inode, &st))
+                *newoff = st.st_size;
+        }
+    }
+    return (long)done;
+}
+
+long sys_read(struct task *t, const struct syscall_args *a)
+{
+    _cleanup_file_ struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    long r;
+
+    if (!f)
+        return -EBADF;
+    if ((r = readable(f)))
+        return r;
+    pthread_mutex_lock(&f->lock);
+    r = do_read(t, f, a->a[1], a->a[2], f->pos, &f->pos);
+    pthread_mutex_unlock(&f->lock);
+    return r;
+}
+
+long sys_write(struct task *t, const struct syscall_args *a)
+{
+    _cleanup_file_ struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    long r;
+
+    if (!f)
+        return -EBADF;
+    if ((r = writable(f)))
+        return r;
+    pthread_mutex_lock(&f->lock);
+    r = do_write(t, f, a->a[1], a->a[2], f->pos, &f->pos);
+    pthread_mutex_unlock(&f->lock);
+    return r;
+}
+
+long sys_pread64(struct task *t, const struct syscall_args *a)
+{
+    _cleanup_file_ struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    long r;
+
+    if (!f)
+        return -EBADF;
+    if ((r = readable(f)))
+        return r;
+    if ((int64_t)a->a[3] < 0)
+        return -EINVAL;
+    if (f->fmode & FILE_STREAM)
+        return -ESPIPE;
+    return do_read(t, f, a->a[1], a->a[2], a->a[3], NULL);
+}
+
+long sys_pwrite64(struct task *t, const struct syscall_args *a)
+{
+    _cleanup_file_ struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    long r;
+
+    if (!f)
+        return -EBADF;
+    if ((r = writable(f)))
+        return r;
+    if ((int64_t)a->a[3] < 0)
+        return -EINVAL;
+    if (f->fmode & FILE_STREAM)
+        return -ESPIPE;
+    return do_write(t, f, a->a[1], a->a[2], a->a[3], NULL);
+}
+
+static long do_rwv(struct task *t, int fd, uint64_t uiov, uint64_t cnt, int64_t off, int wr)
+{
+    _cleanup_file_ struct file *f = fdt_get(t->fdt, fd);
+    _cleanup_free_ struct iovec *iov = NULL;
+    long r, total = 0;
+    uint64_t pos;
+
+    if (!f)
+        return -EBADF;
+    if ((r = wr ? writable(f) : readable(f)))
+        return r;
+    if (cnt > 1024)
+        return -EINVAL;
+    if (off != -1 && off < 0)
+        return -EINVAL;
+    if (off != -1 && (f->fmode & FILE_STREAM))
+        return -ESPIPE;
+    iov = xzalloc(sizeof(*iov) * (cnt ? cnt : 1));
+    if (cnt && mm_copy_in(t->mm, iov, uiov, sizeof(*iov) * cnt))
+        return -EFAULT;
+    for (uint64_t i = 0; i < cnt; i++)
+        if ((ssize_t)iov[i].iov_len < 0)
+            return -EINVAL;
+    if (off == -1)
+        pthread_mutex_lock(&f->lock);
+    pos = off == -1 ? f->pos : (uint64_t)off;
+    for (uint64_t i = 0; i < cnt; i++) {
+        uint64_t np = pos;
+        if (!iov[i].iov_len)
+            continue;
+        r = wr ? do_write(t, f, (uint64_t)iov[i].iov_base, iov[i].iov_len, pos, &np)
+               : do_read(t, f, (uint64_t)iov[i].iov_base, iov[i].iov_len, pos, &np);
+        if (r < 0) {
+            if (!total)
+                total = r;
+            break;
+        }
+        total += r;
+        pos = np;
+        if ((size_t)r < iov[i].iov_len)
+            break;
+    }
+    if (off == -1) {
+        if (total > 0)
+            f->pos = pos;
+        pthread_mutex_unlock(&f->lock);
+    }
+    return total;
+}
+
+long sys_readv(struct task *t, const struct syscall_args *a)
+{
+    return do_rwv(t, (int)a->a[0], a->a[1], a->a[2], -1, 0);
+}
+
+long sys_writev(struct task *t, const struct syscall_args *a)
+{
+    return do_rwv(t, (int)a->a[0], a->a[1], a->a[2], -1, 1);
+}
+
+long sys_preadv(struct task *t, const struct syscall_args *a)
+{
+    if ((int64_t)a->a[3] < 0)
+        return -EINVAL;
+    return do_rwv(t, (int)a->a[0], a->a[1], a->a[2], (int64_t)a->a[3], 0);
+}
+
+long sys_pwritev(struct task *t, const struct syscall_args *a)
+{
+    if ((int64_t)a->a[3] < 0)
+        return -EINVAL;
+    return do_rwv(t, (int)a->a[0], a->a[1], a->a[2], (int64_t)a->a[3], 1);
+}
+
+static long do_open(struct task *t, int dirfd, uint64_t upath, int flags, mode_t mode)
+{
+    char path[VFS_PATH_MAX];
+    struct vpath start;
+    struct file *f;
+    int r, fd;
+
+    if ((r = sys_copy_path(t, upath, path)) < 0)
+        return r;
+    if ((flags & O_TMPFILE) == O_TMPFILE)
+        return -EOPNOTSUPP;
+    if ((r = sys_at_start(t, dirfd, path, &start)))
+        return r;
+    r = vfs_open(t->fs, &start, path, flags, mode, &f);
+    vpath_put(&start);
+    if (r)
+        return r;
+    f->flags = (f->flags & ~O_CLOEXEC) | O_LARGEFILE;
+    fd = fdt_install(t->fdt, f, 0, flags & O_CLOEXEC);
+    file_put(f);
+    return fd;
+}
+
+long sys_open(struct task *t, const struct syscall_args *a)
+{
+    return do_open(t, AT_FDCWD, a->a[0], (int)a->a[1], (mode_t)a->a[2]);
+}
+
+long sys_openat(struct task *t, const struct syscall_args *a)
+{
+    return do_open(t, (int)a->a[0], a->a[1], (int)a->a[2], (mode_t)a->a[3]);
+}
+
+long sys_creat(struct task *t, const struct syscall_args *a)
+{
+    return do_open(t, AT_FDCWD, a->a[0], O_CREAT | O_WRONLY | O_TRUNC, (mode_t)a->a[1]);
+}
+
+long sys_close(struct task *t, const struct syscall_args *a)
+{
+    return fdt_close(t->fdt, (int)a->a[0]);
+}
+
+long sys_close_range(struct task *t, const struct syscall_args *a)
+{
+    unsigned first = (unsigned)a->a[0], last = (unsigned)a->a[1];
+    unsigned flags = (unsigned)a->a[2];
+
+    if (flags & ~(CLOSE_RANGE_CLOEXEC | CLOSE_RANGE_UNSHARE))
+        return -EINVAL;
+    if (first > last)
+        return -EINVAL;
+    for (unsigned fd = first; fd <= last && fd < (unsigned)t->fdt->cap; fd++) {
+        if (flags & CLOSE_RANGE_CLOEXEC)
+            (void)fdt_set_cloexec(t->fdt, fd, true);
+        else
+            (void)fdt_close(t->fdt, fd);
+    }
+    return 0;
+}
+
+long sys_lseek(struct task *t, const struct syscall_args *a)
+{
+    _cleanup_file_ struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    int64_t off = (int64_t)a->a[1], base;
+    int whence = (int)a->a[2];
+    struct stat st;
+
+    if (!f)
+        return -EBADF;
+    if (!f->ops)
+        return -EBADF;
+    if (f->fmode & FILE_STREAM)
+        return -ESPIPE;
+    pthread_mutex_lock(&f->lock);
+    switch (whence) {
+    case SEEK_SET:
+        base = 0;
+        break;
+    case SEEK_CUR:
+        base = (int64_t)f->pos;
+        break;
+    case SEEK_END:
+    case SEEK_DATA:
+    case SEEK_HOLE:
+        if (vfs_getattr(f->inode, &st)) {
+            base = -1;
+            break;
+        }
+        if (whence == SEEK_END) {
+            base = st.st_size;
+            break;
+        }
+        pthread_mutex_unlock(&f->lock);
+        if (off < 0 || off >= st.st_size)
+            return -ENXIO;
+        if (whence == SEEK_HOLE)
+            off = st.st_size;
+        f->pos = off;
+        return off;
+    default:
+        pthread_mutex_unlock(&f->lock);
+        return -EINVAL;
+    }
+    if (base < 0 || (off > 0 && base + off < base) || base + off < 0) {
+        pthread_mutex_unlock(&f->lock);
+        return -EINVAL;
+    }
+    f->pos = base + off;
+    pthread_mutex_unlock(&f->lock);
+    return base + off;
+}
+
+static long stat_out(struct task *t, struct inode *ino, uint64_t ubuf)
+{
+    struct stat st;
+    int r = vfs_getattr(ino, &st);
+    if (r)
+        return r;
+    return mm_copy_out(t->mm, ubuf, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long do_fstatat(struct task *t, int dirfd, uint64_t upath, uint64_t ubuf, int flags,
+                       struct stat *kst)
+{
+    char path[VFS_PATH_MAX];
+    struct vpath start, p;
+    int r;
+
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
+        return -EINVAL;
+    if ((r = sys_copy_path(t, upath, path)) < 0)
+        return r;
+    if (!path[0] && (flags & AT_EMPTY_PATH)) {
+        _cleanup_file_ struct file *f = NULL;
+        if (dirfd == AT_FDCWD)
+            return kst ? vfs_getattr(t->fs->cwd.d->inode, kst)
+                       : stat_out(t, t->fs->cwd.d->inode, ubuf);
+        f = fdt_get(t->fdt, dirfd);
+        if (!f)
+            return -EBADF;
+        return kst ? vfs_getattr(f->inode, kst) : stat_out(t, f->inode, ubuf);
+    }
+    if ((r = sys_at_start(t, dirfd, path, &start)))
+        return r;
+    r = vfs_walk(t->fs, &start, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &p);
+    vpath_put(&start);
+    if (r)
+        return r;
+    r = kst ? vfs_getattr(p.d->inode, kst) : (int)stat_out(t, p.d->inode, ubuf);
+    vpath_put(&p);
+    return r;
+}
+
+long sys_stat(struct task *t, const struct syscall_args *a)
+{
+    return do_fstatat(t, AT_FDCWD, a->a[0], a->a[1], 0, NULL);
+}
+
+long sys_lstat(struct task *t, const struct syscall_args *a)
+{
+    return do_fstatat(t, AT_FDCWD, a->a[0], a->a[1], AT_SYMLINK_NOFOLLOW, NULL);
+}
+
+long sys_newfstatat(struct task *t, const struct syscall_args *a)
+{
+    return do_fstatat(t, (int)a->a[0], a->a[1], a->a[2], (int)a->a[3], NULL);
+}
+
+long sys_fstat(struct task *t, const struct syscall_args *a)
+{
+    _cleanup_file_ struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    if (!f)
+        return -EBADF;
+    return stat_out(t, f->inode, a->a[1]);
+}
+
+long sys_statx(struct task *t, const struct syscall_args *a)
+{
+    int flags = (int)a->a[2];
+    unsigned mask = (unsigned)a->a[3];
+    struct statx sx;
+    struct stat st;
+    long r;
+
+    if (mask & STATX__RESERVED)
+        return -EINVAL;
+    if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
+        return -EINVAL;
+    r = do_fstatat(t, (int)a->a[0], a->a[1], 0, flags, &st);
+    if (r)
+        return r;
+    memset(&sx, 0, sizeof(sx));
+    sx.stx_mask = STATX_BASIC_STATS;
+    sx.stx_blksize = st.st_blksize;
+    sx.stx_nlink = st.st_nlink;
+    sx.stx_uid = st.st_uid;
+    sx.stx_gid = st.st_gid;
+    sx.stx_mode = st.st_mode;
+    sx.stx_ino = st.st_ino;
+    sx.stx_size = st.st_size;
+    sx.stx_blocks = st.st_blocks;
+    sx.stx_atime.tv_sec = st.st_atim.tv_sec;
+    sx.stx_atime.tv_nsec = st.st_atim.tv_nsec;
+    sx.stx_mtime.tv_sec = st.st_mtim.tv_sec;
+    sx.stx_mtime.tv_nsec = st.st_mtim.tv_nsec;
+    sx.stx_ctime.tv_sec = st.st_ctim.tv_sec;
+    sx.stx_ctime.tv_nsec = st.st_ctim.tv_nsec;
+    sx.stx_rdev_major = major(st.st_rdev);
+    sx.stx_rdev_minor = minor(st.st_rdev);
+    sx.stx_dev_major = major(st.st_dev);
+    sx.stx_dev_minor = minor(st.st_dev);
+    return mm_copy_out(t->mm, a->a[4], &sx, sizeof(sx)) ? -EFAULT : 0;
+}
+
+struct dents_buf {
+    struct dir_emit de;
+    uint8_t *buf;
+    size_t len, cap;
+};
+
+static bool dents_emit(struct dir_emit *de, const char *name, size_t len, uint64_t ino,
+                       unsigned type, uint64_t next)
+{
+    struct dents_buf *b = (struct dents_buf *)de;
+    size_t reclen = (offsetof(struct dirent64, d_name) + len + 1 + 7) & ~7UL;
+    struct dirent64 *d;
+
+    if (b->len + reclen > b->cap)
+        return false;
+    d = (struct dirent64 *)(b->buf + b->len);
+    memset(d, 0, reclen);
+    d->d_ino = ino ? ino : 1;
+    d->d_off = (int64_t)next;
+    d->d_reclen = (unsigned short)reclen;
+    d->d_type = (unsigned char)type;
+    memcpy(d->d_name, name, len);
+    b->len += reclen;
+    return true;
+}
+
+long sys_getdents64(struct task *t, const struct syscall_args *a)
+{
+    _cleanup_file_ struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    _cleanup_free_ uint8_t *kbuf = NULL;
+    struct dents_buf b = { .de.emit = dents_emit };
+    size_t count = (size_t)(unsigned)a->a[2];
+    int r;
+
+    if (!f || !f->ops)
+        return -EBADF;
+    if (!S_ISDIR(f->inode->mode) || !f->ops->getdents)
+        return -ENOTDIR;
+    b.cap = SB_MIN(count, (size_t)1 << 20);
+    kbuf = xzalloc(b.cap ? b.cap : 1);
+    b.buf = kbuf;
+    pthread_mutex_lock(&f->lock);
+    r = f->ops->getdents(f, &b.de);
+    pthread_mutex_unlock(&f->lock);
+    if (r < 0)
+        return r;
+    if (b.len == 0) {
+        /* Nothing fit, though entries remain: the buffer is too small. */
+        struct dents_buf probe = { .de.emit = dents_emit };
+        uint8_t tmp[512];
+        uint64_t save = f->pos;
+        probe.buf = tmp;
+        probe.cap = sizeof(tmp);
+        pthread_mutex_lock(&f->lock);
+        f->ops->getdents(f, &probe.de);
+        f->pos = save;
+        pthread_mutex_unlock(&f->lock);
+        if (probe.len)
+            return -EINVAL;
+        return 0;
+    }
+    if (mm_copy_out(t->mm, a->a[1], kbuf, b.len))
+        return -EFAULT;
+    return (long)b.len;
+}
+
+long sys_dup(struct task *t, const struct syscall_args *a)
+{
+    _cleanup_file_ struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    if (!f)
+        return -EBADF;
+    return fdt_install(t->fdt, f, 0, false);
+}
+
+static long do_dup3(struct task *t, int oldfd, int newfd, int flags)
+{
+    _cleanup_file_ struct file *f = fdt_get(t->fdt, oldfd);
+    if (!f)
+        return -EBADF;
+    if (newfd < 0 || newfd >= t->fdt->max)
+        return -EBADF;
+    return fdt_install_at(t->fdt, f, newfd, flags & O_CLOEXEC);
+}
+
+long sys_dup2(struct task *t, const struct syscall_args *a)
+{
+    int oldfd = (int)a->a[0], newfd = (int)a->a[1];
+
+    if (oldfd == newfd) {
+        _cleanup_file_ struct file *f = fdt_get(t->fdt, oldfd);
+        return f ? newfd : -EBADF;
+    }
+    return do_dup3(t, oldfd, newfd, 0);
+}
+
+long sys_dup3(struct task *t, const struct syscall_args *a)
+{
+    int flags = (int)a->a[2];
+
+    if (flags & ~O_CLOEXEC)
+        return -EINVAL;
+    if (a->a[0] == a->a[1])
+        return -EINVAL;
+    return do_dup3(t, (int)a->a[0], (int)a->a[1], flags);
+}
+
+long sys_fcntl(struct task *t, const struct syscall_args *a)
+{
+    int fd = (int)a->a[0], cmd = (int)a->a[1];
+    _cleanup_file_ struct file *f = fdt_get(t->fdt, fd);
+    const int settable = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
+
+    if (!f)
+        return -EBADF;
+    switch (cmd) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC:
+        if ((int)a->a[2] < 0 || (int)a->a[2] >= t->fdt->max)
+            return -EINVAL;
+        return fdt_install(t->fdt, f, (int)a->a[2], cmd == F_DUPFD_CLOEXEC);
+    case F_GETFD:
+        return fdt_get_cloexec(t->fdt, fd) > 0 ? FD_CLOEXEC : 0;
+    case F_SETFD:
+        return fdt_set_cloexec(t->fdt, fd, a->a[2] & FD_CLOEXEC);
+    case F_GETFL:
+        return f->flags;
+    case F_SETFL:
+        if (!f->ops)
+            return -EBADF;
+        f->flags = (f->flags & ~settable) | ((int)a->a[2] & settable);
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+long sys_ioctl(struct task *t, const struct syscall_args *a)
+{
+    _cleanup_file_ struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    unsigned cmd = (unsigned)a->a[1];
+    uint8_t kbuf[128];
+    int on;
+    long r;
+
+    if (!f || !f->ops)
+        return -EBADF;
+    switch (cmd) {
+    case FIOCLEX:
+    case FIONCLEX:
+        return fdt_set_cloexec(t->fdt, (int)a->a[0], cmd == FIOCLEX);
+    case FIONBIO:
+        if (mm_copy_in(t->mm, &on, a->a[2], sizeof(on)))
+            return -EFAULT;
+        f->flags = on ? (f->flags | O_NONBLOCK) : (f->flags & ~O_NONBLOCK);
+        return 0;
+    case TCGETS:
+    case TIOCGWINSZ:
+        if (!f->ops->ioctl)
+            return -ENOTTY;
+        memset(kbuf, 0, sizeof(kbuf));
+        if ((r = f->ops->ioctl(f, cmd, kbuf)))
+            return r;
+        /* struct termios of the kernel ABI is 36 bytes; winsize 8. */
+        return mm_copy_out(t->mm, a->a[2], kbuf, cmd == TCGETS ? 36 : 8) ? -EFAULT : 0;
+    default:
+        return -ENOTTY;
+    }
+}

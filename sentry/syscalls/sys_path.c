@@ -1,0 +1,683 @@
+/* sentry/syscalls/sys_path.c: calls that name paths: mkdir, unlink, rename,
+ * links, readlink, access, chdir/getcwd, truncate, chmod, utimes, statfs,
+ * xattrs. */
+#include "sentry/syscalls/syscalls.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Resolve dirfd+upath to the parent directory and final name. */
+static int parent_of(struct task *t, int dirfd, uint64_t upath, struct vpath *parent,
+                     char *last)
+{
+    char path[VFS_PATH_MAX];
+    struct vpath start;
+    int r;
+
+    if ((r = sys_copy_path(t, upath, path)) < 0)
+        return r;
+    if (!path[0])
+        return -ENOENT;
+    if ((r = sys_at_start(t, dirfd, path, &start)))
+        return r;
+    r = vfs_walk_parent(t->fs, &start, path, parent, last);
+    vpath_put(&start);
+    return r;
+}
+
+static int lookup_at(struct task *t, int dirfd, uint64_t upath, unsigned flags,
+                     struct vpath *out)
+{
+    char path[VFS_PATH_MAX];
+    struct vpath start;
+    int r;
+
+    if ((r = sys_copy_path(t, upath, path)) < 0)
+        return r;
+    if ((r = sys_at_start(t, dirfd, path, &start)))
+        return r;
+    r = vfs_walk(t->fs, &start, path, flags, out);
+    vpath_put(&start);
+    return r;
+}
+
+/* Does `last` exist in parent? 0 if so (fills child), -ENOENT if not. */
+static int child_exists(struct task *t, struct vpath *parent, const char *last,
+                        struct vpath *child)
+{
+    return vfs_walk(t->fs, parent, last, 0, child);
+}
+
+static int ro(struct vpath *p)
+{
+    return p->mnt->flags & MS_RDONLY;
+}
+
+static long do_mkdir(struct task *t, int dirfd, uint64_t upath, mode_t mode)
+{
+    char last[VFS_NAME_MAX + 1];
+    struct vpath parent, c;
+    struct inode *dir;
+    int r;
+
+    if ((r = parent_of(t, dirfd, upath, &parent, last)))
+        return r;
+    if (!last[0] || !strcmp(last, ".") || !strcmp(last, "..") ||
+        child_exists(t, &parent, last, &c) == 0) {
+        if (last[0] && strcmp(last, ".") && strcmp(last, ".."))
+            vpath_put(&c);
+        vpath_put(&parent);
+        return -EEXIST;
+    }
+    dir = parent.d->inode;
+    if (ro(&parent) || !dir->iops->mkdir)
+        r = -EROFS;
+    else
+        r = dir->iops->mkdir(dir, last, mode & ~t->fs->umask & 07777);
+    vpath_put(&parent);
+    return r;
+}
+
+long sys_mkdir(struct task *t, const struct syscall_args *a)
+{
+    return do_mkdir(t, AT_FDCWD, a->a[0], (mode_t)a->a[1]);
+}
+
+long sys_mkdirat(struct task *t, const struct syscall_args *a)
+{
+    return do_mkdir(t, (int)a->a[0], a->a[1], (mode_t)a->a[2]);
+}
+
+static long do_unlink(struct task *t, int dirfd, uint64_t upath, int flags)
+{
+    char last[VFS_NAME_MAX + 1];
+    struct vpath parent, c;
+    struct inode *dir;
+    int rmdir = flags & AT_REMOVEDIR, r;
+
+    if (flags & ~AT_REMOVEDIR)
+        return -EINVAL;
+    if ((r = parent_of(t, dirfd, upath, &parent, last)))
+        return r;
+    if (!last[0] || !strcmp(last, ".") || !strcmp(last, "..")) {
+        vpath_put(&parent);
+        if (!rmdir)
+            return -EISDIR;
+        return !strcmp(last, ".") ? -EINVAL : !last[0] ? -EBUSY : -ENOTEMPTY;
+    }
+    if ((r = child_exists(t, &parent, last, &c))) {
+        vpath_put(&parent);
+        return r;
+    }
+    if (c.d->mounted || c.d == c.mnt->root) {
+        r = -EBUSY;
+    } else if (rmdir && !S_ISDIR(c.d->inode->mode)) {
+        r = -ENOTDIR;
+    } else if (!rmdir && S_ISDIR(c.d->inode->mode)) {
+        r = -EISDIR;
+    } else {
+        dir = parent.d->inode;
+        if (ro(&parent) || !(rmdir ? dir->iops->rmdir : dir->iops->unlink))
+            r = -EROFS;
+        else
+            r = rmdir ? dir->iops->rmdir(dir, last) : dir->iops->unlink(dir, last);
+        if (!r)
+            dentry_forget(parent.d, last);
+    }
+    vpath_put(&c);
+    vpath_put(&parent);
+    return r;
+}
+
+long sys_unlink(struct task *t, const struct syscall_args *a)
+{
+    return do_unlink(t, AT_FDCWD, a->a[0], 0);
+}
+
+long sys_rmdir(struct task *t, const struct syscall_args *a)
+{
+    return do_unlink(t, AT_FDCWD, a->a[0], AT_REMOVEDIR);
+}
+
+long sys_unlinkat(struct task *t, const struct syscall_args *a)
+{
+    return do_unlink(t, (int)a->a[0], a->a[1], (int)a->a[2]);
+}
+
+static long do_rename(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t npath,
+                      unsigned flags)
+{
+    char olast[VFS_NAME_MAX + 1], nlast[VFS_NAME_MAX + 1];
+    struct vpath op, np, oc;
+    int r;
+
+    if (flags)
+        return -EINVAL;
+    if ((r = parent_of(t, ofd, opath, &op, olast)))
+        return r;
+    if ((r = parent_of(t, nfd, npath, &np, nlast))) {
+        vpath_put(&op);
+        return r;
+    }
+    if (!olast[0] || !strcmp(olast, ".") || !strcmp(olast, "..") || !nlast[0] ||
+        !strcmp(nlast, ".") || !strcmp(nlast, "..")) {
+        r = -EBUSY;
+        goto out;
+    }
+    if ((r = child_exists(t, &op, olast, &oc)))
+        goto out;
+    if (oc.d->mounted)
+        r = -EBUSY;
+    vpath_put(&oc);
+    if (r)
+        goto out;
+    if (op.mnt != np.mnt) {
+        r = -EXDEV;
+        goto out;
+    }
+    if (ro(&op) || !op.d->inode->iops->rename) {
+        r = -EROFS;
+        goto out;
+    }
+    r = op.d->inode->iops->rename(op.d->inode, olast, np.d->inode, nlast, flags);
+    if (!r) {
+        dentry_forget(op.d, olast);
+        dentry_forget(np.d, nlast);
+    }
+out:
+    vpath_put(&op);
+    vpath_put(&np);
+    return r;
+}
+
+long sys_rename(struct task *t, const struct syscall_args *a)
+{
+    return do_rename(t, AT_FDCWD, a->a[0], AT_FDCWD, a->a[1], 0);
+}
+
+long sys_renameat(struct task *t, const struct syscall_args *a)
+{
+    return do_rename(t, (int)a->a[0], a->a[1], (int)a->a[2], a->a[3], 0);
+}
+
+long sys_renameat2(struct task *t, const struct syscall_args *a)
+{
+    return do_rename(t, (int)a->a[0], a->a[1], (int)a->a[2], a->a[3], (unsigned)a->a[4]);
+}
+
+static long do_symlink(struct task *t, uint64_t utarget, int dirfd, uint64_t upath)
+{
+    char target[VFS_PATH_MAX], last[VFS_NAME_MAX + 1];
+    struct vpath parent, c;
+    int r;
+
+    if ((r = sys_copy_path(t, utarget, target)) < 0)
+        return r;
+    if (!target[0])
+        return -ENOENT;
+    if ((r = parent_of(t, dirfd, upath, &parent, last)))
+        return r;
+    if (!last[0] || !strcmp(last, ".") || !strcmp(last, "..")) {
+        vpath_put(&parent);
+        return -EEXIST;
+    }
+    if (child_exists(t, &parent, last, &c) == 0) {
+        vpath_put(&c);
+        vpath_put(&parent);
+        return -EEXIST;
+    }
+    if (ro(&parent) || !parent.d->inode->iops->symlink)
+        r = -EROFS;
+    else
+        r = parent.d->inode->iops->symlink(parent.d->inode, last, target);
+    vpath_put(&parent);
+    return r;
+}
+
+long sys_symlink(struct task *t, const struct syscall_args *a)
+{
+    return do_symlink(t, a->a[0], AT_FDCWD, a->a[1]);
+}
+
+long sys_symlinkat(struct task *t, const struct syscall_args *a)
+{
+    return do_symlink(t, a->a[0], (int)a->a[1], a->a[2]);
+}
+
+static long do_link(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t npath, int flags)
+{
+    char last[VFS_NAME_MAX + 1];
+    struct vpath old, parent, c;
+    int r;
+
+    if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    if ((r = lookup_at(t, ofd, opath, (flags & AT_SYMLINK_FOLLOW) ? WALK_FOLLOW : 0, &old)))
+        return r;
+    if ((r = parent_of(t, nfd, npath, &parent, last))) {
+        vpath_put(&old);
+        return r;
+    }
+    if (!last[0] || !strcmp(last, ".") || !strcmp(last, "..") ||
+        child_exists(t, &parent, last, &c) == 0) {
+        if (last[0] && strcmp(last, ".") && strcmp(last, ".."))
+            vpath_put(&c);
+        r = -EEXIST;
+    } else if (S_ISDIR(old.d->inode->mode)) {
+        r = -EPERM;
+    } else if (old.mnt != parent.mnt) {
+        r = -EXDEV;
+    } else if (ro(&parent) || !parent.d->inode->iops->link) {
+        r = -EROFS;
+    } else {
+        r = parent.d->inode->iops->link(parent.d->inode, last, old.d->inode);
+    }
+    vpath_put(&old);
+    vpath_put(&parent);
+    return r;
+}
+
+long sys_link(struct task *t, const struct syscall_args *a)
+{
+    return do_link(t, AT_FDCWD, a->a[0], AT_FDCWD, a->a[1], 0);
+}
+
+long sys_linkat(struct task *t, const struct syscall_args *a)
+{
+    return do_link(t, (int)a->a[0], a->a[1], (int)a->a[2], a->a[3], (int)a->a[4]);
+}
+
+static long do_readlink(struct task *t, int dirfd, uint64_t upath, uint64_t ubuf, long size)
+{
+    char target[VFS_PATH_MAX];
+    struct vpath p;
+    int r, n;
+
+    if (size <= 0)
+        return -EINVAL;
+    if ((r = lookup_at(t, dirfd, upath, WALK_EMPTY, &p)))
+        return r;
+    if (!S_ISLNK(p.d->inode->mode) || !p.d->inode->iops->readlink) {
+        vpath_put(&p);
+        return -EINVAL;
+    }
+    n = p.d->inode->iops->readlink(p.d->inode, target, sizeof(target));
+    vpath_put(&p);
+    if (n < 0)
+        return n;
+    if (n > size)
+        n = (int)size;
+    return mm_copy_out(t->mm, ubuf, target, n) ? -EFAULT : n;
+}
+
+long sys_readlink(struct task *t, const struct syscall_args *a)
+{
+    return do_readlink(t, AT_FDCWD, a->a[0], a->a[1], (long)(int)a->a[2]);
+}
+
+long sys_readlinkat(struct task *t, const struct syscall_args *a)
+{
+    return do_readlink(t, (int)a->a[0], a->a[1], a->a[2], (long)(int)a->a[3]);
+}
+
+static long do_access(struct task *t, int dirfd, uint64_t upath, int mode, int flags)
+{
+    struct vpath p;
+    struct stat st;
+    int r;
+
+    if (mode & ~(R_OK | W_OK | X_OK))
+        return -EINVAL;
+    if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    if ((r = lookup_at(t, dirfd, upath,
+                       ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW) |
+                           ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0),
+                       &p)))
+        return r;
+    r = vfs_getattr(p.d->inode, &st);
+    if (!r && (mode & W_OK) && ro(&p) && !S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode) &&
+        !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))
+        r = -EROFS;
+    if (!r) {
+        uid_t uid = (flags & AT_EACCESS) ? t->cred.euid : t->cred.uid;
+        gid_t gid = (flags & AT_EACCESS) ? t->cred.egid : t->cred.gid;
+        int bits;
+        if (uid == 0) {
+            /* CAP_DAC_OVERRIDE: all but exec of a file with no x bit. */
+            if ((mode & X_OK) && !S_ISDIR(st.st_mode) && !(st.st_mode & 0111))
+                r = -EACCES;
+        } else {
+            bits = st.st_uid == uid   ? (st.st_mode >> 6) & 7
+                   : st.st_gid == gid ? (st.st_mode >> 3) & 7
+                                      : st.st_mode & 7;
+            if ((mode & bits) != mode)
+                r = -EACCES;
+        }
+    }
+    vpath_put(&p);
+    return r;
+}
+
+long sys_access(struct task *t, const struct syscall_args *a)
+{
+    return do_access(t, AT_FDCWD, a->a[0], (int)a->a[1], 0);
+}
+
+long sys_faccessat(struct task *t, const struct syscall_args *a)
+{
+    return do_access(t, (int)a->a[0], a->a[1], (int)a->a[2], 0);
+}
+
+long sys_faccessat2(struct task *t, const struct syscall_args *a)
+{
+    return do_access(t, (int)a->a[0], a->a[1], (int)a->a[2], (int)a->a[3]);
+}
+
+long sys_getcwd(struct task *t, const struct syscall_args *a)
+{
+    char buf[VFS_PATH_MAX + 16];
+    int n = vfs_path_name(t->fs, &t->fs->cwd, buf, sizeof(buf));
+
+    if (n < 0)
+        return n;
+    if ((uint64_t)n + 1 > a->a[1])
+        return -ERANGE;
+    return mm_copy_out(t->mm, a->a[0], buf, n + 1) ? -EFAULT : n + 1;
+}
+
+static long set_cwd(struct task *t, struct vpath *p)
+{
+    if (!S_ISDIR(p->d->inode->mode)) {
+        vpath_put(p);
+        return -ENOTDIR;
+    }
+    vpath_put(&t->fs->cwd);
+    t->fs->cwd = *p;
+    return 0;
+}
+
+long sys_chdir(struct task *t, const struct syscall_args *a)
+{
+    struct vpath p;
+    int r = lookup_at(t, AT_FDCWD, a->a[0], WALK_FOLLOW, &p);
+    return r ? r : set_cwd(t, &p);
+}
+
+long sys_fchdir(struct task *t, const struct syscall_args *a)
+{
+    struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    struct vpath p;
+
+    if (!f)
+        return -EBADF;
+    if (!f->path.d) {
+        file_put(f);
+        return -ENOTDIR;
+    }
+    p = vpath_copy(&f->path);
+    file_put(f);
+    return set_cwd(t, &p);
+}
+
+static long do_setattr(struct vpath *p, struct inode *ino, const struct setattr *sa)
+{
+    if (p && ro(p))
+        return -EROFS;
+    if (!ino->iops || !ino->iops->setattr)
+        return -EROFS;
+    return ino->iops->setattr(ino, sa);
+}
+
+long sys_truncate(struct task *t, const struct syscall_args *a)
+{
+    struct setattr sa = { .valid = SA_SIZE, .size = a->a[1] };
+    struct vpath p;
+    int r;
+
+    if ((int64_t)a->a[1] < 0)
+        return -EINVAL;
+    if ((r = lookup_at(t, AT_FDCWD, a->a[0], WALK_FOLLOW, &p)))
+        return r;
+    if (S_ISDIR(p.d->inode->mode))
+        r = -EISDIR;
+    else if (!S_ISREG(p.d->inode->mode))
+        r = -EINVAL;
+    else
+        r = (int)do_setattr(&p, p.d->inode, &sa);
+    vpath_put(&p);
+    return r;
+}
+
+long sys_ftruncate(struct task *t, const struct syscall_args *a)
+{
+    struct setattr sa = { .valid = SA_SIZE, .size = a->a[1] };
+    struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    long r;
+
+    if (!f || !f->ops) {
+        if (f)
+            file_put(f);
+        return -EBADF;
+    }
+    if ((int64_t)a->a[1] < 0)
+        r = -EINVAL;
+    else if (!S_ISREG(f->inode->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
+        r = -EINVAL;
+    else
+        r = do_setattr(NULL, f->inode, &sa);
+    file_put(f);
+    return r;
+}
+
+static long do_chmod(struct task *t, int dirfd, uint64_t upath, mode_t mode, int flags)
+{
+    struct setattr sa = { .valid = SA_MODE, .mode = mode & 07777 };
+    struct vpath p;
+    int r;
+
+    if ((r = lookup_at(t, dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &p)))
+        return r;
+    r = (int)do_setattr(&p, p.d->inode, &sa);
+    vpath_put(&p);
+    return r;
+}
+
+long sys_chmod(struct task *t, const struct syscall_args *a)
+{
+    return do_chmod(t, AT_FDCWD, a->a[0], (mode_t)a->a[1], 0);
+}
+
+long sys_fchmodat(struct task *t, const struct syscall_args *a)
+{
+    return do_chmod(t, (int)a->a[0], a->a[1], (mode_t)a->a[2], 0);
+}
+
+long sys_fchmod(struct task *t, const struct syscall_args *a)
+{
+    struct setattr sa = { .valid = SA_MODE, .mode = (mode_t)a->a[1] & 07777 };
+    struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    long r;
+
+    if (!f)
+        return -EBADF;
+    r = do_setattr(f->path.d ? &f->path : NULL, f->inode, &sa);
+    file_put(f);
+    return r;
+}
+
+long sys_utimensat(struct task *t, const struct syscall_args *a)
+{
+    struct timespec ts[2];
+    struct setattr sa = { .valid = SA_ATIME | SA_MTIME };
+    struct vpath p;
+    int flags = (int)a->a[3], r;
+
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    if (a->a[2]) {
+        if (mm_copy_in(t->mm, ts, a->a[2], sizeof(ts)))
+            return -EFAULT;
+    } else {
+        ts[0].tv_nsec = ts[1].tv_nsec = UTIME_NOW;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (ts[i].tv_nsec == UTIME_NOW)
+            clock_gettime(CLOCK_REALTIME, &ts[i]);
+        else if (ts[i].tv_nsec == UTIME_OMIT)
+            sa.valid &= ~(i ? SA_MTIME : SA_ATIME);
+        else if (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000)
+            return -EINVAL;
+    }
+    sa.atime = ts[0];
+    sa.mtime = ts[1];
+    if (!a->a[1]) {
+        struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+        if (!f)
+            return -EBADF;
+        r = (int)do_setattr(f->path.d ? &f->path : NULL, f->inode, &sa);
+        file_put(f);
+        return r;
+    }
+    if ((r = lookup_at(t, (int)a->a[0], a->a[1],
+                       ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW) |
+                           ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0),
+                       &p)))
+        return r;
+    r = (int)do_setattr(&p, p.d->inode, &sa);
+    vpath_put(&p);
+    return r;
+}
+
+static long statfs_out(struct task *t, struct inode *ino, uint64_t ubuf)
+{
+    struct statfs s;
+
+    memset(&s, 0, sizeof(s));
+    s.f_type = !strcmp(ino->sb->fstype, "tmpfs") || !strcmp(ino->sb->fstype, "devtmpfs")
+                   ? 0x01021994
+               : !strcmp(ino->sb->fstype, "9p") ? 0x01021997
+                                                 : 0x62656572;
+    s.f_bsize = 4096;
+    s.f_frsize = 4096;
+    s.f_blocks = 1 << 20;
+    s.f_bfree = s.f_bavail = 1 << 19;
+    s.f_files = 1 << 20;
+    s.f_ffree = 1 << 19;
+    s.f_namelen = VFS_NAME_MAX;
+    return mm_copy_out(t->mm, ubuf, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+long sys_statfs(struct task *t, const struct syscall_args *a)
+{
+    struct vpath p;
+    int r = lookup_at(t, AT_FDCWD, a->a[0], WALK_FOLLOW, &p);
+
+    if (r)
+        return r;
+    r = (int)statfs_out(t, p.d->inode, a->a[1]);
+    vpath_put(&p);
+    return r;
+}
+
+long sys_fstatfs(struct task *t, const struct syscall_args *a)
+{
+    struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    long r;
+
+    if (!f)
+        return -EBADF;
+    r = statfs_out(t, f->inode, a->a[1]);
+    file_put(f);
+    return r;
+}
+
+static long xattr_path(struct task *t, uint64_t upath, int follow, int list)
+{
+    struct vpath p;
+    int r = lookup_at(t, AT_FDCWD, upath, follow ? WALK_FOLLOW : 0, &p);
+
+    if (r)
+        return r;
+    vpath_put(&p);
+    return list ? 0 : -ENODATA;
+}
+
+long sys_getxattr(struct task *t, const struct syscall_args *a)
+{
+    return xattr_path(t, a->a[0], 1, 0);
+}
+
+long sys_lgetxattr(struct task *t, const struct syscall_args *a)
+{
+    return xattr_path(t, a->a[0], 0, 0);
+}
+
+long sys_listxattr(struct task *t, const struct syscall_args *a)
+{
+    return xattr_path(t, a->a[0], 1, 1);
+}
+
+long sys_llistxattr(struct task *t, const struct syscall_args *a)
+{
+    return xattr_path(t, a->a[0], 0, 1);
+}
+
+long sys_fgetxattr(struct task *t, const struct syscall_args *a)
+{
+    struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    if (!f)
+        return -EBADF;
+    file_put(f);
+    return -ENODATA;
+}
+
+long sys_flistxattr(struct task *t, const struct syscall_args *a)
+{
+    struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    if (!f)
+        return -EBADF;
+    file_put(f);
+    return 0;
+}
+
+long sys_fsync(struct task *t, const struct syscall_args *a)
+{
+    struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    if (!f)
+        return -EBADF;
+    file_put(f);
+    return 0;
+}
+
+long sys_fdatasync(struct task *t, const struct syscall_args *a)
+{
+    return sys_fsync(t, a);
+}
+
+long sys_fadvise64(struct task *t, const struct syscall_args *a)
+{
+    struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    long r = 0;
+
+    if (!f)
+        return -EBADF;
+    if (f->fmode & FILE_STREAM)
+        r = -ESPIPE;
+    else if (a->a[3] > 5)
+        r = -EINVAL;
+    file_put(f);
+    return r;
+}
+
+long sys_umask(struct task *t, const struct syscall_args *a)
+{
+    mode_t old = t->fs->umask;
+    t->fs->umask = a->a[0] & 0777;
+    return old;
+}

@@ -1,0 +1,135 @@
+/* sentry/vfs/open.c: open(2) semantics on top of the walk. */
+#include "sentry/vfs/vfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "lib/log.h"
+
+static int writable_access(int flags)
+{
+    int acc = flags & O_ACCMODE;
+    return acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC);
+}
+
+int vfs_open_path(const struct vpath *p, int flags, struct file **out)
+{
+    struct inode *ino = p->d->inode;
+    struct file *f;
+    int r;
+
+    if (flags & O_PATH) {
+        f = file_new(p, ino, flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        f->ops = NULL;
+        *out = f;
+        return 0;
+    }
+    if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
+        return -ENOTDIR;
+    if (S_ISDIR(ino->mode) && writable_access(flags) && !(flags & O_TRUNC))
+        return -EISDIR;
+    if (S_ISDIR(ino->mode) && (flags & O_ACCMODE) != O_RDONLY)
+        return -EISDIR;
+    if (S_ISLNK(ino->mode))
+        return -ELOOP;
+    if (writable_access(flags) && (p->mnt->flags & MS_RDONLY) && !S_ISCHR(ino->mode))
+        return -EROFS;
+    f = file_new(p, ino, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+    if (ino->iops && ino->iops->open && (r = ino->iops->open(ino, f))) {
+        file_put(f);
+        return r;
+    }
+    if ((flags & O_TRUNC) && S_ISREG(ino->mode) && (flags & O_ACCMODE) != O_RDONLY) {
+        struct setattr sa = { .valid = SA_SIZE, .size = 0 };
+        if (!ino->iops->setattr) {
+            file_put(f);
+            return -EROFS;
+        }
+        if ((r = ino->iops->setattr(ino, &sa))) {
+            file_put(f);
+            return r;
+        }
+    }
+    *out = f;
+    return 0;
+}
+
+int vfs_open(struct fs_ctx *fs, const struct vpath *start, const char *path, int flags,
+             mode_t mode, struct file **out)
+{
+    struct vpath p;
+    int r;
+
+    if (flags & O_CREAT) {
+        char last[VFS_NAME_MAX + 1];
+        struct vpath parent;
+        struct inode *dir;
+
+        if ((flags & O_DIRECTORY))
+            return -EINVAL;
+        if ((r = vfs_walk_parent(fs, start, path, &parent, last)))
+            return r;
+        if (!last[0] || !strcmp(last, ".") || !strcmp(last, "..") ||
+            path[strlen(path) - 1] == '/') {
+            vpath_put(&parent);
+            return -EISDIR;
+        }
+        r = vfs_walk(fs, &parent, last, (flags & (O_NOFOLLOW | O_EXCL)) ? 0 : WALK_FOLLOW, &p);
+        if (r == 0) {
+            vpath_put(&parent);
+            if (flags & O_EXCL) {
+                vpath_put(&p);
+                return -EEXIST;
+            }
+            goto have;
+        }
+        if (r != -ENOENT) {
+            vpath_put(&parent);
+            return r;
+        }
+        /* A dangling final symlink would create its target: refuse. */
+        dir = parent.d->inode;
+        if (parent.mnt->flags & MS_RDONLY) {
+            vpath_put(&parent);
+            return -EROFS;
+        }
+        if (!dir->iops || !dir->iops->create) {
+            vpath_put(&parent);
+            return -EROFS;
+        }
+        {
+            struct inode *ino;
+            struct dentry *d;
+            r = dir->iops->create(dir, last, (mode & 07777 & ~fs->umask) | S_IFREG, &ino);
+            if (r) {
+                vpath_put(&parent);
+                return r;
+            }
+            pthread_mutex_lock(&vfs_lock);
+            d = dentry_new(last, parent.d, ino);
+            pthread_mutex_unlock(&vfs_lock);
+            p.mnt = parent.mnt;
+            p.d = d;
+            vpath_put(&parent);
+            r = vfs_open_path(&p, flags & ~O_TRUNC, out);
+            vpath_put(&p);
+            return r;
+        }
+    }
+    r = vfs_walk(fs, start, path,
+                 ((flags & O_NOFOLLOW) ? 0 : WALK_FOLLOW) |
+                     ((flags & O_DIRECTORY) ? WALK_DIRECTORY : 0),
+                 &p);
+    if (r)
+        return r;
+have:
+    if (S_ISLNK(p.d->inode->mode) && !(flags & O_PATH)) {
+        vpath_put(&p);
+        return -ELOOP;
+    }
+    r = vfs_open_path(&p, flags, out);
+    vpath_put(&p);
+    return r;
+}

@@ -1,0 +1,233 @@
+/* sentry/vfs/vfs.c: reference counting of inodes, dentries, files; mounts. */
+#include "sentry/vfs/vfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "lib/xalloc.h"
+
+pthread_mutex_t vfs_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+static struct mount *mount_list;
+static uint64_t next_dev = 0x10;
+
+uint64_t vfs_new_dev(void)
+{
+    return __atomic_fetch_add(&next_dev, 1, __ATOMIC_RELAXED);
+}
+
+struct inode *inode_new(struct super *sb, const struct inode_ops *iops,
+                        const struct file_ops *fops, mode_t mode, uint64_t ino)
+{
+    struct inode *i = xzalloc(sizeof(*i));
+    i->ref = 1;
+    i->sb = sb;
+    i->iops = iops;
+    i->fops = fops;
+    i->mode = mode;
+    i->ino = ino;
+    return i;
+}
+
+struct inode *inode_get(struct inode *i)
+{
+    __atomic_add_fetch(&i->ref, 1, __ATOMIC_RELAXED);
+    return i;
+}
+
+void inode_put(struct inode *i)
+{
+    if (!i || __atomic_sub_fetch(&i->ref, 1, __ATOMIC_ACQ_REL))
+        return;
+    if (i->iops && i->iops->release)
+        i->iops->release(i);
+    free(i);
+}
+
+struct dentry *dentry_new(const char *name, struct dentry *parent, struct inode *inode)
+{
+    struct dentry *d = xzalloc(sizeof(*d));
+    d->ref = 1;
+    d->name = xstrdup(name);
+    d->inode = inode;
+    if (parent) {
+        d->parent = dentry_get(parent);
+        /* the parent's child list owns one more reference */
+        d->ref++;
+        d->sibling = parent->children;
+        parent->children = d;
+    }
+    return d;
+}
+
+struct dentry *dentry_get(struct dentry *d)
+{
+    __atomic_add_fetch(&d->ref, 1, __ATOMIC_RELAXED);
+    return d;
+}
+
+void dentry_put(struct dentry *d)
+{
+    while (d && !__atomic_sub_fetch(&d->ref, 1, __ATOMIC_ACQ_REL)) {
+        struct dentry *parent = d->parent;
+        inode_put(d->inode);
+        free(d->name);
+        free(d);
+        d = parent;
+    }
+}
+
+void dentry_forget(struct dentry *d, const char *name)
+{
+    struct dentry **pp;
+
+    pthread_mutex_lock(&vfs_lock);
+    for (pp = &d->children; *pp; pp = &(*pp)->sibling) {
+        if (!strcmp((*pp)->name, name)) {
+            struct dentry *c = *pp;
+            *pp = c->sibling;
+            c->sibling = NULL;
+            c->dead = true;
+            pthread_mutex_unlock(&vfs_lock);
+            dentry_put(c);
+            return;
+        }
+    }
+    pthread_mutex_unlock(&vfs_lock);
+}
+
+void vpath_get(struct vpath *p)
+{
+    if (p->d)
+        dentry_get(p->d);
+}
+
+void vpath_put(struct vpath *p)
+{
+    if (p->d)
+        dentry_put(p->d);
+    p->d = NULL;
+    p->mnt = NULL;
+}
+
+struct mount *vfs_mount_root(struct dentry *root, const char *fstype, const char *source)
+{
+    struct mount *m = xzalloc(sizeof(*m));
+    m->root = root;
+    m->fstype = fstype;
+    m->source = xstrdup(source);
+    pthread_mutex_lock(&vfs_lock);
+    m->next = mount_list;
+    mount_list = m;
+    pthread_mutex_unlock(&vfs_lock);
+    return m;
+}
+
+int vfs_mount_at(struct vpath *where, struct dentry *root, const char *fstype,
+                 const char *source, int flags)
+{
+    struct mount *m;
+
+    if (!S_ISDIR(where->d->inode->mode) && !S_ISDIR(root->inode->mode))
+        ; /* file on file bind: allowed */
+    else if (S_ISDIR(where->d->inode->mode) != S_ISDIR(root->inode->mode))
+        return -ENOTDIR;
+    m = xzalloc(sizeof(*m));
+    m->root = root;
+    m->fstype = fstype;
+    m->source = xstrdup(source);
+    m->flags = flags;
+    pthread_mutex_lock(&vfs_lock);
+    m->parent = where->mnt;
+    m->mountpoint = dentry_get(where->d);
+    /* Stack on whatever is mounted there already. */
+    while (m->mountpoint->mounted) {
+        struct mount *top = m->mountpoint->mounted;
+        dentry_put(m->mountpoint);
+        m->parent = top;
+        m->mountpoint = dentry_get(top->root);
+    }
+    m->mountpoint->mounted = m;
+    m->next = mount_list;
+    mount_list = m;
+    pthread_mutex_unlock(&vfs_lock);
+    return 0;
+}
+
+struct mount *vfs_mounts(void)
+{
+    return mount_list;
+}
+
+struct file *file_new(const struct vpath *path, struct inode *ino, int flags)
+{
+    struct file *f = xzalloc(sizeof(*f));
+    f->ref = 1;
+    f->flags = flags;
+    if (path) {
+        f->path = *path;
+        vpath_get(&f->path);
+    }
+    f->inode = inode_get(ino);
+    f->ops = ino->fops;
+    pthread_mutex_init(&f->lock, NULL);
+    return f;
+}
+
+struct file *file_get(struct file *f)
+{
+    __atomic_add_fetch(&f->ref, 1, __ATOMIC_RELAXED);
+    return f;
+}
+
+void file_put(struct file *f)
+{
+    if (!f || __atomic_sub_fetch(&f->ref, 1, __ATOMIC_ACQ_REL))
+        return;
+    if (f->ops && f->ops->release)
+        f->ops->release(f);
+    inode_put(f->inode);
+    vpath_put(&f->path);
+    free(f);
+}
+
+int vfs_getattr(struct inode *ino, struct stat *st)
+{
+    memset(st, 0, sizeof(*st));
+    if (ino->iops && ino->iops->getattr)
+        return ino->iops->getattr(ino, st);
+    st->st_mode = ino->mode;
+    st->st_ino = ino->ino;
+    st->st_nlink = 1;
+    st->st_blksize = 4096;
+    if (ino->sb)
+        st->st_dev = ino->sb->dev;
+    return 0;
+}
+
+long vfs_kernel_read(struct file *f, void *buf, size_t len, uint64_t off)
+{
+    if (!f->ops || !f->ops->read)
+        return -EINVAL;
+    return f->ops->read(f, buf, len, off);
+}
+
+struct fs_ctx *fs_ctx_new(const struct vpath *root)
+{
+    struct fs_ctx *fs = xzalloc(sizeof(*fs));
+    fs->ref = 1;
+    fs->root = vpath_copy(root);
+    fs->cwd = vpath_copy(root);
+    fs->umask = 022;
+    return fs;
+}
+
+void fs_ctx_put(struct fs_ctx *fs)
+{
+    if (!fs || __atomic_sub_fetch(&fs->ref, 1, __ATOMIC_ACQ_REL))
+        return;
+    vpath_put(&fs->root);
+    vpath_put(&fs->cwd);
+    free(fs);
+}

@@ -1,0 +1,209 @@
+/* sentry/vfs/vfs.h: inodes, dentries, mounts, open files and the path walk.
+ *
+ * Objects are reference counted (*_get / *_put). A dentry holds its inode
+ * and its parent; a parent's child list holds the cached children. Mounts
+ * form a tree rooted at the sandbox root; a mountpoint dentry names the
+ * mount that covers it.
+ *
+ * Lock order: vfs_lock (the dentry tree and mount table) -> fs locks.
+ * The walk takes vfs_lock around cache updates only.
+ */
+#ifndef SB_SENTRY_VFS_VFS_H
+#define SB_SENTRY_VFS_VFS_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "lib/cleanup.h"
+
+#define VFS_NAME_MAX 255
+#define VFS_PATH_MAX 4096
+#define VFS_SYMLOOP_MAX 40
+
+struct inode;
+struct file;
+struct dentry;
+struct mount;
+
+struct setattr {
+    unsigned valid; /* SA_* */
+    mode_t mode;
+    uid_t uid;
+    gid_t gid;
+    uint64_t size;
+    struct timespec atime, mtime;
+};
+#define SA_MODE 1u
+#define SA_UID 2u
+#define SA_GID 4u
+#define SA_SIZE 8u
+#define SA_ATIME 16u
+#define SA_MTIME 32u
+
+struct inode_ops {
+    /* Find `name` in directory `dir`: a new reference in *out, or -ENOENT. */
+    int (*lookup)(struct inode *dir, const char *name, struct inode **out);
+    int (*getattr)(struct inode *ino, struct stat *st);
+    int (*setattr)(struct inode *ino, const struct setattr *sa);
+    int (*readlink)(struct inode *ino, char *buf, size_t cap);
+    /* Prepare f (ops, priv) for the open flags in f->flags. */
+    int (*open)(struct inode *ino, struct file *f);
+    int (*create)(struct inode *dir, const char *name, mode_t mode, struct inode **out);
+    int (*mkdir)(struct inode *dir, const char *name, mode_t mode);
+    int (*symlink)(struct inode *dir, const char *name, const char *target);
+    int (*link)(struct inode *dir, const char *name, struct inode *target);
+    int (*unlink)(struct inode *dir, const char *name);
+    int (*rmdir)(struct inode *dir, const char *name);
+    int (*rename)(struct inode *odir, const char *oname, struct inode *ndir,
+                  const char *nname, unsigned flags);
+    void (*release)(struct inode *ino);
+};
+
+struct dir_emit {
+    /* Return false when the caller's buffer is full (entry not taken). */
+    bool (*emit)(struct dir_emit *de, const char *name, size_t len, uint64_t ino,
+                 unsigned type, uint64_t next);
+};
+
+struct file_ops {
+    long (*read)(struct file *f, void *buf, size_t len, uint64_t off);
+    long (*write)(struct file *f, const void *buf, size_t len, uint64_t off);
+    /* Emit entries from cookie f->pos, updating f->pos as entries are taken. */
+    int (*getdents)(struct file *f, struct dir_emit *de);
+    long (*ioctl)(struct file *f, unsigned cmd, void *karg);
+    void (*release)(struct file *f);
+};
+
+struct super {
+    const char *fstype;
+    uint64_t dev;
+    void *priv;
+};
+
+struct inode {
+    int ref;
+    uint64_t ino;
+    mode_t mode; /* type bits are fixed; permission bits via getattr */
+    const struct inode_ops *iops;
+    const struct file_ops *fops; /* default file ops for open */
+    struct super *sb;
+    void *priv;
+};
+
+struct dentry {
+    int ref;
+    char *name;
+    struct dentry *parent; /* NULL at a file system root */
+    struct inode *inode;
+    struct dentry *children, *sibling;
+    struct mount *mounted; /* mount covering this dentry, if any */
+    bool dead;             /* unlinked */
+};
+
+struct mount {
+    struct dentry *root;
+    struct mount *parent;
+    struct dentry *mountpoint;
+    const char *fstype;
+    char *source;
+    int flags; /* MS_RDONLY ... */
+    struct mount *next;
+};
+
+struct vpath {
+    struct mount *mnt;
+    struct dentry *d;
+};
+
+/* Stream-like files (pipes, ttys, sockets): no position. */
+#define FILE_STREAM 1u
+
+struct file {
+    int ref;
+    int flags; /* O_* as opened (status flags updated by F_SETFL) */
+    unsigned fmode; /* FILE_* */
+    uint64_t pos;
+    struct vpath path;
+    struct inode *inode;
+    const struct file_ops *ops;
+    void *priv;
+    pthread_mutex_t lock; /* pos */
+};
+
+/* The task's view: root and cwd. */
+struct fs_ctx {
+    int ref;
+    struct vpath root, cwd;
+    mode_t umask;
+};
+
+/* walk flags */
+#define WALK_FOLLOW 1u     /* follow a final symlink */
+#define WALK_DIRECTORY 2u  /* the final component must be a directory */
+#define WALK_EMPTY 4u      /* an empty path names the start */
+
+extern pthread_mutex_t vfs_lock;
+
+struct inode *inode_new(struct super *sb, const struct inode_ops *iops,
+                        const struct file_ops *fops, mode_t mode, uint64_t ino);
+struct inode *inode_get(struct inode *i);
+void inode_put(struct inode *i);
+
+struct dentry *dentry_new(const char *name, struct dentry *parent, struct inode *inode);
+struct dentry *dentry_get(struct dentry *d);
+void dentry_put(struct dentry *d);
+/* Drop the cached child `name` of d (after unlink/rename). */
+void dentry_forget(struct dentry *d, const char *name);
+
+void vpath_get(struct vpath *p);
+void vpath_put(struct vpath *p);
+static inline struct vpath vpath_copy(const struct vpath *p)
+{
+    struct vpath r = *p;
+    vpath_get(&r);
+    return r;
+}
+
+/* Mounts */
+struct mount *vfs_mount_root(struct dentry *root, const char *fstype, const char *source);
+int vfs_mount_at(struct vpath *where, struct dentry *root, const char *fstype,
+                 const char *source, int flags);
+struct mount *vfs_mounts(void);
+uint64_t vfs_new_dev(void);
+
+/* Path walk from `start` (NULL: cwd, or root for absolute paths). */
+int vfs_walk(struct fs_ctx *fs, const struct vpath *start, const char *path,
+             unsigned flags, struct vpath *out) SB_MUST_CHECK;
+/* Walk all but the last component; `last` gets the final name ("" for "/",
+ * "." or ".." returned as is). */
+int vfs_walk_parent(struct fs_ctx *fs, const struct vpath *start, const char *path,
+                    struct vpath *parent, char last[VFS_NAME_MAX + 1]) SB_MUST_CHECK;
+/* Absolute path of p as seen from root (for getcwd, /proc). */
+int vfs_path_name(struct fs_ctx *fs, const struct vpath *p, char *buf, size_t cap);
+
+/* Files */
+struct file *file_new(const struct vpath *path, struct inode *ino, int flags);
+struct file *file_get(struct file *f);
+void file_put(struct file *f);
+/* open(2) semantics from a start point; returns a new file. */
+int vfs_open(struct fs_ctx *fs, const struct vpath *start, const char *path, int flags,
+             mode_t mode, struct file **out) SB_MUST_CHECK;
+/* Open an inode found by other means (used by exec, devfs). */
+int vfs_open_path(const struct vpath *p, int flags, struct file **out) SB_MUST_CHECK;
+int vfs_getattr(struct inode *ino, struct stat *st);
+/* Read from a file into a Sentry buffer at off (no pos change). */
+long vfs_kernel_read(struct file *f, void *buf, size_t len, uint64_t off);
+
+struct fs_ctx *fs_ctx_new(const struct vpath *root);
+void fs_ctx_put(struct fs_ctx *fs);
+
+static inline unsigned vfs_dtype(mode_t m)
+{
+    return (m & S_IFMT) >> 12;
+}
+
+#endif
