@@ -48,21 +48,19 @@ trap 'rm -rf "$work"' EXIT
 # Indent detail lines under a FAIL line.
 indent() { sed 's/^/    /'; }
 
-# Describe an exit status for humans: "0", "99", "SIGSEGV", "timeout".
+# Describe an exit status for humans: "0", "99", "SIGSEGV (139)", "timeout".
 status_name() {
-    case $1 in
-    124) echo "timeout (${TIMEOUT}s)" ;;
-    137) echo "SIGKILL (timeout -k?)" ;;
-    *)
-        if [ "$1" -gt 128 ] && sig=$(kill -l $(($1 - 128)) 2>/dev/null); then
-            echo "SIG$sig ($1)"
-        else
-            echo "$1"
-        fi ;;
-    esac
+    if [ "$1" -eq 124 ]; then
+        echo "timeout (${TIMEOUT}s)"
+    elif [ "$1" -gt 128 ] && sig=$(kill -l $(($1 - 128)) 2>/dev/null); then
+        echo "SIG$sig ($1)"
+    else
+        echo "$1"
+    fi
 }
 
-# Build $1 (a test name) if needed; prints compiler output on failure.
+# Build test $1 unless its binary is newer than its source and conf.h;
+# on failure the compiler's output is in $work/cc.log.
 build_test() {
     local src=$here/$1.c bin=$bindir/$1
     if [ -x "$bin" ] && [ ! "$src" -nt "$bin" ] && [ ! "$here/conf.h" -nt "$bin" ]; then

@@ -1,0 +1,224 @@
+/* runsc-c/sbx.c: `sbx run`: one command in one sandbox; `sbx info`.
+ *
+ * sbx starts the Gofer (serving the rootfs on a SOCK_SEQPACKET pair) and the
+ * Sentry (which boots the sandbox kernel and runs the command), waits for
+ * the Sentry and exits with the application's status.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "gofer/gofer.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+#include "sentry/kernel/kernel.h"
+
+#define STD_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static _Noreturn void usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "sbx: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see 'sbx help')\n");
+    exit(2);
+}
+
+static void help(FILE *out)
+{
+    fprintf(out,
+            "usage: sbx run [--rootfs DIR] [--env K=V]... [--cwd DIR] [--trace]\n"
+            "               [--platform ptrace] [-v] -- CMD [ARG...]\n"
+            "       sbx info      the Sentry's host syscall allow-list\n"
+            "       sbx help\n");
+}
+
+struct env {
+    char **v;
+    int n;
+};
+
+static void env_set(struct env *e, const char *kv)
+{
+    size_t klen = strcspn(kv, "=");
+    for (int i = 0; i < e->n; i++) {
+        if (!strncmp(e->v[i], kv, klen) && e->v[i][klen] == '=') {
+            e->v[i] = xstrdup(kv);
+            return;
+        }
+    }
+    e->v = xrealloc(e->v, (e->n + 2) * sizeof(char *));
+    e->v[e->n++] = xstrdup(kv);
+    e->v[e->n] = NULL;
+}
+
+static int cmd_info(void)
+{
+    const char *names[64], *why[64];
+    int n = sentry_seccomp_list(names, why, 64);
+
+    printf("platform: ptrace\n");
+    printf("sentry host syscalls allowed: %d\n", n);
+    for (int i = 0; i < n; i++)
+        printf("  %-16s %s\n", names[i], why[i]);
+    return 0;
+}
+
+static _Noreturn void run_gofer(int sock, int rootfd)
+{
+    int r;
+
+    sb_log_prefix = "sbx-gofer";
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    prctl(PR_SET_NAME, "sbx-gofer");
+    /* Keep only the socket and the root: nothing else of the caller's. */
+    for (int fd = 0; fd < 3; fd++)
+        if (fd != sock && fd != rootfd && fd != 2)
+            close(fd);
+    r = gofer_serve(sock, rootfd);
+    _exit(r ? 1 : 0);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "rootfs", required_argument, 0, 'r' }, { "env", required_argument, 0, 'e' },
+        { "cwd", required_argument, 0, 'c' },    { "trace", no_argument, 0, 't' },
+        { "platform", required_argument, 0, 'p' }, { "no-seccomp", no_argument, 0, 'S' },
+        { "verbose", no_argument, 0, 'v' },      { 0, 0, 0, 0 },
+    };
+    struct kernel_cfg cfg = { 0 };
+    struct env env = { 0 };
+    const char *rootfs = "/", *term = getenv("TERM");
+    char home[64];
+    int sv[2], rootfd, c, status;
+    pid_t gofer, sentry;
+
+    snprintf(home, sizeof(home), "HOME=%s", geteuid() == 0 ? "/root" : "/");
+    env_set(&env, "PATH=" STD_PATH);
+    env_set(&env, home);
+    {
+        char tb[256];
+        snprintf(tb, sizeof(tb), "TERM=%s", term && *term ? term : "xterm");
+        env_set(&env, tb);
+    }
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+e:v", opts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            rootfs = optarg;
+            break;
+        case 'e':
+            if (!strchr(optarg, '=') || optarg[0] == '=')
+                usage_error("--env wants K=V, got '%s'", optarg);
+            env_set(&env, optarg);
+            break;
+        case 'c':
+            if (optarg[0] != '/')
+                usage_error("--cwd wants an absolute path, got '%s'", optarg);
+            cfg.cwd = optarg;
+            break;
+        case 't':
+            cfg.trace = true;
+            break;
+        case 'p':
+            if (strcmp(optarg, "ptrace"))
+                usage_error("unknown platform '%s' (known: ptrace)", optarg);
+            cfg.platform = optarg;
+            break;
+        case 'S':
+            cfg.no_seccomp = true;
+            break;
+        case 'v':
+            sb_log_level = SB_LOG_DEBUG;
+            break;
+        default:
+            usage_error("%s: bad option for 'run'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        usage_error("%s", "run: no command given");
+    rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0) {
+        fprintf(stderr, "sbx: rootfs '%s': %s\n", rootfs, strerror(errno));
+        return 2;
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
+        fprintf(stderr, "sbx: socketpair: %s\n", strerror(errno));
+        return 125;
+    }
+    fflush(NULL);
+    gofer = fork();
+    if (gofer < 0) {
+        fprintf(stderr, "sbx: fork: %s\n", strerror(errno));
+        return 125;
+    }
+    if (gofer == 0) {
+        close(sv[0]);
+        run_gofer(sv[1], rootfd);
+    }
+    close(sv[1]);
+    close(rootfd);
+
+    sentry = fork();
+    if (sentry < 0) {
+        fprintf(stderr, "sbx: fork: %s\n", strerror(errno));
+        kill(gofer, SIGKILL);
+        return 125;
+    }
+    if (sentry == 0) {
+        sb_log_prefix = "sbx";
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        prctl(PR_SET_NAME, "sbx-sentry");
+        cfg.rootfs_source = rootfs;
+        cfg.argv = (const char *const *)argv + optind;
+        cfg.envp = (const char *const *)env.v;
+        cfg.gofer_sock = sv[0];
+        for (int i = 0; i < 3; i++) {
+            /* The app's fds 0-2 are the caller's; keep our own copies. */
+            cfg.stdio[i] = fcntl(i, F_DUPFD_CLOEXEC, 10);
+            if (cfg.stdio[i] >= 0) {
+                fstat(cfg.stdio[i], &cfg.stdio_st[i]);
+                cfg.stdio_flags[i] = fcntl(cfg.stdio[i], F_GETFL) | O_LARGEFILE;
+            }
+        }
+        _exit(kernel_run(&cfg));
+    }
+    close(sv[0]);
+    while (waitpid(sentry, &status, 0) < 0 && errno == EINTR)
+        ;
+    kill(gofer, SIGKILL);
+    waitpid(gofer, NULL, 0);
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        fprintf(stderr, "sbx: the Sentry was killed by signal %d (%s)%s\n", sig,
+                strsignal(sig),
+                sig == SIGSYS ? ": it made a host syscall outside its seccomp allow-list" : "");
+        return 128 + sig;
+    }
+    return WEXITSTATUS(status);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        usage_error("%s", "no subcommand");
+    if (!strcmp(argv[1], "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "info"))
+        return cmd_info();
+    if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        help(stdout);
+        return 0;
+    }
+    usage_error("unknown subcommand '%s'", argv[1]);
+}

@@ -1,0 +1,145 @@
+/* sentry/kernel/boot.c: bring up the sandbox: MemoryFile, platform, mounts,
+ * stdio, the first task; lock down; run. */
+#include "sentry/kernel/kernel.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/xalloc.h"
+#include "sentry/fs/fs.h"
+
+#define MEMFILE_SIZE (64ULL << 30)
+
+static void mount_at(struct fs_ctx *fs, const char *where, struct dentry *root,
+                     const char *fstype)
+{
+    struct vpath p;
+
+    if (vfs_walk(fs, NULL, where, WALK_FOLLOW, &p)) {
+        sb_debug("no %s in the rootfs: %s not mounted", where, fstype);
+        dentry_put(root);
+        return;
+    }
+    if (vfs_mount_at(&p, root, fstype, fstype, 0))
+        dentry_put(root);
+    vpath_put(&p);
+}
+
+static const char *env_get(const char *const *envp, const char *name)
+{
+    size_t n = strlen(name);
+    for (; *envp; envp++)
+        if (!strncmp(*envp, name, n) && (*envp)[n] == '=')
+            return *envp + n + 1;
+    return NULL;
+}
+
+static int exit_code_of(int ws)
+{
+    if (WIFSIGNALED(ws))
+        return 128 + WTERMSIG(ws);
+    return WEXITSTATUS(ws);
+}
+
+int kernel_run(const struct kernel_cfg *cfg)
+{
+    struct kernel *k = xzalloc(sizeof(*k));
+    struct platform_cfg pcfg = { .memfd = -1, .cpu = -1 };
+    struct task *t = xzalloc(sizeof(*t));
+    struct dentry *root;
+    struct vpath rootp;
+    char path[VFS_PATH_MAX];
+    int r;
+
+    sb_kernel = k;
+    k->trace = cfg->trace;
+    clock_gettime(CLOCK_MONOTONIC, &k->boot_mono);
+    strcpy(k->hostname, "sandbox");
+    strcpy(k->domainname, "(none)");
+    if ((r = memfile_init(&k->mf, MEMFILE_SIZE))) {
+        sb_err("MemoryFile: %s", strerror(-r));
+        return 125;
+    }
+    k->pops = platform_lookup(cfg->platform ? cfg->platform : "ptrace");
+    if (!k->pops) {
+        sb_err("unknown platform '%s'", cfg->platform);
+        return 125;
+    }
+    pcfg.memfd = k->mf.fd;
+    if ((r = k->pops->init(&pcfg, &k->plat))) {
+        sb_err("platform %s: %s", k->pops->name, strerror(-r));
+        return 125;
+    }
+    gofer_client_init(&k->gofer, cfg->gofer_sock);
+    if ((r = goferfs_mount(&k->gofer, cfg->rootfs_source, &root))) {
+        sb_err("attach rootfs: %s", strerror(-r));
+        return 125;
+    }
+    k->root_mnt = vfs_mount_root(root, "9p", cfg->rootfs_source);
+    k->root_mnt->flags = MS_RDONLY;
+    rootp.mnt = k->root_mnt;
+    rootp.d = root;
+
+    t->k = k;
+    t->tid = t->tgid = t->pgid = t->sid = 1;
+    t->ppid = 0;
+    t->cred.uid = t->cred.suid = t->cred.fsuid = t->cred.euid = geteuid();
+    t->cred.gid = t->cred.sgid = t->cred.fsgid = t->cred.egid = getegid();
+    for (int i = 0; i < RLIM_NLIMITS && i < 16; i++) {
+        struct rlimit rl;
+        getrlimit(i, &rl);
+        t->rlim[i].cur = rl.rlim_cur;
+        t->rlim[i].max = rl.rlim_max;
+    }
+    t->fs = fs_ctx_new(&rootp);
+    t->fdt = fdt_new();
+    if (t->rlim[RLIMIT_NOFILE].cur < 1048576)
+        t->fdt->max = (int)t->rlim[RLIMIT_NOFILE].cur;
+    mount_at(t->fs, "/dev", devfs_new(), "devtmpfs");
+    mount_at(t->fs, "/tmp", tmpfs_new("tmpfs", 01777), "tmpfs");
+    for (int i = 0; i < 3; i++) {
+        if (cfg->stdio[i] >= 0) {
+            struct file *f = hostfd_file(cfg->stdio[i], cfg->stdio_flags[i], &cfg->stdio_st[i]);
+            (void)fdt_install_at(t->fdt, f, i, false);
+            file_put(f);
+        }
+    }
+    if (cfg->cwd) {
+        struct vpath cwd;
+        if ((r = vfs_walk(t->fs, NULL, cfg->cwd, WALK_FOLLOW | WALK_DIRECTORY, &cwd))) {
+            sb_err("--cwd %s: %s", cfg->cwd, strerror(-r));
+            return 125;
+        }
+        vpath_put(&t->fs->cwd);
+        t->fs->cwd = cwd;
+    }
+    if ((r = k->pops->ctx_new(k->plat, &t->ctx))) {
+        sb_err("context: %s", strerror(-r));
+        return 125;
+    }
+    r = kernel_path_lookup(k, t->fs, cfg->argv[0], env_get(cfg->envp, "PATH"), path,
+                           sizeof(path));
+    if (r == 0)
+        r = kernel_execve(t, path, cfg->argv, cfg->envp);
+    if (r) {
+        sb_err("%s: %s", cfg->argv[0], r == -ENOENT && !strchr(cfg->argv[0], '/')
+                                          ? "command not found"
+                                          : strerror(-r));
+        return r == -ENOENT ? 127 : 126;
+    }
+    k->init = t;
+    if (!cfg->no_seccomp && (r = sentry_seccomp_install())) {
+        sb_err("seccomp: %s", strerror(-r));
+        return 125;
+    }
+    return exit_code_of(task_run(t));
+}

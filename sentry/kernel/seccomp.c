@@ -1,0 +1,95 @@
+/* sentry/kernel/seccomp.c: the Sentry's own host syscall filter.
+ *
+ * Installed after boot; from then on the Sentry can make only these calls.
+ * Anything else kills the whole Sentry (SECCOMP_RET_KILL_PROCESS), and sbx
+ * reports that. The Sentry never opens a host path after boot: open,
+ * openat, socket, connect, execve... are absent.
+ */
+#include "sentry/kernel/kernel.h"
+
+#include <errno.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+
+struct allowed {
+    const char *name;
+    const char *why;
+};
+
+static const struct allowed allowed[] = {
+    { "read", "the caller's stdin, handed over at boot" },
+    { "write", "the caller's stdout/stderr, and log lines" },
+    { "pread64", "file data from host fds the Gofer donated" },
+    { "close", "closing donated fds when the app closes its files" },
+    { "sendmsg", "requests to the Gofer" },
+    { "recvmsg", "replies from the Gofer, with donated fds (SCM_RIGHTS)" },
+    { "ptrace", "the ptrace platform: SYSEMU, GETREGS/SETREGS, injection" },
+    { "wait4", "the ptrace platform: stops of the stub processes" },
+    { "kill", "SIGKILL of a stub process when its address space goes (arg: SIGKILL only)" },
+    { "mmap", "the Sentry's own heap; never PROT_EXEC" },
+    { "munmap", "the Sentry's own heap" },
+    { "mprotect", "the Sentry's own heap (malloc arenas); never PROT_EXEC" },
+    { "mremap", "realloc of large Sentry buffers" },
+    { "brk", "the Sentry's own heap" },
+    { "madvise", "malloc returning memory" },
+    { "fallocate", "punching freed pages out of the MemoryFile" },
+    { "futex", "the Sentry's own locks" },
+    { "clock_gettime", "clocks for the app (when the vDSO falls back)" },
+    { "clock_nanosleep", "the app's sleeps" },
+    { "getrandom", "getrandom(2) and /dev/urandom for the app" },
+    { "ioctl", "TCGETS and TIOCGWINSZ on the caller's terminal only" },
+    { "exit_group", "the Sentry's exit" },
+};
+
+int sentry_seccomp_list(const char **names, const char **why, int cap)
+{
+    int n = (int)(sizeof(allowed) / sizeof(allowed[0]));
+    for (int i = 0; i < n && i < cap; i++) {
+        if (names)
+            names[i] = allowed[i].name;
+        if (why)
+            why[i] = allowed[i].why;
+    }
+    return n;
+}
+
+int sentry_seccomp_install(void)
+{
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+    int r = 0;
+
+    if (!ctx)
+        return -ENOMEM;
+    for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && !r; i++) {
+        const char *n = allowed[i].name;
+        int nr = seccomp_syscall_resolve_name(n);
+        if (nr == __NR_SCMP_ERROR) {
+            r = -EINVAL;
+            break;
+        }
+        if (!strcmp(n, "ioctl")) {
+            r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, TCGETS));
+            if (!r)
+                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                     SCMP_A1(SCMP_CMP_EQ, TIOCGWINSZ));
+        } else if (!strcmp(n, "kill")) {
+            r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, SIGKILL));
+        } else if (!strcmp(n, "mmap") || !strcmp(n, "mprotect")) {
+            r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                 SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+        } else {
+            r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+        }
+    }
+    if (!r)
+        r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1);
+    if (!r)
+        r = seccomp_load(ctx);
+    seccomp_release(ctx);
+    return r;
+}

@@ -1,0 +1,447 @@
+/* sentry/syscalls/sys_proc.c: identity, limits, exit, arch_prctl, prctl,
+ * uname, sysinfo, scheduling queries. */
+#include "sentry/syscalls/syscalls.h"
+
+#include <asm/prctl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/times.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "lib/log.h"
+
+long sys_getpid(struct task *t, const struct syscall_args *a) { return t->tgid; }
+long sys_gettid(struct task *t, const struct syscall_args *a) { return t->tid; }
+long sys_getppid(struct task *t, const struct syscall_args *a) { return t->ppid; }
+long sys_getuid(struct task *t, const struct syscall_args *a) { return t->cred.uid; }
+long sys_geteuid(struct task *t, const struct syscall_args *a) { return t->cred.euid; }
+long sys_getgid(struct task *t, const struct syscall_args *a) { return t->cred.gid; }
+long sys_getegid(struct task *t, const struct syscall_args *a) { return t->cred.egid; }
+long sys_getpgrp(struct task *t, const struct syscall_args *a) { return t->pgid; }
+
+static int is_self(struct task *t, int pid)
+{
+    return pid == 0 || pid == t->tgid;
+}
+
+long sys_getpgid(struct task *t, const struct syscall_args *a)
+{
+    return is_self(t, (int)a->a[0]) ? t->pgid : -ESRCH;
+}
+
+long sys_getsid(struct task *t, const struct syscall_args *a)
+{
+    return is_self(t, (int)a->a[0]) ? t->sid : -ESRCH;
+}
+
+static long put_ids(struct task *t, const struct syscall_args *a, uint32_t x, uint32_t y,
+                    uint32_t z)
+{
+    if (mm_copy_out(t->mm, a->a[0], &x, 4) || mm_copy_out(t->mm, a->a[1], &y, 4) ||
+        mm_copy_out(t->mm, a->a[2], &z, 4))
+        return -EFAULT;
+    return 0;
+}
+
+long sys_getresuid(struct task *t, const struct syscall_args *a)
+{
+    return put_ids(t, a, t->cred.uid, t->cred.euid, t->cred.suid);
+}
+
+long sys_getresgid(struct task *t, const struct syscall_args *a)
+{
+    return put_ids(t, a, t->cred.gid, t->cred.egid, t->cred.sgid);
+}
+
+long sys_getgroups(struct task *t, const struct syscall_args *a)
+{
+    if ((int)a->a[0] < 0)
+        return -EINVAL;
+    return 0;
+}
+
+long sys_setgroups(struct task *t, const struct syscall_args *a)
+{
+    if (t->cred.euid != 0)
+        return -EPERM;
+    if (a->a[0] > 65536)
+        return -EINVAL;
+    return 0;
+}
+
+long sys_setuid(struct task *t, const struct syscall_args *a)
+{
+    uid_t u = (uid_t)a->a[0];
+
+    if (u == (uid_t)-1)
+        return -EINVAL;
+    if (t->cred.euid == 0) {
+        t->cred.uid = t->cred.euid = t->cred.suid = t->cred.fsuid = u;
+        return 0;
+    }
+    if (u != t->cred.uid && u != t->cred.suid)
+        return -EPERM;
+    t->cred.euid = t->cred.fsuid = u;
+    return 0;
+}
+
+long sys_setgid(struct task *t, const struct syscall_args *a)
+{
+    gid_t g = (gid_t)a->a[0];
+
+    if (g == (gid_t)-1)
+        return -EINVAL;
+    if (t->cred.euid == 0) {
+        t->cred.gid = t->cred.egid = t->cred.sgid = t->cred.fsgid = g;
+        return 0;
+    }
+    if (g != t->cred.gid && g != t->cred.sgid)
+        return -EPERM;
+    t->cred.egid = t->cred.fsgid = g;
+    return 0;
+}
+
+long sys_exit(struct task *t, const struct syscall_args *a)
+{
+    task_exit_group(t, ((int)a->a[0] & 0xff) << 8);
+    return 0;
+}
+
+long sys_exit_group(struct task *t, const struct syscall_args *a)
+{
+    task_exit_group(t, ((int)a->a[0] & 0xff) << 8);
+    return 0;
+}
+
+long sys_uname(struct task *t, const struct syscall_args *a)
+{
+    struct utsname u;
+
+    memset(&u, 0, sizeof(u));
+    strcpy(u.sysname, "Linux");
+    snprintf(u.nodename, sizeof(u.nodename), "%s", t->k->hostname);
+    strcpy(u.release, "6.1.0-sbx");
+    strcpy(u.version, "#1 SMP PREEMPT_DYNAMIC sbx");
+    strcpy(u.machine, "x86_64");
+    snprintf(u.domainname, sizeof(u.domainname), "%s", t->k->domainname);
+    return mm_copy_out(t->mm, a->a[0], &u, sizeof(u)) ? -EFAULT : 0;
+}
+
+long sys_sethostname(struct task *t, const struct syscall_args *a)
+{
+    char buf[65];
+
+    if (t->cred.euid != 0)
+        return -EPERM;
+    if (a->a[1] > 64)
+        return -EINVAL;
+    if (mm_copy_in(t->mm, buf, a->a[0], a->a[1]))
+        return -EFAULT;
+    buf[a->a[1]] = 0;
+    strcpy(t->k->hostname, buf);
+    return 0;
+}
+
+long sys_arch_prctl(struct task *t, const struct syscall_args *a)
+{
+    uint64_t v;
+
+    switch ((int)a->a[0]) {
+    case ARCH_SET_FS:
+        if (a->a[1] >= t->mm->max_addr)
+            return -EPERM;
+        t->cpu.regs.fs_base = a->a[1];
+        return 0;
+    case ARCH_SET_GS:
+        if (a->a[1] >= t->mm->max_addr)
+            return -EPERM;
+        t->cpu.regs.gs_base = a->a[1];
+        return 0;
+    case ARCH_GET_FS:
+        v = t->cpu.regs.fs_base;
+        return mm_copy_out(t->mm, a->a[1], &v, 8) ? -EFAULT : 0;
+    case ARCH_GET_GS:
+        v = t->cpu.regs.gs_base;
+        return mm_copy_out(t->mm, a->a[1], &v, 8) ? -EFAULT : 0;
+    case ARCH_GET_CPUID:
+        return 1;
+    default:
+        return -EINVAL;
+    }
+}
+
+long sys_set_tid_address(struct task *t, const struct syscall_args *a)
+{
+    t->clear_child_tid = a->a[0];
+    return t->tid;
+}
+
+long sys_set_robust_list(struct task *t, const struct syscall_args *a)
+{
+    if (a->a[1] != 24)
+        return -EINVAL;
+    t->robust_list = a->a[0];
+    t->robust_len = a->a[1];
+    return 0;
+}
+
+long sys_rseq(struct task *t, const struct syscall_args *a)
+{
+    return -ENOSYS;
+}
+
+static long do_prlimit(struct task *t, int pid, unsigned res, uint64_t unew, uint64_t uold)
+{
+    struct rlimit64 nl, ol;
+
+    if (!is_self(t, pid))
+        return -ESRCH;
+    if (res >= RLIM_NLIMITS)
+        return -EINVAL;
+    if (unew && mm_copy_in(t->mm, &nl, unew, sizeof(nl)))
+        return -EFAULT;
+    if (unew && nl.rlim_cur > nl.rlim_max)
+        return -EINVAL;
+    if (unew && nl.rlim_max > t->rlim[res].max && t->cred.euid != 0)
+        return -EPERM;
+    if (unew && res == RLIMIT_NOFILE && nl.rlim_max > 1048576)
+        return -EPERM;
+    ol.rlim_cur = t->rlim[res].cur;
+    ol.rlim_max = t->rlim[res].max;
+    if (uold && mm_copy_out(t->mm, uold, &ol, sizeof(ol)))
+        return -EFAULT;
+    if (unew) {
+        t->rlim[res].cur = nl.rlim_cur;
+        t->rlim[res].max = nl.rlim_max;
+        if (res == RLIMIT_NOFILE)
+            t->fdt->max = (int)SB_MIN(nl.rlim_cur, 1048576);
+    }
+    return 0;
+}
+
+long sys_prlimit64(struct task *t, const struct syscall_args *a)
+{
+    return do_prlimit(t, (int)a->a[0], (unsigned)a->a[1], a->a[2], a->a[3]);
+}
+
+long sys_getrlimit(struct task *t, const struct syscall_args *a)
+{
+    return do_prlimit(t, 0, (unsigned)a->a[0], 0, a->a[1]);
+}
+
+long sys_setrlimit(struct task *t, const struct syscall_args *a)
+{
+    return do_prlimit(t, 0, (unsigned)a->a[0], a->a[1], 0);
+}
+
+long sys_prctl(struct task *t, const struct syscall_args *a)
+{
+    static int no_new_privs, pdeathsig, dumpable = 1;
+    char name[16];
+    int v;
+
+    switch ((int)a->a[0]) {
+    case PR_SET_NAME:
+        memset(name, 0, sizeof(name));
+        if (mm_strncpy_in(t->mm, name, a->a[1], sizeof(name)) == -EFAULT)
+            return -EFAULT;
+        name[15] = 0;
+        memcpy(t->comm, name, sizeof(name));
+        return 0;
+    case PR_GET_NAME:
+        return mm_copy_out(t->mm, a->a[1], t->comm, sizeof(t->comm)) ? -EFAULT : 0;
+    case PR_GET_DUMPABLE:
+        return dumpable;
+    case PR_SET_DUMPABLE:
+        if (a->a[1] > 1)
+            return -EINVAL;
+        dumpable = (int)a->a[1];
+        return 0;
+    case PR_SET_NO_NEW_PRIVS:
+        if (a->a[1] != 1 || a->a[2] || a->a[3] || a->a[4])
+            return -EINVAL;
+        no_new_privs = 1;
+        return 0;
+    case PR_GET_NO_NEW_PRIVS:
+        return no_new_privs;
+    case PR_SET_PDEATHSIG:
+        if (a->a[1] >= SB_NSIG + 1)
+            return -EINVAL;
+        pdeathsig = (int)a->a[1];
+        return 0;
+    case PR_GET_PDEATHSIG:
+        v = pdeathsig;
+        return mm_copy_out(t->mm, a->a[1], &v, sizeof(v)) ? -EFAULT : 0;
+    case PR_CAPBSET_READ:
+        return a->a[1] <= CAP_LAST_CAP ? 1 : -EINVAL;
+    case PR_GET_SECCOMP:
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+long sys_capget(struct task *t, const struct syscall_args *a)
+{
+    struct __user_cap_header_struct h;
+    struct __user_cap_data_struct d[2];
+
+    if (mm_copy_in(t->mm, &h, a->a[0], sizeof(h)))
+        return -EFAULT;
+    if (h.version != _LINUX_CAPABILITY_VERSION_3 && h.version != _LINUX_CAPABILITY_VERSION_2) {
+        h.version = _LINUX_CAPABILITY_VERSION_3;
+        if (mm_copy_out(t->mm, a->a[0], &h, sizeof(h)))
+            return -EFAULT;
+        return a->a[1] ? -EINVAL : 0;
+    }
+    if (h.pid < 0)
+        return -EINVAL;
+    if (h.pid && h.pid != t->tgid)
+        return -ESRCH;
+    memset(d, 0, sizeof(d));
+    if (t->cred.euid == 0) {
+        d[0].effective = d[0].permitted = 0xffffffff;
+        d[1].effective = d[1].permitted = (1u << (CAP_LAST_CAP - 31)) - 1;
+    }
+    if (a->a[1] && mm_copy_out(t->mm, a->a[1], d, sizeof(d)))
+        return -EFAULT;
+    return 0;
+}
+
+long sys_sysinfo(struct task *t, const struct syscall_args *a)
+{
+    struct sysinfo si;
+    struct timespec now;
+
+    memset(&si, 0, sizeof(si));
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    si.uptime = now.tv_sec - t->k->boot_mono.tv_sec;
+    si.totalram = 4ULL << 30;
+    si.freeram = si.totalram - SB_MIN(t->k->mf.used, si.totalram);
+    si.procs = 1;
+    si.mem_unit = 1;
+    return mm_copy_out(t->mm, a->a[0], &si, sizeof(si)) ? -EFAULT : 0;
+}
+
+long sys_sched_yield(struct task *t, const struct syscall_args *a)
+{
+    return 0;
+}
+
+long sys_sched_getaffinity(struct task *t, const struct syscall_args *a)
+{
+    uint64_t mask;
+    int n = get_nprocs_conf();
+
+    if (!is_self(t, (int)a->a[0]))
+        return -ESRCH;
+    if (a->a[1] < 8 || (a->a[1] & 7))
+        return -EINVAL;
+    mask = n >= 64 ? ~0ULL : (1ULL << n) - 1;
+    return mm_copy_out(t->mm, a->a[2], &mask, 8) ? -EFAULT : 8;
+}
+
+long sys_sched_setaffinity(struct task *t, const struct syscall_args *a)
+{
+    uint64_t mask = 0;
+
+    if (!is_self(t, (int)a->a[0]))
+        return -ESRCH;
+    if (mm_copy_in(t->mm, &mask, a->a[2], SB_MIN(a->a[1], 8)))
+        return -EFAULT;
+    return mask ? 0 : -EINVAL;
+}
+
+long sys_sched_getparam(struct task *t, const struct syscall_args *a)
+{
+    int prio = 0;
+    if (!is_self(t, (int)a->a[0]))
+        return -ESRCH;
+    return mm_copy_out(t->mm, a->a[1], &prio, sizeof(prio)) ? -EFAULT : 0;
+}
+
+long sys_sched_getscheduler(struct task *t, const struct syscall_args *a)
+{
+    return is_self(t, (int)a->a[0]) ? SCHED_OTHER : -ESRCH;
+}
+
+long sys_getpriority(struct task *t, const struct syscall_args *a)
+{
+    if (a->a[0] > 2)
+        return -EINVAL;
+    return 20; /* the kernel returns 20 - nice */
+}
+
+long sys_setpriority(struct task *t, const struct syscall_args *a)
+{
+    if (a->a[0] > 2)
+        return -EINVAL;
+    return 0;
+}
+
+long sys_getcpu(struct task *t, const struct syscall_args *a)
+{
+    unsigned zero = 0;
+    if (a->a[0] && mm_copy_out(t->mm, a->a[0], &zero, 4))
+        return -EFAULT;
+    if (a->a[1] && mm_copy_out(t->mm, a->a[1], &zero, 4))
+        return -EFAULT;
+    return 0;
+}
+
+long sys_getrusage(struct task *t, const struct syscall_args *a)
+{
+    struct rusage ru;
+    struct timespec ts;
+    int who = (int)a->a[0];
+
+    if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
+        return -EINVAL;
+    memset(&ru, 0, sizeof(ru));
+    if (who != RUSAGE_CHILDREN) {
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        ru.ru_utime.tv_sec = ts.tv_sec;
+        ru.ru_utime.tv_usec = ts.tv_nsec / 1000;
+    }
+    return mm_copy_out(t->mm, a->a[1], &ru, sizeof(ru)) ? -EFAULT : 0;
+}
+
+long sys_times(struct task *t, const struct syscall_args *a)
+{
+    struct tms tm;
+    struct timespec ts, now;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    memset(&tm, 0, sizeof(tm));
+    tm.tms_utime = ts.tv_sec * 100 + ts.tv_nsec / 10000000;
+    if (a->a[0] && mm_copy_out(t->mm, a->a[0], &tm, sizeof(tm)))
+        return -EFAULT;
+    return (long)(now.tv_sec * 100 + now.tv_nsec / 10000000);
+}
+
+long sys_alarm(struct task *t, const struct syscall_args *a)
+{
+    return 0;
+}
+
+long sys_membarrier(struct task *t, const struct syscall_args *a)
+{
+    if (a->a[0] == 0 && a->a[1] == 0)
+        return 0; /* MEMBARRIER_CMD_QUERY: nothing supported */
+    return -EINVAL;
+}
+
+long sys_personality(struct task *t, const struct syscall_args *a)
+{
+    if ((uint32_t)a->a[0] == 0xffffffff || a->a[0] == 0)
+        return 0;
+    return -EINVAL;
+}

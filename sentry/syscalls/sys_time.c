@@ -1,0 +1,149 @@
+/* sentry/syscalls/sys_time.c: clocks, sleeps, getrandom. */
+#include "sentry/syscalls/syscalls.h"
+
+#include <errno.h>
+#include <sys/random.h>
+#include <sys/time.h>
+#include <time.h>
+
+static int clock_ok(clockid_t id)
+{
+    switch (id) {
+    case CLOCK_REALTIME:
+    case CLOCK_MONOTONIC:
+    case CLOCK_PROCESS_CPUTIME_ID:
+    case CLOCK_THREAD_CPUTIME_ID:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_REALTIME_COARSE:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+long sys_clock_gettime(struct task *t, const struct syscall_args *a)
+{
+    clockid_t id = (clockid_t)a->a[0];
+    struct timespec ts;
+
+    if (!clock_ok(id))
+        return -EINVAL;
+    /* The Sentry thread's CPU time stands for the task's. */
+    if (id == CLOCK_PROCESS_CPUTIME_ID)
+        id = CLOCK_THREAD_CPUTIME_ID;
+    clock_gettime(id, &ts);
+    return mm_copy_out(t->mm, a->a[1], &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+long sys_clock_getres(struct task *t, const struct syscall_args *a)
+{
+    clockid_t id = (clockid_t)a->a[0];
+    struct timespec ts = { 0, 1 };
+
+    if (!clock_ok(id))
+        return -EINVAL;
+    if (id == CLOCK_REALTIME_COARSE || id == CLOCK_MONOTONIC_COARSE)
+        ts.tv_nsec = 4000000;
+    if (!a->a[1])
+        return 0;
+    return mm_copy_out(t->mm, a->a[1], &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+long sys_gettimeofday(struct task *t, const struct syscall_args *a)
+{
+    struct timeval tv;
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    tv.tv_sec = ts.tv_sec;
+    tv.tv_usec = ts.tv_nsec / 1000;
+    if (a->a[0] && mm_copy_out(t->mm, a->a[0], &tv, sizeof(tv)))
+        return -EFAULT;
+    if (a->a[1]) {
+        struct timezone tz = { 0, 0 };
+        if (mm_copy_out(t->mm, a->a[1], &tz, sizeof(tz)))
+            return -EFAULT;
+    }
+    return 0;
+}
+
+long sys_time(struct task *t, const struct syscall_args *a)
+{
+    struct timespec ts;
+    int64_t now;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    now = ts.tv_sec;
+    if (a->a[0] && mm_copy_out(t->mm, a->a[0], &now, sizeof(now)))
+        return -EFAULT;
+    return now;
+}
+
+static long sleep_until(clockid_t id, const struct timespec *req, int abs, struct timespec *rem)
+{
+    int r;
+
+    /* One task: sleeping the Sentry thread is sleeping the task. Signals
+     * interrupting sleeps come with issue 3. */
+    do
+        r = clock_nanosleep(id, abs ? TIMER_ABSTIME : 0, req, rem);
+    while (r == EINTR);
+    return -r;
+}
+
+long sys_nanosleep(struct task *t, const struct syscall_args *a)
+{
+    struct timespec req;
+
+    if (mm_copy_in(t->mm, &req, a->a[0], sizeof(req)))
+        return -EFAULT;
+    if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
+        return -EINVAL;
+    return sleep_until(CLOCK_MONOTONIC, &req, 0, NULL);
+}
+
+long sys_clock_nanosleep(struct task *t, const struct syscall_args *a)
+{
+    clockid_t id = (clockid_t)a->a[0];
+    int flags = (int)a->a[1];
+    struct timespec req;
+
+    if (id == CLOCK_THREAD_CPUTIME_ID)
+        return -EINVAL;
+    if (!clock_ok(id) || id == CLOCK_MONOTONIC_RAW || id == CLOCK_REALTIME_COARSE ||
+        id == CLOCK_MONOTONIC_COARSE)
+        return -EINVAL;
+    if (id == CLOCK_PROCESS_CPUTIME_ID)
+        return -EOPNOTSUPP;
+    if (mm_copy_in(t->mm, &req, a->a[2], sizeof(req)))
+        return -EFAULT;
+    if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
+        return -EINVAL;
+    return sleep_until(id, &req, flags & TIMER_ABSTIME, NULL);
+}
+
+long sys_getrandom(struct task *t, const struct syscall_args *a)
+{
+    uint8_t buf[256];
+    size_t len = a->a[1], done = 0;
+    unsigned flags = (unsigned)a->a[2];
+
+    if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+        return -EINVAL;
+    if ((flags & GRND_INSECURE) && (flags & GRND_RANDOM))
+        return -EINVAL;
+    if (len > 0x1ffffff)
+        len = 0x1ffffff;
+    while (done < len) {
+        size_t k = SB_MIN(len - done, sizeof(buf));
+        ssize_t n = getrandom(buf, k, 0);
+        if (n <= 0)
+            return done ? (long)done : -EIO;
+        if (mm_copy_out(t->mm, a->a[0] + done, buf, n))
+            return done ? (long)done : -EFAULT;
+        done += n;
+    }
+    return (long)done;
+}
