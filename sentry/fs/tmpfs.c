@@ -65,8 +65,8 @@ static struct inode *tnode_new(struct super *sb, mode_t mode, dev_t rdev,
     struct inode *ino;
 
     n->mode = mode;
-    n->uid = geteuid();
-    n->gid = getegid();
+    n->uid = vfs_cur_cred.fsuid;
+    n->gid = vfs_cur_cred.fsgid;
     n->nlink = S_ISDIR(mode) ? 2 : 1;
     n->rdev = rdev;
     now(&n->atime);

@@ -100,6 +100,8 @@ int kernel_run(const struct kernel_cfg *cfg)
         t->rlim[i].cur = rl.rlim_cur;
         t->rlim[i].max = rl.rlim_max;
     }
+    vfs_cur_cred.fsuid = t->cred.fsuid;
+    vfs_cur_cred.fsgid = t->cred.fsgid;
     t->fs = fs_ctx_new(&rootp);
     t->fdt = fdt_new();
     if (t->rlim[RLIMIT_NOFILE].cur < 1048576)

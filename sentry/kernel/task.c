@@ -55,6 +55,8 @@ int task_run(struct task *t)
             a.a[3] = r->r10;
             a.a[4] = r->r8;
             a.a[5] = r->r9;
+            vfs_cur_cred.fsuid = t->cred.fsuid;
+            vfs_cur_cred.fsgid = t->cred.fsgid;
             ret = syscall_dispatch(t, &a);
             r->rax = (uint64_t)ret;
             break;

@@ -9,6 +9,7 @@
 #include "lib/xalloc.h"
 
 pthread_mutex_t vfs_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+__thread struct vfs_cred vfs_cur_cred;
 static struct mount *mount_list;
 static uint64_t next_dev = 0x10;
 

@@ -148,6 +148,14 @@ struct fs_ctx {
 
 extern pthread_mutex_t vfs_lock;
 
+/* The credentials of the task the current Sentry thread runs, for owners
+ * of new files (set by the kernel before each syscall). */
+struct vfs_cred {
+    uid_t fsuid;
+    gid_t fsgid;
+};
+extern __thread struct vfs_cred vfs_cur_cred;
+
 struct inode *inode_new(struct super *sb, const struct inode_ops *iops,
                         const struct file_ops *fops, mode_t mode, uint64_t ino);
 struct inode *inode_get(struct inode *i);
