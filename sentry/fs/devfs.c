@@ -43,10 +43,18 @@ static long random_read(struct file *f, void *buf, size_t len, uint64_t off)
     return (long)len;
 }
 
-static const struct file_ops null_fops = { .read = null_read, .write = sink_write };
-static const struct file_ops zero_fops = { .read = zero_read, .write = sink_write };
-static const struct file_ops full_fops = { .read = zero_read, .write = full_write };
-static const struct file_ops random_fops = { .read = random_read, .write = sink_write };
+static const struct file_ops null_fops = {
+    .flags = FOPS_WRITE_DISCARDS | FOPS_NOSEEK_ZERO, .read = null_read, .write = sink_write
+};
+static const struct file_ops zero_fops = {
+    .flags = FOPS_WRITE_DISCARDS | FOPS_NOSEEK_ZERO, .read = zero_read, .write = sink_write
+};
+static const struct file_ops full_fops = {
+    .flags = FOPS_NOSEEK_ZERO, .read = zero_read, .write = full_write
+};
+static const struct file_ops random_fops = {
+    .flags = FOPS_NOSEEK_ZERO, .read = random_read, .write = sink_write
+};
 
 struct dentry *devfs_new(void)
 {

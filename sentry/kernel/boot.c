@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,6 +65,7 @@ int kernel_run(const struct kernel_cfg *cfg)
     k->trace = cfg->trace;
     clock_gettime(CLOCK_MONOTONIC, &k->boot_mono);
     strcpy(k->hostname, "sandbox");
+    k->ncpus = get_nprocs_conf();
     strcpy(k->domainname, "(none)");
     if ((r = memfile_init(&k->mf, MEMFILE_SIZE))) {
         sb_err("MemoryFile: %s", strerror(-r));

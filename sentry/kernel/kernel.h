@@ -103,6 +103,7 @@ struct kernel {
     char domainname[65];
     struct timespec boot_mono;
     int next_pid;
+    int ncpus; /* host CPUs, read at boot */
     struct task *init;
 };
 

@@ -84,6 +84,8 @@ static long do_write(struct task *t, struct file *f, uint64_t buf, size_t len, u
         len = RW_MAX;
     if (len == 0)
         return 0;
+    if (f->ops->flags & FOPS_WRITE_DISCARDS)
+        return (long)len;
     kbuf = xzalloc(SB_MIN(len, IO_CHUNK));
     while (done < len) {
         size_t k = SB_MIN(len - done, IO_CHUNK);
@@ -318,6 +320,12 @@ long sys_lseek(struct task *t, const struct syscall_args *a)
         return -EBADF;
     if (f->fmode & FILE_STREAM)
         return -ESPIPE;
+    if (f->ops->flags & FOPS_NOSEEK_ZERO) {
+        if (whence < SEEK_SET || whence > SEEK_HOLE)
+            return -EINVAL;
+        f->pos = 0;
+        return 0;
+    }
     pthread_mutex_lock(&f->lock);
     switch (whence) {
     case SEEK_SET:
@@ -614,6 +622,14 @@ long sys_ioctl(struct task *t, const struct syscall_args *a)
             return -EFAULT;
         f->flags = on ? (f->flags | O_NONBLOCK) : (f->flags & ~O_NONBLOCK);
         return 0;
+    case FIONREAD: {
+        struct stat st;
+        int avail;
+        if (!S_ISREG(f->inode->mode) || vfs_getattr(f->inode, &st))
+            return -ENOTTY;
+        avail = st.st_size > (off_t)f->pos ? (int)SB_MIN(st.st_size - (off_t)f->pos, INT32_MAX) : 0;
+        return mm_copy_out(t->mm, a->a[2], &avail, sizeof(avail)) ? -EFAULT : 0;
+    }
     case TCGETS:
     case TIOCGWINSZ:
         if (!f->ops->ioctl)

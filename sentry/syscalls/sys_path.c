@@ -27,6 +27,10 @@ static int parent_of(struct task *t, int dirfd, uint64_t upath, struct vpath *pa
         return r;
     r = vfs_walk_parent(t->fs, &start, path, parent, last);
     vpath_put(&start);
+    if (r == 0 && parent->d->dead) {
+        vpath_put(parent);
+        return -ENOENT;
+    }
     return r;
 }
 
@@ -300,7 +304,7 @@ static long do_readlink(struct task *t, int dirfd, uint64_t upath, uint64_t ubuf
 
     if (size <= 0)
         return -EINVAL;
-    if ((r = lookup_at(t, dirfd, upath, WALK_EMPTY, &p)))
+    if ((r = lookup_at(t, dirfd, upath, 0, &p)))
         return r;
     if (!S_ISLNK(p.d->inode->mode) || !p.d->inode->iops->readlink) {
         vpath_put(&p);
@@ -386,6 +390,8 @@ long sys_getcwd(struct task *t, const struct syscall_args *a)
 
     if (n < 0)
         return n;
+    if (t->fs->cwd.d->dead)
+        return -ENOENT;
     if ((uint64_t)n + 1 > a->a[1])
         return -ERANGE;
     return mm_copy_out(t->mm, a->a[0], buf, n + 1) ? -EFAULT : n + 1;

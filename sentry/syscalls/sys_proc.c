@@ -321,8 +321,8 @@ long sys_sysinfo(struct task *t, const struct syscall_args *a)
     struct timespec now;
 
     memset(&si, 0, sizeof(si));
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    si.uptime = now.tv_sec - t->k->boot_mono.tv_sec;
+    clock_gettime(CLOCK_BOOTTIME, &now);
+    si.uptime = now.tv_sec;
     si.totalram = 4ULL << 30;
     si.freeram = si.totalram - SB_MIN(t->k->mf.used, si.totalram);
     si.procs = 1;
@@ -338,7 +338,7 @@ long sys_sched_yield(struct task *t, const struct syscall_args *a)
 long sys_sched_getaffinity(struct task *t, const struct syscall_args *a)
 {
     uint64_t mask;
-    int n = get_nprocs_conf();
+    int n = t->k->ncpus > 0 ? t->k->ncpus : 1;
 
     if (!is_self(t, (int)a->a[0]))
         return -ESRCH;
@@ -444,4 +444,65 @@ long sys_personality(struct task *t, const struct syscall_args *a)
     if ((uint32_t)a->a[0] == 0xffffffff || a->a[0] == 0)
         return 0;
     return -EINVAL;
+}
+
+/* -1 keeps a field. Unprivileged callers may only pick among their ids. */
+static int id_ok(struct task *t, uint32_t v, uint32_t a, uint32_t b, uint32_t c)
+{
+    return v == (uint32_t)-1 || t->cred.euid == 0 || v == a || v == b || v == c;
+}
+
+static long set_res(struct task *t, uint32_t r, uint32_t e, uint32_t s, int gid)
+{
+    uint32_t *pr = gid ? &t->cred.gid : &t->cred.uid;
+    uint32_t *pe = gid ? &t->cred.egid : &t->cred.euid;
+    uint32_t *ps = gid ? &t->cred.sgid : &t->cred.suid;
+    uint32_t *pf = gid ? &t->cred.fsgid : &t->cred.fsuid;
+
+    if (!id_ok(t, r, *pr, *pe, *ps) || !id_ok(t, e, *pr, *pe, *ps) || !id_ok(t, s, *pr, *pe, *ps))
+        return -EPERM;
+    if (r != (uint32_t)-1)
+        *pr = r;
+    if (e != (uint32_t)-1)
+        *pe = e;
+    if (s != (uint32_t)-1)
+        *ps = s;
+    *pf = *pe;
+    return 0;
+}
+
+long sys_setresuid(struct task *t, const struct syscall_args *a)
+{
+    return set_res(t, (uint32_t)a->a[0], (uint32_t)a->a[1], (uint32_t)a->a[2], 0);
+}
+
+long sys_setresgid(struct task *t, const struct syscall_args *a)
+{
+    return set_res(t, (uint32_t)a->a[0], (uint32_t)a->a[1], (uint32_t)a->a[2], 1);
+}
+
+long sys_setreuid(struct task *t, const struct syscall_args *a)
+{
+    return set_res(t, (uint32_t)a->a[0], (uint32_t)a->a[1], (uint32_t)-1, 0);
+}
+
+long sys_setregid(struct task *t, const struct syscall_args *a)
+{
+    return set_res(t, (uint32_t)a->a[0], (uint32_t)a->a[1], (uint32_t)-1, 1);
+}
+
+long sys_setfsuid(struct task *t, const struct syscall_args *a)
+{
+    uint32_t old = t->cred.fsuid;
+    if (id_ok(t, (uint32_t)a->a[0], t->cred.uid, t->cred.euid, t->cred.suid))
+        t->cred.fsuid = (uint32_t)a->a[0];
+    return old;
+}
+
+long sys_setfsgid(struct task *t, const struct syscall_args *a)
+{
+    uint32_t old = t->cred.fsgid;
+    if (id_ok(t, (uint32_t)a->a[0], t->cred.gid, t->cred.egid, t->cred.sgid))
+        t->cred.fsgid = (uint32_t)a->a[0];
+    return old;
 }

@@ -71,6 +71,10 @@ int vfs_open(struct fs_ctx *fs, const struct vpath *start, const char *path, int
             return -EINVAL;
         if ((r = vfs_walk_parent(fs, start, path, &parent, last)))
             return r;
+        if (parent.d->dead) {
+            vpath_put(&parent);
+            return -ENOENT;
+        }
         if (!last[0] || !strcmp(last, ".") || !strcmp(last, "..") ||
             path[strlen(path) - 1] == '/') {
             vpath_put(&parent);

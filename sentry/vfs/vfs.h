@@ -69,7 +69,11 @@ struct dir_emit {
                  unsigned type, uint64_t next);
 };
 
+#define FOPS_WRITE_DISCARDS 1u /* /dev/null: never reads the buffer */
+#define FOPS_NOSEEK_ZERO 2u    /* char devices: lseek always gives 0 */
+
 struct file_ops {
+    unsigned flags; /* FOPS_* */
     long (*read)(struct file *f, void *buf, size_t len, uint64_t off);
     long (*write)(struct file *f, const void *buf, size_t len, uint64_t off);
     /* Emit entries from cookie f->pos, updating f->pos as entries are taken. */

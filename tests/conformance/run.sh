@@ -113,6 +113,12 @@ for name in "${names[@]}"; do
         continue
     fi
 
+    pending=$(awk -v n="$name" '$1 == n { $1 = ""; sub(/^ /, ""); print }' "$here/PENDING" 2>/dev/null)
+    if [ -n "$pending" ]; then
+        echo "SKIP $name: pending: $pending"
+        skip=$((skip + 1))
+        continue
+    fi
     run_one native "${NATIVE_ENV[@]}" "$bin"
     nst=$?
     if [ "$nst" -eq 77 ]; then
