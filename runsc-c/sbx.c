@@ -112,6 +112,7 @@ static int cmd_run(int argc, char **argv)
         env_set(&env, tb);
     }
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "+e:v", opts, NULL)) != -1) {
         switch (c) {
         case 'r':
@@ -142,7 +143,7 @@ static int cmd_run(int argc, char **argv)
             sb_log_level = SB_LOG_DEBUG;
             break;
         default:
-            usage_error("%s: bad option for 'run'", argv[optind - 1]);
+            usage_error("%s: unknown option for 'run'", argv[optind - 1]);
         }
     }
     if (optind >= argc)

@@ -1,0 +1,147 @@
+#!/bin/bash
+# tests/e2e/run.sh BUILD_DIR: real programs through `sbx run`, end to end.
+# Each check prints PASS/FAIL; the last line is `N passed, N failed`.
+set -u
+B=${1:-build}
+SBX=$(cd "$(dirname "$B/sbx")" && pwd)/sbx
+[ -x "$SBX" ] || { echo "e2e: no $SBX"; echo "0 passed, 1 failed"; exit 1; }
+# Not under /tmp: the sandbox's /tmp is its own tmpfs.
+mkdir -p "$B/e2e"
+work=$(mktemp -d "$(cd "$B/e2e" && pwd)/run.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+pass=0 fail=0
+
+ok() { echo "PASS $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+
+# expect NAME WANT_STATUS WANT_STDOUT -- CMD...: stdout and status must match.
+expect() {
+    local name=$1 want_st=$2 want_out=$3
+    shift 4
+    local out st
+    out=$(timeout 30 "$@" 2>"$work/err" </dev/null)
+    st=$?
+    if [ "$st" != "$want_st" ]; then
+        bad "$name" "status $st, want $want_st; stderr: $(tail -c 300 "$work/err")"
+    elif [ "$out" != "$want_out" ]; then
+        bad "$name" "stdout '$(printf %s "$out" | head -c 200)', want '$want_out'"
+    else
+        ok "$name"
+    fi
+}
+
+# same NAME -- CMD...: sandbox and native agree on stdout and status.
+same() {
+    local name=$1
+    shift 2
+    local nat sb nst sst
+    nat=$(cd / && env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+        HOME=/root TERM=xterm "$@" 2>/dev/null </dev/null)
+    nst=$?
+    sb=$(timeout 30 "$SBX" run -- "$@" 2>"$work/err" </dev/null)
+    sst=$?
+    if [ "$nst" != "$sst" ]; then
+        bad "$name" "status $sst in sandbox, $nst native; stderr: $(tail -c 300 "$work/err")"
+    elif [ "$nat" != "$sb" ]; then
+        bad "$name" "stdout differs: $(diff <(echo "$nat") <(echo "$sb") | head -5)"
+    else
+        ok "$name"
+    fi
+}
+
+expect busybox-echo 0 hello -- "$SBX" run -- /bin/busybox echo hello
+expect busybox-exit-status 7 "" -- "$SBX" run -- /bin/busybox sh -c 'exit 7'
+same ls-root -- /bin/ls /
+same ls-long-etc -- /bin/ls -la /etc/ssl
+same cat-os-release -- /bin/cat /etc/os-release
+same sha256sum -- /usr/bin/sha256sum /bin/ls /etc/passwd
+same find-etc -- /usr/bin/find /etc/ssl -maxdepth 2
+same grep -- /bin/grep -c root /etc/passwd
+same busybox-wc -- /bin/busybox wc -l /etc/services
+expect python3-S 0 42 -- "$SBX" run -- python3 -S -c 'print(6*7)'
+expect python3-site 0 "['certs', 'openssl.cnf', 'private']" -- \
+    "$SBX" run -- python3 -c 'import os; print(sorted(os.listdir("/etc/ssl")))'
+expect path-lookup 0 hi -- "$SBX" run -- busybox echo hi
+expect clean-env 0 "$(printf 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nHOME=/root\nTERM=xterm\nX=1')" -- \
+    env TERM=xterm FOO=leak "$SBX" run --env X=1 -- /usr/bin/env
+expect env-override 0 "PATH=/bin" -- "$SBX" run --env PATH=/bin -- /bin/busybox sh -c 'echo PATH=$PATH'
+expect cwd 0 /etc -- "$SBX" run --cwd /etc -- /bin/busybox pwd
+expect cwd-relative-read 0 "$(head -1 /etc/os-release)" -- \
+    "$SBX" run --cwd /etc -- /bin/busybox head -1 os-release
+expect tmp-write-read 0 data -- "$SBX" run -- /bin/busybox sh -c 'echo data > /tmp/f && read x < /tmp/f && echo $x'
+expect rootfs-readonly 1 "" -- "$SBX" run -- /bin/busybox sh -c 'echo x > /etc/sbx-e2e 2>/dev/null'
+if [ -e /etc/sbx-e2e ]; then bad rootfs-untouched "/etc/sbx-e2e appeared on the host"; else ok rootfs-untouched; fi
+expect tmp-private 0 "" -- "$SBX" run -- /bin/busybox sh -c "ls /tmp"
+expect dev-null 0 "0 /dev/null" -- "$SBX" run -- /bin/busybox wc -c /dev/null
+expect urandom 0 16 -- "$SBX" run -- python3 -S -c 'print(len(open("/dev/urandom", "rb").read(16)))'
+
+out=$(echo piped | "$SBX" run -- /bin/cat 2>&1)
+[ "$out" = piped ] && ok stdin-passthrough || bad stdin-passthrough "got '$out'"
+
+expect signal-exit-status 143 "" -- "$SBX" run -- python3 -S -c 'import os; os.kill(os.getpid(), 15)'
+expect segv-exit-status 139 "" -- "$SBX" run -- python3 -S -c 'import ctypes; ctypes.string_at(8)'
+expect not-found 127 "" -- "$SBX" run -- no-such-command-sbx
+expect not-executable 126 "" -- "$SBX" run -- /etc/passwd
+printf '\177ELF\002\001\001garbage-not-an-elf-image' >"$work/bad-elf"
+chmod +x "$work/bad-elf"
+expect malformed-elf 126 "" -- "$SBX" run -- "$work/bad-elf"
+grep -q "Exec format error" "$work/err" && ok malformed-elf-message || bad malformed-elf-message "$(cat "$work/err")"
+
+# Usage errors: one line on stderr, status 2.
+for args in "" "run" "bogus" "run --env NOEQUALS -- true" "run --cwd rel -- true" \
+    "run --platform nope -- true" "run --no-such-flag -- true"; do
+    # shellcheck disable=SC2086
+    "$SBX" $args >/dev/null 2>"$work/err"
+    st=$?
+    lines=$(wc -l <"$work/err")
+    if [ "$st" = 2 ] && [ "$lines" = 1 ]; then ok "usage-error '$args'"; else
+        bad "usage-error '$args'" "status $st, $lines lines: $(cat "$work/err")"
+    fi
+done
+expect rootfs-missing 2 "" -- "$SBX" run --rootfs /no/such/dir -- /bin/true
+
+# --trace: strace-style lines on stderr.
+"$SBX" run --trace -- /bin/busybox true 2>"$work/trace" >/dev/null
+if grep -q '^\[1\] execve\|^\[1\] getuid() = ' "$work/trace" && grep -q '^\[1\] exit_group(0)' "$work/trace"; then
+    ok trace
+else
+    bad trace "$(head -5 "$work/trace")"
+fi
+
+# The Sentry runs under its own seccomp filter while the app runs.
+"$SBX" run -- /bin/busybox sleep 2 &
+sbx_pid=$!
+seen="" procs=""
+for _ in $(seq 50); do
+    sleep 0.05
+    for p in $(pgrep -P "$sbx_pid"); do
+        procs="$procs $p $(pgrep -P "$p" | tr '\n' ' ')"
+        if [ "$(cat /proc/"$p"/comm 2>/dev/null)" = sbx-sentry ]; then
+            seen=$(awk '/^Seccomp:/ {print $2}' /proc/"$p"/status)
+        fi
+    done
+    [ -n "$seen" ] && break
+done
+wait "$sbx_pid"
+[ "$seen" = 2 ] && ok sentry-seccomp-mode || bad sentry-seccomp-mode "Seccomp: '$seen'"
+
+# sbx info lists the allowed host calls with a count.
+n=$("$SBX" info | awk -F': ' '/host syscalls allowed/ {print $2}')
+if [ -n "$n" ] && [ "$n" -le 25 ]; then ok "info-count ($n)"; else bad info-count "got '$n'"; fi
+
+# No process of a finished sandbox is left behind.
+# (the gofer, the Sentry and its stub of the sleep run above)
+left=""
+for _ in $(seq 20); do
+    left=""
+    for p in $procs; do
+        [ -d /proc/"$p" ] && [ "$(awk '{print $3}' /proc/"$p"/stat)" != Z ] && left="$left $p"
+    done
+    [ -z "$left" ] && break
+    sleep 0.1
+done
+[ -n "$procs" ] && [ -z "$left" ] && ok no-leftover-processes ||
+    bad no-leftover-processes "still running:$left (of:$procs)"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
