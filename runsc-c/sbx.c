@@ -22,6 +22,7 @@
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "sentry/kernel/kernel.h"
+#include "sentry/syscalls/syscalls.h"
 
 #define STD_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -66,7 +67,20 @@ static int cmd_info(void)
     const char *names[64], *why[64];
     int n = sentry_seccomp_list(names, why, 64);
 
+    int full = 0, part = 0, none = 0;
+
+    for (int i = 0; i < SYSCALL_MAX; i++) {
+        if (!syscall_table[i].name)
+            continue;
+        if (syscall_table[i].support == SUP_FULL)
+            full++;
+        else if (syscall_table[i].support == SUP_PARTIAL)
+            part++;
+        else
+            none++;
+    }
     printf("platform: ptrace\n");
+    printf("app syscalls: %d full, %d partial, %d unsupported (ENOSYS)\n", full, part, none);
     printf("sentry host syscalls allowed: %d\n", n);
     for (int i = 0; i < n; i++)
         printf("  %-16s %s\n", names[i], why[i]);

@@ -1,0 +1,114 @@
+/* tests/unit/test_seccomp.c: the Sentry's host syscall filter. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sentry/kernel/kernel.h"
+
+/* Run fn in a child that installed the filter; return its wait status. */
+static int under_filter(void (*fn)(void))
+{
+    pid_t pid = fork();
+    int st;
+
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        if (sentry_seccomp_install())
+            _exit(100);
+        fn();
+        syscall(SYS_exit_group, 0);
+    }
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    return st;
+}
+
+static void call_openat(void)
+{
+    syscall(SYS_openat, AT_FDCWD, "/etc/passwd", O_RDONLY);
+}
+
+static void call_getpid(void)
+{
+    syscall(SYS_getpid);
+}
+
+static void call_socket(void)
+{
+    syscall(SYS_socket, 2, 1, 0);
+}
+
+static void call_allowed(void)
+{
+    char c = 'x';
+    /* write and getrandom are on the list */
+    if (syscall(SYS_write, -1, &c, 1) != -1)
+        _exit(101);
+    if (syscall(SYS_getrandom, &c, 1, 0) != 1)
+        _exit(102);
+}
+
+static void call_mmap_exec(void)
+{
+    syscall(SYS_mmap, 0, 4096, 7 /* RWX */, 0x22, -1, 0);
+}
+
+static void call_ioctl_other(void)
+{
+    syscall(SYS_ioctl, 1, 0x5412 /* TIOCSTI */, 0);
+}
+
+Test(sentry_seccomp, unlisted_open_kills_the_process)
+{
+    int st = under_filter(call_openat);
+    cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "status %#x", st);
+}
+
+Test(sentry_seccomp, unlisted_getpid_kills_the_process)
+{
+    int st = under_filter(call_getpid);
+    cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "status %#x", st);
+}
+
+Test(sentry_seccomp, socket_kills_the_process)
+{
+    int st = under_filter(call_socket);
+    cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "status %#x", st);
+}
+
+Test(sentry_seccomp, exec_mappings_are_refused)
+{
+    int st = under_filter(call_mmap_exec);
+    cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "status %#x", st);
+}
+
+Test(sentry_seccomp, only_terminal_query_ioctls_pass)
+{
+    int st = under_filter(call_ioctl_other);
+    cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "status %#x", st);
+}
+
+Test(sentry_seccomp, listed_calls_work)
+{
+    int st = under_filter(call_allowed);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+}
+
+Test(sentry_seccomp, list_is_short_and_explained)
+{
+    const char *names[64], *why[64];
+    int n = sentry_seccomp_list(names, why, 64);
+
+    cr_assert(n > 0 && n <= 25, "%d calls", n);
+    for (int i = 0; i < n; i++) {
+        cr_assert(names[i] && *names[i]);
+        cr_assert(why[i] && strlen(why[i]) > 10, "%s has no reason", names[i]);
+        cr_assert(strcmp(names[i], "open") && strcmp(names[i], "openat") &&
+                      strcmp(names[i], "execve") && strcmp(names[i], "socket"),
+                  "%s must never be allowed", names[i]);
+    }
+}
