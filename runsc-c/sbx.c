@@ -53,6 +53,7 @@ static void env_set(struct env *e, const char *kv)
     size_t klen = strcspn(kv, "=");
     for (int i = 0; i < e->n; i++) {
         if (!strncmp(e->v[i], kv, klen) && e->v[i][klen] == '=') {
+            free(e->v[i]);
             e->v[i] = xstrdup(kv);
             return;
         }
@@ -60,6 +61,13 @@ static void env_set(struct env *e, const char *kv)
     e->v = xrealloc(e->v, (e->n + 2) * sizeof(char *));
     e->v[e->n++] = xstrdup(kv);
     e->v[e->n] = NULL;
+}
+
+static void env_free(struct env *e)
+{
+    for (int i = 0; i < e->n; i++)
+        free(e->v[i]);
+    free(e->v);
 }
 
 static int cmd_info(void)
@@ -165,16 +173,19 @@ static int cmd_run(int argc, char **argv)
     rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0) {
         fprintf(stderr, "sbx: rootfs '%s': %s\n", rootfs, strerror(errno));
+        env_free(&env);
         return 2;
     }
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
         fprintf(stderr, "sbx: socketpair: %s\n", strerror(errno));
+        env_free(&env);
         return 125;
     }
     fflush(NULL);
     gofer = fork();
     if (gofer < 0) {
         fprintf(stderr, "sbx: fork: %s\n", strerror(errno));
+        env_free(&env);
         return 125;
     }
     if (gofer == 0) {
@@ -188,6 +199,7 @@ static int cmd_run(int argc, char **argv)
     if (sentry < 0) {
         fprintf(stderr, "sbx: fork: %s\n", strerror(errno));
         kill(gofer, SIGKILL);
+        env_free(&env);
         return 125;
     }
     if (sentry == 0) {
@@ -209,6 +221,7 @@ static int cmd_run(int argc, char **argv)
         _exit(kernel_run(&cfg));
     }
     close(sv[0]);
+    env_free(&env);
     while (waitpid(sentry, &status, 0) < 0 && errno == EINTR)
         ;
     kill(gofer, SIGKILL);

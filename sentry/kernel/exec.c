@@ -174,7 +174,12 @@ int kernel_execve(struct task *t, const char *path, const char *const *argv,
     }
     memset(&t->altstack, 0, sizeof(t->altstack));
     base = strrchr(path, '/');
-    snprintf(t->comm, sizeof(t->comm), "%s", base ? base + 1 : path);
+    {
+        const char *nm = base ? base + 1 : path;
+        size_t l = SB_MIN(strlen(nm), sizeof(t->comm) - 1);
+        memcpy(t->comm, nm, l);
+        t->comm[l] = 0;
+    }
     free(t->exe);
     t->exe = xstrdup(path);
     r = 0;

@@ -11,6 +11,7 @@
 #include <seccomp.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -45,6 +46,14 @@ static const struct allowed allowed[] = {
     { "ioctl", "TCGETS and TIOCGWINSZ on the caller's terminal only" },
     { "exit_group", "the Sentry's exit" },
 };
+
+#ifdef SB_ASAN
+/* Sanitizer builds only: what the ASan/UBSan runtime calls on its own. */
+static const char *const asan_extra[] = {
+    "sigaltstack", "getpid", "gettid", "tgkill", "rt_sigprocmask", "rt_sigaction",
+    "sched_yield", "prctl", "openat", "readlink", "fstat", "newfstatat", "lseek",
+};
+#endif
 
 int sentry_seccomp_list(const char **names, const char **why, int cap)
 {
@@ -86,6 +95,10 @@ int sentry_seccomp_install(void)
             r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
         }
     }
+#ifdef SB_ASAN
+    for (size_t i = 0; i < sizeof(asan_extra) / sizeof(asan_extra[0]) && !r; i++)
+        r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name(asan_extra[i]), 0);
+#endif
     if (!r)
         r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1);
     if (!r)

@@ -44,13 +44,15 @@ static void make_room(struct rmap *m, size_t i, size_t k)
             m->cap *= 2;
         m->v = xrealloc(m->v, m->cap * sizeof(m->v[0]));
     }
-    memmove(&m->v[i + k], &m->v[i], (m->n - i) * sizeof(m->v[0]));
+    if (m->n > i)
+        memmove(&m->v[i + k], &m->v[i], (m->n - i) * sizeof(m->v[0]));
     m->n += k;
 }
 
 static void drop_at(struct rmap *m, size_t i, size_t k)
 {
-    memmove(&m->v[i], &m->v[i + k], (m->n - i - k) * sizeof(m->v[0]));
+    if (m->n > i + k)
+        memmove(&m->v[i], &m->v[i + k], (m->n - i - k) * sizeof(m->v[0]));
     m->n -= k;
 }
 
