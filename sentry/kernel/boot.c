@@ -62,6 +62,8 @@ int kernel_run(const struct kernel_cfg *cfg)
     int r;
 
     sb_kernel = k;
+    /* A closed stdout must give the app EPIPE, not kill the Sentry. */
+    signal(SIGPIPE, SIG_IGN);
     k->trace = cfg->trace;
     clock_gettime(CLOCK_MONOTONIC, &k->boot_mono);
     strcpy(k->hostname, "sandbox");

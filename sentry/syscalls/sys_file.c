@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
+#include <signal.h>
 #include <termios.h>
 
 #include "lib/xalloc.h"
@@ -137,6 +138,8 @@ long sys_write(struct task *t, const struct syscall_args *a)
     pthread_mutex_lock(&f->lock);
     r = do_write(t, f, a->a[1], a->a[2], f->pos, &f->pos);
     pthread_mutex_unlock(&f->lock);
+    if (r == -EPIPE)
+        sys_signal_self(t, SIGPIPE);
     return r;
 }
 
@@ -229,7 +232,10 @@ long sys_readv(struct task *t, const struct syscall_args *a)
 
 long sys_writev(struct task *t, const struct syscall_args *a)
 {
-    return do_rwv(t, (int)a->a[0], a->a[1], a->a[2], -1, 1);
+    long r = do_rwv(t, (int)a->a[0], a->a[1], a->a[2], -1, 1);
+    if (r == -EPIPE)
+        sys_signal_self(t, SIGPIPE);
+    return r;
 }
 
 long sys_preadv(struct task *t, const struct syscall_args *a)

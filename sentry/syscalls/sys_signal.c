@@ -108,7 +108,7 @@ long sys_sigaltstack(struct task *t, const struct syscall_args *a)
 }
 
 /* The default action of sig, sent to t itself. */
-static long signal_self(struct task *t, int sig)
+long sys_signal_self(struct task *t, int sig)
 {
     uint64_t h;
 
@@ -148,7 +148,7 @@ long sys_kill(struct task *t, const struct syscall_args *a)
         return -EINVAL;
     if (pid != t->tgid && pid != 0 && pid != -1 && pid != -t->pgid)
         return -ESRCH;
-    return signal_self(t, sig);
+    return sys_signal_self(t, sig);
 }
 
 long sys_tgkill(struct task *t, const struct syscall_args *a)
@@ -159,7 +159,7 @@ long sys_tgkill(struct task *t, const struct syscall_args *a)
         return -EINVAL;
     if (tgid != t->tgid || tid != t->tid)
         return -ESRCH;
-    return signal_self(t, sig);
+    return sys_signal_self(t, sig);
 }
 
 long sys_tkill(struct task *t, const struct syscall_args *a)
@@ -170,7 +170,7 @@ long sys_tkill(struct task *t, const struct syscall_args *a)
         return -EINVAL;
     if (tid != t->tid)
         return -ESRCH;
-    return signal_self(t, sig);
+    return sys_signal_self(t, sig);
 }
 
 long sys_futex(struct task *t, const struct syscall_args *a)

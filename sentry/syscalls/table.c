@@ -85,7 +85,7 @@ long syscall_dispatch(struct task *t, const struct syscall_args *a)
     if (!e || !e->fn) {
         if (a->nr >= 0 && a->nr < SYSCALL_MAX && !enosys_logged[a->nr]) {
             enosys_logged[a->nr] = 1;
-            sb_info("unsupported syscall %s (%d): ENOSYS", e ? e->name : "?", a->nr);
+            sb_warn("unsupported syscall %s (%d): ENOSYS", e ? e->name : "?", a->nr);
         }
         r = -ENOSYS;
     } else {

@@ -75,6 +75,10 @@ expect tmp-private 0 "" -- "$SBX" run -- /bin/busybox sh -c "ls /tmp"
 expect dev-null 0 "0 /dev/null" -- "$SBX" run -- /bin/busybox wc -c /dev/null
 expect urandom 0 16 -- "$SBX" run -- python3 -S -c 'print(len(open("/dev/urandom", "rb").read(16)))'
 
+timeout 20 "$SBX" run -- /usr/bin/yes 2>/dev/null | head -1 >/dev/null
+st=${PIPESTATUS[0]}
+[ "$st" = 141 ] && ok sigpipe-on-closed-stdout || bad sigpipe-on-closed-stdout "status $st, want 141"
+
 out=$(echo piped | "$SBX" run -- /bin/cat 2>&1)
 [ "$out" = piped ] && ok stdin-passthrough || bad stdin-passthrough "got '$out'"
 
