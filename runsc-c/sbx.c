@@ -38,7 +38,7 @@ static void help(FILE *out)
 {
     fprintf(out,
             "usage: sbx run [--rootfs DIR] [--env K=V]... [--cwd DIR] [--trace]\n"
-            "               [--platform ptrace] [-v] -- CMD [ARG...]\n"
+            "               [--platform ptrace] [--stats] [-v] -- CMD [ARG...]\n"
             "       sbx info      the Sentry's host syscall allow-list\n"
             "       sbx help\n");
 }
@@ -116,7 +116,7 @@ static int cmd_run(int argc, char **argv)
         { "rootfs", required_argument, 0, 'r' }, { "env", required_argument, 0, 'e' },
         { "cwd", required_argument, 0, 'c' },    { "trace", no_argument, 0, 't' },
         { "platform", required_argument, 0, 'p' }, { "no-seccomp", no_argument, 0, 'S' },
-        { "verbose", no_argument, 0, 'v' },      { 0, 0, 0, 0 },
+        { "verbose", no_argument, 0, 'v' },      { "stats", no_argument, 0, 's' },      { 0, 0, 0, 0 },
     };
     struct kernel_cfg cfg = { 0 };
     struct env env = { 0 };
@@ -160,6 +160,9 @@ static int cmd_run(int argc, char **argv)
             break;
         case 'S':
             cfg.no_seccomp = true;
+            break;
+        case 's':
+            cfg.stats = true;
             break;
         case 'v':
             sb_log_level = SB_LOG_DEBUG;

@@ -147,5 +147,16 @@ int kernel_run(const struct kernel_cfg *cfg)
         sb_err("seccomp: %s", strerror(-r));
         return 125;
     }
-    return exit_code_of(task_run(t));
+    r = exit_code_of(task_run(t));
+    if (cfg->stats) {
+        char line[256];
+        int n = snprintf(line, sizeof(line),
+                         "sbx: stats: syscalls=%lu faults=%lu injected_mmap=%lu "
+                         "injected_munmap=%lu memfile_kib=%lu\n",
+                         (unsigned long)t->nsyscalls, (unsigned long)t->mm->stats.faults,
+                         (unsigned long)t->mm->stats.maps, (unsigned long)t->mm->stats.unmaps,
+                         (unsigned long)(k->mf.used >> 10));
+        (void)!write(2, line, n);
+    }
+    return r;
 }

@@ -89,6 +89,7 @@ struct kernel_cfg {
     int stdio_flags[3];
     const char *platform;
     bool no_seccomp; /* debugging only */
+    bool stats;      /* print counters to stderr at exit */
 };
 
 struct kernel {
