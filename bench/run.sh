@@ -159,7 +159,7 @@ if [ -z "$rfile" ]; then
 fi
 rd_bytes=
 rd_native=$(median_of "$REPS" bash -c \
-    '"$0" "$1" "$2" | awk "{ printf \"%.2f\n\", \$1 / 1e6 }"' \
+    'set -o pipefail; "$0" "$1" "$2" | awk "{ printf \"%.2f\n\", \$1 / 1e6 }"' \
     "$bindir/readfile" "$rfile" $READ_REPS) || fail "native file read failed"
 rd_sandbox=$(median_of "$REPS" bash -c \
     'set -o pipefail; "$0" run -- "$1" "$2" "$3" | awk "{ printf \"%.2f\n\", \$1 / 1e6 }"' \
