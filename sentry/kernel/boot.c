@@ -108,6 +108,7 @@ int kernel_run(const struct kernel_cfg *cfg)
     vfs_cur_cred.fsgid = t->cred.fsgid;
     t->fs = fs_ctx_new(&rootp);
     t->fdt = fdt_new();
+    t->fdt->lock_owner = t; /* one process per sandbox in this slice */
     if (t->rlim[RLIMIT_NOFILE].cur < 1048576)
         t->fdt->max = (int)t->rlim[RLIMIT_NOFILE].cur;
     mount_at(t->fs, "/dev", devfs_new(), "devtmpfs");

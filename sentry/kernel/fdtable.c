@@ -62,6 +62,14 @@ int fdt_install(struct fdtable *t, struct file *f, int min, bool cloexec)
     return fd;
 }
 
+static void drop(struct fdtable *t, struct file *f)
+{
+    /* Closing any fd of a file drops the process's POSIX locks on it. */
+    if (t->lock_owner)
+        vfs_lock_release_owner(f->inode, t->lock_owner);
+    file_put(f);
+}
+
 int fdt_install_at(struct fdtable *t, struct file *f, int fd, bool cloexec)
 {
     struct file *old;
@@ -75,7 +83,7 @@ int fdt_install_at(struct fdtable *t, struct file *f, int fd, bool cloexec)
     t->cloexec[fd] = cloexec;
     pthread_mutex_unlock(&t->lock);
     if (old)
-        file_put(old);
+        drop(t, old);
     return fd;
 }
 
@@ -102,7 +110,7 @@ int fdt_close(struct fdtable *t, int fd)
     pthread_mutex_unlock(&t->lock);
     if (!f)
         return -EBADF;
-    file_put(f);
+    drop(t, f);
     return 0;
 }
 

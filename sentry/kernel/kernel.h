@@ -30,6 +30,7 @@ struct fdtable {
     uint8_t *cloexec;
     int cap;
     int max; /* RLIMIT_NOFILE soft */
+    const void *lock_owner; /* POSIX record locks of files closed here go */
 };
 
 struct fdtable *fdt_new(void);

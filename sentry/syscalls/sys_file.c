@@ -579,6 +579,87 @@ long sys_dup3(struct task *t, const struct syscall_args *a)
     return do_dup3(t, (int)a->a[0], (int)a->a[1], flags);
 }
 
+static long do_lock(struct task *t, struct file *f, int cmd, uint64_t uflock)
+{
+    int ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
+    const void *owner = ofd ? (const void *)f : t->fdt->lock_owner;
+    struct flock fl;
+    int64_t base = 0, start;
+    uint64_t s, e;
+    struct vfs_lock_info li;
+    int r;
+
+    if (mm_copy_in(t->mm, &fl, uflock, sizeof(fl)))
+        return -EFAULT;
+    if (!f->ops)
+        return -EBADF;
+    if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK && fl.l_type != F_UNLCK)
+        return -EINVAL;
+    if (ofd && fl.l_pid != 0)
+        return -EINVAL;
+    switch (fl.l_whence) {
+    case SEEK_SET:
+        break;
+    case SEEK_CUR:
+        base = (int64_t)f->pos;
+        break;
+    case SEEK_END: {
+        struct stat st;
+        if ((r = vfs_getattr(f->inode, &st)))
+            return r;
+        base = st.st_size;
+        break;
+    }
+    default:
+        return -EINVAL;
+    }
+    if (__builtin_add_overflow(base, (int64_t)fl.l_start, &start))
+        return -EOVERFLOW;
+    if (fl.l_len > 0) {
+        int64_t last;
+        if (start < 0)
+            return -EINVAL;
+        if (__builtin_add_overflow(start, (int64_t)fl.l_len - 1, &last))
+            return -EOVERFLOW;
+        s = (uint64_t)start;
+        e = (uint64_t)last;
+    } else if (fl.l_len == 0) {
+        if (start < 0)
+            return -EINVAL;
+        s = (uint64_t)start;
+        e = UINT64_MAX;
+    } else {
+        if (start + fl.l_len < 0)
+            return -EINVAL;
+        s = (uint64_t)(start + fl.l_len);
+        e = (uint64_t)start - 1;
+    }
+    if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
+        if (fl.l_type == F_UNLCK)
+            return -EINVAL;
+        if (vfs_lock_test(f->inode, owner, fl.l_type, s, e, &li)) {
+            fl.l_type = (short)li.type;
+            fl.l_whence = SEEK_SET;
+            fl.l_start = (off_t)li.start;
+            fl.l_len = li.end == UINT64_MAX ? 0 : (off_t)(li.end - li.start + 1);
+            fl.l_pid = li.pid;
+        } else {
+            fl.l_type = F_UNLCK;
+        }
+        return mm_copy_out(t->mm, uflock, &fl, sizeof(fl)) ? -EFAULT : 0;
+    }
+    if (fl.l_type == F_RDLCK && (f->flags & O_ACCMODE) == O_WRONLY)
+        return -EBADF;
+    if (fl.l_type == F_WRLCK && (f->flags & O_ACCMODE) == O_RDONLY)
+        return -EBADF;
+    r = vfs_lock_set(f->inode, owner, ofd ? -1 : t->tgid, fl.l_type, s, e);
+    /* No other task can release the lock in this slice: waiting would
+     * never end, which Linux reports as a deadlock. */
+    if (r == -EAGAIN && (cmd == F_SETLKW || cmd == F_OFD_SETLKW))
+        return -EDEADLK;
+    return r;
+}
+
 long sys_fcntl(struct task *t, const struct syscall_args *a)
 {
     int fd = (int)a->a[0], cmd = (int)a->a[1];
@@ -599,6 +680,13 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
         return fdt_set_cloexec(t->fdt, fd, a->a[2] & FD_CLOEXEC);
     case F_GETFL:
         return f->flags;
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW:
+        return do_lock(t, f, cmd, a->a[2]);
     case F_SETFL:
         if (!f->ops)
             return -EBADF;

@@ -687,3 +687,81 @@ long sys_umask(struct task *t, const struct syscall_args *a)
     t->fs->umask = a->a[0] & 0777;
     return old;
 }
+
+static long chown_inode(struct task *t, struct vpath *p, struct inode *ino, uint32_t uid,
+                        uint32_t gid)
+{
+    struct setattr sa = { 0 };
+    struct stat st;
+    int r;
+
+    if ((r = vfs_getattr(ino, &st)))
+        return r;
+    if (t->cred.euid != 0) {
+        if ((uid != (uint32_t)-1 && uid != st.st_uid) || st.st_uid != t->cred.fsuid ||
+            (gid != (uint32_t)-1 && gid != st.st_gid && gid != t->cred.egid))
+            return -EPERM;
+    }
+    if (uid != (uint32_t)-1) {
+        sa.valid |= SA_UID;
+        sa.uid = uid;
+    }
+    if (gid != (uint32_t)-1) {
+        sa.valid |= SA_GID;
+        sa.gid = gid;
+    }
+    if (!sa.valid)
+        return (p && ro(p)) ? -EROFS : 0;
+    return do_setattr(p, ino, &sa);
+}
+
+static long do_chown(struct task *t, int dirfd, uint64_t upath, uint32_t uid, uint32_t gid,
+                     int flags)
+{
+    struct vpath p;
+    int r;
+
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    if ((r = lookup_at(t, dirfd, upath,
+                       ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW) |
+                           ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0),
+                       &p)))
+        return r;
+    r = (int)chown_inode(t, &p, p.d->inode, uid, gid);
+    vpath_put(&p);
+    return r;
+}
+
+long sys_chown(struct task *t, const struct syscall_args *a)
+{
+    return do_chown(t, AT_FDCWD, a->a[0], (uint32_t)a->a[1], (uint32_t)a->a[2], 0);
+}
+
+long sys_lchown(struct task *t, const struct syscall_args *a)
+{
+    return do_chown(t, AT_FDCWD, a->a[0], (uint32_t)a->a[1], (uint32_t)a->a[2],
+                    AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_fchownat(struct task *t, const struct syscall_args *a)
+{
+    return do_chown(t, (int)a->a[0], a->a[1], (uint32_t)a->a[2], (uint32_t)a->a[3],
+                    (int)a->a[4]);
+}
+
+long sys_fchown(struct task *t, const struct syscall_args *a)
+{
+    struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    long r;
+
+    if (!f || !f->ops) {
+        if (f)
+            file_put(f);
+        return -EBADF;
+    }
+    r = chown_inode(t, f->path.d ? &f->path : NULL, f->inode, (uint32_t)a->a[1],
+                    (uint32_t)a->a[2]);
+    file_put(f);
+    return r;
+}

@@ -43,6 +43,7 @@ void inode_put(struct inode *i)
         return;
     if (i->iops && i->iops->release)
         i->iops->release(i);
+    vfs_lock_free_all(i);
     free(i);
 }
 
@@ -188,6 +189,7 @@ void file_put(struct file *f)
         return;
     if (f->ops && f->ops->release)
         f->ops->release(f);
+    vfs_lock_release_owner(f->inode, f); /* OFD locks */
     inode_put(f->inode);
     vpath_put(&f->path);
     free(f);

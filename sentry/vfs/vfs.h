@@ -88,7 +88,10 @@ struct super {
     void *priv;
 };
 
+struct file_lock;
+
 struct inode {
+    struct file_lock *locks; /* record locks (lock.c) */
     int ref;
     uint64_t ino;
     mode_t mode; /* type bits are fixed; permission bits via getattr */
@@ -209,6 +212,20 @@ int vfs_open_path(const struct vpath *p, int flags, struct file **out) SB_MUST_C
 int vfs_getattr(struct inode *ino, struct stat *st);
 /* Read from a file into a Sentry buffer at off (no pos change). */
 long vfs_kernel_read(struct file *f, void *buf, size_t len, uint64_t off);
+
+/* Record locks. Ranges are inclusive: [start, end]. */
+struct vfs_lock_info {
+    int type, pid;
+    uint64_t start, end;
+};
+/* 1 and *out filled if a lock of another owner conflicts with type. */
+int vfs_lock_test(struct inode *ino, const void *owner, int type, uint64_t start,
+                  uint64_t end, struct vfs_lock_info *out);
+/* Set (F_RDLCK/F_WRLCK) or clear (F_UNLCK) owner's lock; -EAGAIN on conflict. */
+int vfs_lock_set(struct inode *ino, const void *owner, int pid, int type, uint64_t start,
+                 uint64_t end);
+void vfs_lock_release_owner(struct inode *ino, const void *owner);
+void vfs_lock_free_all(struct inode *ino);
 
 struct fs_ctx *fs_ctx_new(const struct vpath *root);
 void fs_ctx_put(struct fs_ctx *fs);

@@ -61,6 +61,15 @@ same busybox-wc -- /bin/busybox wc -l /etc/services
 expect python3-S 0 42 -- "$SBX" run -- python3 -S -c 'print(6*7)'
 expect python3-site 0 "['certs', 'openssl.cnf', 'private']" -- \
     "$SBX" run -- python3 -c 'import os; print(sorted(os.listdir("/etc/ssl")))'
+expect sqlite3-tmp 0 42 -- "$SBX" run -- /usr/bin/sqlite3 /tmp/t.db \
+    "create table t(x); insert into t values (6*7); select * from t;"
+expect python3-sqlite 0 499500 -- "$SBX" run -- python3 -c '
+import sqlite3
+db = sqlite3.connect("/tmp/a.db")
+db.execute("create table t(x)")
+db.executemany("insert into t values (?)", [(i,) for i in range(1000)])
+db.commit()
+print(db.execute("select sum(x) from t").fetchone()[0])'
 expect path-lookup 0 hi -- "$SBX" run -- busybox echo hi
 expect clean-env 0 "$(printf 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nHOME=/root\nTERM=xterm\nX=1')" -- \
     env TERM=xterm FOO=leak "$SBX" run --env X=1 -- /usr/bin/env

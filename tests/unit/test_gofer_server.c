@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -88,15 +89,22 @@ static int rm_one(const char *p, const struct stat *st, int flag,
 
 static void server_start(void)
 {
+    pid_t parent;
     int sv[2];
 
     make_tree();
     cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+    parent = getpid();
     child = fork();
     cr_assert_geq(child, 0);
     if (child == 0) {
         int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
+        /* A Gofer stuck (say, on a fifo) must not outlive a test that
+         * timed out. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(4);
         close(sv[0]);
         if (rfd < 0)
             _exit(3);
@@ -306,6 +314,10 @@ Test(gofer_server, open_donates_a_readable_fd)
     fd = gofer_open(&cl, h, O_RDONLY | O_NONBLOCK);
     cr_assert_geq(fd, 0);
     cr_expect(fcntl(fd, F_GETFL) & O_NONBLOCK);
+    close(fd);
+    /* The kernel's O_LARGEFILE, as the application may pass it. */
+    fd = gofer_open(&cl, h, O_RDONLY | 0100000);
+    cr_assert_geq(fd, 0);
     close(fd);
 }
 
