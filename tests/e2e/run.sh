@@ -100,6 +100,15 @@ chmod +x "$work/bad-elf"
 expect malformed-elf 126 "" -- "$SBX" run -- "$work/bad-elf"
 grep -q "Exec format error" "$work/err" && ok malformed-elf-message || bad malformed-elf-message "$(cat "$work/err")"
 
+# Programs of our own, built statically.
+mkdir -p "$B/e2e/bin"
+for src in "$(dirname "$0")"/progs/*.c; do
+    bin="$B/e2e/bin/$(basename "$src" .c)"
+    [ "$bin" -nt "$src" ] || gcc -static -O1 -Wall -o "$bin" "$src" || bad "build $src" "gcc failed"
+done
+PROGS=$(cd "$B/e2e/bin" && pwd)
+expect int80-refused 0 -38 -- "$SBX" run -- "$PROGS/int80"
+
 # Usage errors: one line on stderr, status 2.
 for args in "" "run" "bogus" "run --env NOEQUALS -- true" "run --cwd rel -- true" \
     "run --platform nope -- true" "run --no-such-flag -- true"; do
