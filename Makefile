@@ -52,6 +52,8 @@ test: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory conformance
 	@$(MAKE) --no-print-directory e2e
+	@echo "== sanitizers (ASan + UBSan): unit and conformance again"
+	@$(MAKE) --no-print-directory asan
 
 demo: deps
 	@$(MAKE) --no-print-directory all
