@@ -45,8 +45,8 @@ fi
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$1" && pwd)
 sbx=$build/sbx
-bindir=$build/bench
-mkdir -p "$bindir" || exit 1
+. "$here/../scripts/visible-dir.sh"
+bindir=$(visible_dir "$build/bench") || exit 1
 
 failed=0
 fail() {

@@ -39,8 +39,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$1" && pwd)
 shift
 sbx=$build/sbx
-bindir=$build/conformance
-mkdir -p "$bindir" || exit 1
+. "$here/../../scripts/visible-dir.sh"
+bindir=$(visible_dir "$build/conformance") || exit 1
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sbx-conformance.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT

@@ -6,8 +6,8 @@ B=${1:-build}
 SBX=$(cd "$(dirname "$B/sbx")" && pwd)/sbx
 [ -x "$SBX" ] || { echo "e2e: no $SBX"; echo "0 passed, 1 failed"; exit 1; }
 # Not under /tmp: the sandbox's /tmp is its own tmpfs.
-mkdir -p "$B/e2e"
-work=$(mktemp -d "$(cd "$B/e2e" && pwd)/run.XXXXXX")
+. "$(dirname "$0")/../../scripts/visible-dir.sh"
+work=$(mktemp -d "$(visible_dir "$B/e2e")/run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 pass=0 fail=0
 
@@ -101,12 +101,11 @@ expect malformed-elf 126 "" -- "$SBX" run -- "$work/bad-elf"
 grep -q "Exec format error" "$work/err" && ok malformed-elf-message || bad malformed-elf-message "$(cat "$work/err")"
 
 # Programs of our own, built statically.
-mkdir -p "$B/e2e/bin"
+PROGS=$(visible_dir "$B/e2e/bin")
 for src in "$(dirname "$0")"/progs/*.c; do
-    bin="$B/e2e/bin/$(basename "$src" .c)"
+    bin="$PROGS/$(basename "$src" .c)"
     [ "$bin" -nt "$src" ] || gcc -static -O1 -Wall -o "$bin" "$src" || bad "build $src" "gcc failed"
 done
-PROGS=$(cd "$B/e2e/bin" && pwd)
 expect int80-refused 0 -38 -- "$SBX" run -- "$PROGS/int80"
 
 # Usage errors: one line on stderr, status 2.
