@@ -22,6 +22,12 @@ int memfile_init(struct memfile *mf, uint64_t size)
                     mf->fd, 0);
     if (mf->base == MAP_FAILED)
         goto fail;
+    mf->refs = mmap(NULL, size / MF_PAGE * sizeof(uint32_t), PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mf->refs == MAP_FAILED) {
+        munmap(mf->base, size);
+        goto fail;
+    }
     mf->size = size;
     pthread_mutex_init(&mf->lock, NULL);
     return 0;
@@ -36,6 +42,9 @@ void memfile_destroy(struct memfile *mf)
 {
     if (mf->base && mf->base != MAP_FAILED)
         munmap(mf->base, mf->size);
+    if (mf->refs && mf->refs != MAP_FAILED)
+        munmap(mf->refs, mf->size / MF_PAGE * sizeof(uint32_t));
+    mf->refs = NULL;
     if (mf->fd >= 0)
         close(mf->fd);
     free(mf->free);
@@ -73,21 +82,20 @@ int memfile_alloc(struct memfile *mf, uint64_t len, uint64_t *off)
     mf->bump += len;
 out:
     mf->used += len;
+    for (uint64_t p = *off / MF_PAGE; p < (*off + len) / MF_PAGE; p++)
+        mf->refs[p] = 1;
 unlock:
     pthread_mutex_unlock(&mf->lock);
     return r;
 }
 
-void memfile_free(struct memfile *mf, uint64_t off, uint64_t len)
+/* Return [off, off+len) (refs now 0) to the free list. mf->lock held. */
+static void release_run(struct memfile *mf, uint64_t off, uint64_t len)
 {
     size_t i;
 
-    len = (len + MF_PAGE - 1) & ~(MF_PAGE - 1);
-    SB_BUG_ON(off & (MF_PAGE - 1));
-    SB_BUG_ON(off + len > mf->bump);
     /* Give the pages back to the host; they read as zero when reused. */
     fallocate(mf->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, len);
-    pthread_mutex_lock(&mf->lock);
     mf->used -= len;
     if (off + len == mf->bump) {
         mf->bump = off;
@@ -96,7 +104,7 @@ void memfile_free(struct memfile *mf, uint64_t off, uint64_t len)
             mf->bump = mf->free[mf->nfree - 1].off;
             mf->nfree--;
         }
-        goto unlock;
+        return;
     }
     for (i = 0; i < mf->nfree && mf->free[i].off < off; i++)
         ;
@@ -109,12 +117,12 @@ void memfile_free(struct memfile *mf, uint64_t off, uint64_t len)
             memmove(&mf->free[i], &mf->free[i + 1], (mf->nfree - i - 1) * sizeof(mf->free[0]));
             mf->nfree--;
         }
-        goto unlock;
+        return;
     }
     if (i < mf->nfree && off + len == mf->free[i].off) {
         mf->free[i].off = off;
         mf->free[i].len += len;
-        goto unlock;
+        return;
     }
     if (mf->nfree == mf->cap) {
         mf->cap = mf->cap ? mf->cap * 2 : 64;
@@ -123,6 +131,61 @@ void memfile_free(struct memfile *mf, uint64_t off, uint64_t len)
     memmove(&mf->free[i + 1], &mf->free[i], (mf->nfree - i) * sizeof(mf->free[0]));
     mf->free[i] = (struct mf_extent){ off, len };
     mf->nfree++;
-unlock:
+}
+
+void memfile_free(struct memfile *mf, uint64_t off, uint64_t len)
+{
+    uint64_t run = 0, runlen = 0;
+
+    len = (len + MF_PAGE - 1) & ~(MF_PAGE - 1);
+    SB_BUG_ON(off & (MF_PAGE - 1));
+    SB_BUG_ON(off + len > mf->bump);
+    pthread_mutex_lock(&mf->lock);
+    for (uint64_t a = off; a < off + len; a += MF_PAGE) {
+        uint32_t *r = &mf->refs[a / MF_PAGE];
+        SB_BUG_ON(*r == 0);
+        if (--*r == 0) {
+            if (!runlen)
+                run = a;
+            runlen += MF_PAGE;
+            continue;
+        }
+        if (runlen)
+            release_run(mf, run, runlen);
+        runlen = 0;
+    }
+    if (runlen)
+        release_run(mf, run, runlen);
     pthread_mutex_unlock(&mf->lock);
+}
+
+void memfile_ref(struct memfile *mf, uint64_t off, uint64_t len)
+{
+    len = (len + MF_PAGE - 1) & ~(MF_PAGE - 1);
+    pthread_mutex_lock(&mf->lock);
+    for (uint64_t a = off; a < off + len; a += MF_PAGE) {
+        SB_BUG_ON(mf->refs[a / MF_PAGE] == 0);
+        mf->refs[a / MF_PAGE]++;
+    }
+    pthread_mutex_unlock(&mf->lock);
+}
+
+uint32_t memfile_refcount(struct memfile *mf, uint64_t off)
+{
+    uint32_t r;
+    pthread_mutex_lock(&mf->lock);
+    r = off < mf->bump ? mf->refs[off / MF_PAGE] : 0;
+    pthread_mutex_unlock(&mf->lock);
+    return r;
+}
+
+uint32_t memfile_maxref(struct memfile *mf, uint64_t off, uint64_t len)
+{
+    uint32_t m = 0;
+    pthread_mutex_lock(&mf->lock);
+    for (uint64_t a = off; a < off + len; a += MF_PAGE)
+        if (mf->refs[a / MF_PAGE] > m)
+            m = mf->refs[a / MF_PAGE];
+    pthread_mutex_unlock(&mf->lock);
+    return m;
 }
