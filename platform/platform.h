@@ -46,7 +46,17 @@ struct platform_cfg {
 struct platform_ops {
     const char *name;
     int (*init)(const struct platform_cfg *cfg, struct platform **out);
+    /* A new empty address space; the calling thread will run it. Only
+     * before the Sentry locks itself down (it forks on the host). */
     int (*as_new)(struct platform *p, struct address_space **out);
+    /* fork: a new address space holding a copy of parent's current
+     * mappings, made through c (the calling thread's context, bound to
+     * parent). Any thread may then run it. */
+    int (*as_clone)(struct context *c, struct address_space *parent,
+                    struct address_space **out);
+    /* exec: a new empty address space made through c; the calling thread
+     * will run it. */
+    int (*as_new_from)(struct context *c, struct address_space **out);
     /* Map [addr, addr+len) to MemoryFile [off, off+len), replacing what is
      * there (MAP_FIXED|MAP_SHARED). prot: PROT_* */
     int (*as_map)(struct address_space *as, uint64_t addr, uint64_t len,
@@ -54,6 +64,9 @@ struct platform_ops {
     int (*as_unmap)(struct address_space *as, uint64_t addr, uint64_t len);
     void (*as_release)(struct address_space *as);
     int (*ctx_new)(struct platform *p, struct context **out);
+    /* A new thread of address space as (CLONE_VM), made through c; the
+     * returned context must be first used by the thread that will run it. */
+    int (*ctx_clone)(struct context *c, struct address_space *as, struct context **out);
     void (*ctx_release)(struct context *c);
     enum switch_reason (*ctx_switch)(struct context *c,
                                      struct address_space *as,

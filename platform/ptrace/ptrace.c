@@ -2,14 +2,14 @@
  *
  * Each address space is a stub process with one page of code at
  * PTRACE_STUB_ADDR and nothing else mapped but MemoryFile ranges injected by
- * the Sentry. The Sentry thread that created a stub is its tracer and the
- * only thread that may switch into it or inject into it.
+ * the Sentry. New stub processes and threads are made by injecting clone
+ * into an existing stub (the Sentry itself never forks after boot); the
+ * Sentry thread that will run one seizes it.
  */
-
 #include <errno.h>
-#include <stddef.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -25,8 +25,12 @@
 #include "platform/ptrace/ptrace.h"
 
 #define STUB_OFF(sym) ((uint64_t)((sym) - ptrace_stub_start))
+#define STUB_OPTS (PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP)
+#define INTERRUPT_SIG SIGUSR2
 
-/* Wait for a stop of `pid`, retrying EINTR. */
+/* The context the current Sentry thread runs. */
+static __thread struct ptrace_ctx *cur_ctx;
+
 static int wait_stop(pid_t pid, int *status)
 {
     for (;;) {
@@ -46,6 +50,8 @@ static _Noreturn void stub_child(struct ptrace_platform *p, pid_t parent)
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
         _exit(127);
     setsid(); /* terminal signals to the caller's group never reach a stub */
+    /* Stub processes forked from this one are reaped by the kernel. */
+    signal(SIGCHLD, SIG_IGN);
     if (p->cpu >= 0) {
         cpu_set_t set;
         CPU_ZERO(&set);
@@ -82,62 +88,48 @@ static _Noreturn void stub_child(struct ptrace_platform *p, pid_t parent)
     _exit(123);
 }
 
-int ptrace_stub_new(struct ptrace_platform *p, struct ptrace_as *as)
+/* Stop at the next SIGTRAP of tid (an int3 in the stub), passing over
+ * unrelated stops. */
+static int wait_trap(pid_t tid)
 {
-    pid_t parent = getpid();
-    int status, r;
-    pid_t pid = fork();
-
-    if (pid < 0)
-        return -errno;
-    if (pid == 0)
-        stub_child(p, parent);
-    as->p = p;
-    as->pid = pid;
-    if ((r = wait_stop(pid, &status)))
-        goto fail;
-    if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP) {
-        r = -ECHILD;
-        goto fail;
-    }
-    if (ptrace(PTRACE_SETOPTIONS, pid, 0,
-               PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP)) {
-        r = -errno;
-        goto fail;
-    }
-    if (ptrace(PTRACE_CONT, pid, 0, 0)) {
-        r = -errno;
-        goto fail;
-    }
-    for (;;) {
-        if ((r = wait_stop(pid, &status)))
-            goto fail;
-        if (!WIFSTOPPED(status)) {
-            r = -ECHILD;
-            goto fail;
-        }
-        if (WSTOPSIG(status) == SIGTRAP)
-            break;
-        ptrace(PTRACE_CONT, pid, 0, 0); /* e.g. a stray SIGCHLD */
-    }
-    if (ptrace(PTRACE_GETREGS, pid, 0, &as->init_regs)) {
-        r = -errno;
-        goto fail;
-    }
-    return 0;
-fail:
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, __WALL);
-    return r;
-}
-
-long ptrace_stub_inject(struct ptrace_as *as, long nr, uint64_t a0, uint64_t a1,
-                        uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-    struct user_regs_struct r = as->init_regs;
     int status;
 
-    r.rip = PTRACE_STUB_ADDR + STUB_OFF(ptrace_stub_syscall);
+    for (;;) {
+        if (wait_stop(tid, &status) || !WIFSTOPPED(status))
+            return -ECHILD;
+        if (WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0)
+            return 0;
+        if (ptrace(PTRACE_CONT, tid, 0, 0))
+            return -errno;
+    }
+}
+
+static int seize(pid_t tid)
+{
+    int status;
+
+    if (ptrace(PTRACE_SEIZE, tid, 0, STUB_OPTS))
+        return -errno;
+    if (ptrace(PTRACE_INTERRUPT, tid, 0, 0))
+        return -errno;
+    for (;;) {
+        if (wait_stop(tid, &status) || !WIFSTOPPED(status))
+            return -ECHILD;
+        if ((status >> 16) == PTRACE_EVENT_STOP)
+            return 0;
+        /* A signal stop first (e.g. an interrupt already queued): drop it. */
+        if (ptrace(PTRACE_CONT, tid, 0, 0))
+            return -errno;
+    }
+}
+
+static long inject_at(struct ptrace_ctx *c, uint64_t site, long nr, uint64_t a0, uint64_t a1,
+                      uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct user_regs_struct r = c->init_regs;
+    int err;
+
+    r.rip = PTRACE_STUB_ADDR + site;
     r.rax = nr;
     r.orig_rax = -1;
     r.rdi = a0;
@@ -146,20 +138,63 @@ long ptrace_stub_inject(struct ptrace_as *as, long nr, uint64_t a0, uint64_t a1,
     r.r10 = a3;
     r.r8 = a4;
     r.r9 = a5;
-    if (ptrace(PTRACE_SETREGS, as->pid, 0, &r) ||
-        ptrace(PTRACE_CONT, as->pid, 0, 0))
+    if (ptrace(PTRACE_SETREGS, c->tid, 0, &r) || ptrace(PTRACE_CONT, c->tid, 0, 0))
         return -errno;
-    for (;;) {
-        if (wait_stop(as->pid, &status) || !WIFSTOPPED(status))
-            return -ECHILD;
-        if (WSTOPSIG(status) == SIGTRAP)
-            break;
-        if (ptrace(PTRACE_CONT, as->pid, 0, 0))
-            return -errno;
-    }
-    if (ptrace(PTRACE_GETREGS, as->pid, 0, &r))
+    if ((err = wait_trap(c->tid)))
+        return err;
+    if (ptrace(PTRACE_GETREGS, c->tid, 0, &r))
         return -errno;
     return (long)r.rax;
+}
+
+long ptrace_stub_inject(struct ptrace_ctx *c, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+                        uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    return inject_at(c, STUB_OFF(ptrace_stub_syscall), nr, a0, a1, a2, a3, a4, a5);
+}
+
+/* Make c the calling thread's stub thread in as. */
+static int bind(struct ptrace_ctx *c, struct ptrace_as *as)
+{
+    pid_t tid = 0;
+    int seized = 0, r;
+
+    pthread_mutex_lock(&as->lock);
+    if (c->pending_tid) {
+        tid = c->pending_tid;
+        c->pending_tid = 0;
+        seized = 1;
+    } else if (as->fresh_tid && pthread_equal(as->creator, pthread_self())) {
+        tid = as->fresh_tid;
+        as->fresh_tid = 0;
+    } else if (as->pending_tid) {
+        tid = as->pending_tid;
+        as->pending_tid = 0;
+        seized = 1;
+    }
+    pthread_mutex_unlock(&as->lock);
+    if (!tid)
+        return -ESRCH;
+    if (seized && (r = seize(tid)))
+        return r;
+    if (ptrace(PTRACE_GETREGS, tid, 0, &c->init_regs))
+        return -errno;
+    c->tid = tid;
+    c->as = as;
+    return 0;
+}
+
+static void drain_pending(struct ptrace_ctx *c)
+{
+    struct ptrace_as *as = c->as;
+
+    if (!as->npending)
+        return;
+    pthread_mutex_lock(&as->lock);
+    for (size_t i = 0; i < as->npending; i++)
+        ptrace_stub_inject(c, SYS_munmap, as->pending[i].addr, as->pending[i].len, 0, 0, 0, 0);
+    as->npending = 0;
+    pthread_mutex_unlock(&as->lock);
 }
 
 /* ---- platform ops ---- */
@@ -171,7 +206,8 @@ static int pt_init(const struct platform_cfg *cfg, struct platform **out)
     p->memfd = cfg->memfd;
     p->cpu = cfg->cpu >= 0 ? cfg->cpu : sched_getcpu();
     if (p->cpu >= 0) {
-        /* Tracer and tracee on one CPU: ~10 us per switch instead of ~56. */
+        /* Tracer and tracee on one CPU: a switch costs a fraction of a
+         * cross-CPU wake-up. Sentry threads made later inherit this. */
         cpu_set_t set;
         CPU_ZERO(&set);
         CPU_SET(p->cpu, &set);
@@ -181,26 +217,124 @@ static int pt_init(const struct platform_cfg *cfg, struct platform **out)
     return 0;
 }
 
+static struct ptrace_as *as_alloc(struct ptrace_platform *p)
+{
+    struct ptrace_as *as = xzalloc(sizeof(*as));
+    as->p = p;
+    pthread_mutex_init(&as->lock, NULL);
+    return as;
+}
+
 static int pt_as_new(struct platform *pl, struct address_space **out)
 {
     struct ptrace_platform *p = (struct ptrace_platform *)pl;
-    struct ptrace_as *as = xzalloc(sizeof(*as));
-    int r = ptrace_stub_new(p, as);
+    struct ptrace_as *as = as_alloc(p);
+    pid_t parent = getpid(), pid;
+    int status, r;
 
-    if (r) {
+    pid = fork();
+    if (pid < 0) {
         free(as);
-        return r;
+        return -errno;
     }
+    if (pid == 0)
+        stub_child(p, parent);
+    as->pid = pid;
+    if ((r = wait_stop(pid, &status)))
+        goto fail;
+    if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP) {
+        r = -ECHILD;
+        goto fail;
+    }
+    if (ptrace(PTRACE_SETOPTIONS, pid, 0, STUB_OPTS) || ptrace(PTRACE_CONT, pid, 0, 0)) {
+        r = -errno;
+        goto fail;
+    }
+    if ((r = wait_trap(pid)))
+        goto fail;
+    as->fresh_tid = pid;
+    as->creator = pthread_self();
+    *out = (struct address_space *)as;
+    return 0;
+fail:
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, __WALL);
+    free(as);
+    return r;
+}
+
+/* Inject clone(flags) at the clone site through c; the child parks. */
+static long clone_stub(struct ptrace_ctx *c, unsigned long flags)
+{
+    return inject_at(c, STUB_OFF(ptrace_stub_clone), SYS_clone, flags, 0, 0, 0, 0, 0);
+}
+
+static int pt_as_clone(struct context *cc, struct address_space *parent,
+                       struct address_space **out)
+{
+    struct ptrace_ctx *c = (struct ptrace_ctx *)cc;
+    struct ptrace_as *as;
+    long pid;
+
+    if (c->as != (struct ptrace_as *)parent || !c->tid)
+        return -EINVAL;
+    drain_pending(c);
+    pid = clone_stub(c, SIGCHLD);
+    if (pid < 0)
+        return (int)pid;
+    as = as_alloc(c->p);
+    as->pid = (pid_t)pid;
+    as->pending_tid = (pid_t)pid;
     *out = (struct address_space *)as;
     return 0;
 }
 
-static int pt_as_map(struct address_space *a, uint64_t addr, uint64_t len,
-                     uint64_t off, int prot)
+static int pt_as_new_from(struct context *cc, struct address_space **out)
+{
+    struct ptrace_ctx *c = (struct ptrace_ctx *)cc, nc = { 0 };
+    struct ptrace_as *as;
+    long pid, r;
+    int status;
+
+    if (!c->tid)
+        return -EINVAL;
+    pid = clone_stub(c, SIGCHLD);
+    if (pid < 0)
+        return (int)pid;
+    if ((r = seize((pid_t)pid)))
+        goto fail;
+    nc.p = c->p;
+    nc.tid = (pid_t)pid;
+    if (ptrace(PTRACE_GETREGS, nc.tid, 0, &nc.init_regs)) {
+        r = -errno;
+        goto fail;
+    }
+    r = ptrace_stub_inject(&nc, SYS_munmap, 0, PTRACE_STUB_ADDR, 0, 0, 0, 0);
+    if (r < 0)
+        goto fail;
+    as = as_alloc(c->p);
+    as->pid = (pid_t)pid;
+    as->fresh_tid = (pid_t)pid;
+    as->creator = pthread_self();
+    *out = (struct address_space *)as;
+    return 0;
+fail:
+    kill((pid_t)pid, SIGKILL);
+    waitpid((pid_t)pid, &status, __WALL);
+    return (int)r;
+}
+
+static int pt_as_map(struct address_space *a, uint64_t addr, uint64_t len, uint64_t off,
+                     int prot)
 {
     struct ptrace_as *as = (struct ptrace_as *)a;
-    long r = ptrace_stub_inject(as, SYS_mmap, addr, len, prot,
-                                MAP_SHARED | MAP_FIXED, as->p->memfd, off);
+    struct ptrace_ctx *c = cur_ctx;
+    long r;
+
+    if (!c || c->as != as || !c->tid)
+        return 0; /* not ours to run: the owner faults it in later */
+    r = ptrace_stub_inject(c, SYS_mmap, addr, len, prot, MAP_SHARED | MAP_FIXED,
+                           as->p->memfd, off);
     if (r < 0 && r > -4096)
         return (int)r;
     return r == (long)addr ? 0 : -EIO;
@@ -209,19 +343,41 @@ static int pt_as_map(struct address_space *a, uint64_t addr, uint64_t len,
 static int pt_as_unmap(struct address_space *a, uint64_t addr, uint64_t len)
 {
     struct ptrace_as *as = (struct ptrace_as *)a;
-    long r = ptrace_stub_inject(as, SYS_munmap, addr, len, 0, 0, 0, 0);
+    struct ptrace_ctx *c = cur_ctx;
+    long r;
+
+    if (!c || c->as != as || !c->tid) {
+        pthread_mutex_lock(&as->lock);
+        if (as->npending == as->cappending) {
+            as->cappending = as->cappending ? as->cappending * 2 : 16;
+            as->pending = xrealloc(as->pending, as->cappending * sizeof(as->pending[0]));
+        }
+        as->pending[as->npending++] = (struct ptrace_range){ addr, len };
+        pthread_mutex_unlock(&as->lock);
+        return 0;
+    }
+    r = ptrace_stub_inject(c, SYS_munmap, addr, len, 0, 0, 0, 0);
     return r < 0 ? (int)r : 0;
 }
 
 static void pt_as_release(struct address_space *a)
 {
     struct ptrace_as *as = (struct ptrace_as *)a;
+    struct ptrace_ctx *c = cur_ctx;
     int status;
 
     if (!as)
         return;
     kill(as->pid, SIGKILL);
-    waitpid(as->pid, &status, __WALL);
+    /* Reap what this thread traces in it; other tracers see the death. */
+    if (c && c->as == as && c->tid) {
+        waitpid(c->tid, &status, __WALL);
+        c->tid = 0;
+        c->as = NULL;
+    } else if (as->fresh_tid && pthread_equal(as->creator, pthread_self())) {
+        waitpid(as->fresh_tid, &status, __WALL);
+    }
+    free(as->pending);
     free(as);
 }
 
@@ -233,60 +389,105 @@ static int pt_ctx_new(struct platform *pl, struct context **out)
     return 0;
 }
 
-static void pt_ctx_release(struct context *c)
+static int pt_ctx_clone(struct context *cc, struct address_space *a, struct context **out)
 {
+    struct ptrace_ctx *c = (struct ptrace_ctx *)cc, *nc;
+    const unsigned long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+                                CLONE_THREAD | CLONE_SYSVSEM;
+    long tid;
+
+    if (c->as != (struct ptrace_as *)a || !c->tid)
+        return -EINVAL;
+    tid = clone_stub(c, flags);
+    if (tid < 0)
+        return (int)tid;
+    nc = xzalloc(sizeof(*nc));
+    nc->p = c->p;
+    nc->pending_tid = (pid_t)tid;
+    *out = (struct context *)nc;
+    return 0;
+}
+
+static void pt_ctx_release(struct context *cc)
+{
+    struct ptrace_ctx *c = (struct ptrace_ctx *)cc;
+    int status;
+
+    if (!c)
+        return;
+    if (c->tid) {
+        /* This stub thread alone goes; its process may live on. */
+        if (ptrace_stub_inject(c, SYS_exit, 0, 0, 0, 0, 0, 0) != -ECHILD)
+            waitpid(c->tid, &status, __WALL);
+    }
+    if (c->pending_tid)
+        syscall(SYS_tgkill, -1, c->pending_tid, SIGKILL);
+    if (cur_ctx == c)
+        cur_ctx = NULL;
     free(c);
 }
 
-static enum switch_reason pt_ctx_switch(struct context *c, struct address_space *a,
+static enum switch_reason pt_ctx_switch(struct context *cc, struct address_space *a,
                                         struct cpu_state *cpu, struct fault_info *fi)
 {
+    struct ptrace_ctx *c = (struct ptrace_ctx *)cc;
     struct ptrace_as *as = (struct ptrace_as *)a;
     int status, sig;
     siginfo_t si;
 
+    cur_ctx = c;
+    if (c->as != as || !c->tid) {
+        if (bind(c, as))
+            return SW_ERROR;
+    }
+    drain_pending(c);
     cpu->regs.orig_rax = -1;
-    if (ptrace(PTRACE_SETREGS, as->pid, 0, &cpu->regs))
+    if (ptrace(PTRACE_SETREGS, c->tid, 0, &cpu->regs))
         return SW_ERROR;
-    sig = 0;
-    for (;;) {
-        if (ptrace(PTRACE_SYSEMU, as->pid, 0, sig))
+    if (ptrace(PTRACE_SYSEMU, c->tid, 0, 0))
+        return SW_ERROR;
+    if (wait_stop(c->tid, &status) || !WIFSTOPPED(status))
+        return SW_ERROR;
+    sig = WSTOPSIG(status);
+    if (sig == (SIGTRAP | 0x80) ||
+        (sig == SIGTRAP && (status >> 16) == PTRACE_EVENT_SECCOMP)) {
+        if (ptrace(PTRACE_GETREGS, c->tid, 0, &cpu->regs))
             return SW_ERROR;
-        if (wait_stop(as->pid, &status) || !WIFSTOPPED(status))
+        return SW_SYSCALL;
+    }
+    if (ptrace(PTRACE_GETREGS, c->tid, 0, &cpu->regs))
+        return SW_ERROR;
+    switch (sig) {
+    case SIGSEGV:
+    case SIGBUS:
+    case SIGILL:
+    case SIGFPE:
+    case SIGTRAP:
+        if ((status >> 16) != 0)
+            return SW_INTERRUPTED; /* a ptrace event stop, not a fault */
+        if (ptrace(PTRACE_GETSIGINFO, c->tid, 0, &si))
             return SW_ERROR;
-        sig = WSTOPSIG(status);
-        if (sig == (SIGTRAP | 0x80) ||
-            (sig == SIGTRAP && (status >> 16) == PTRACE_EVENT_SECCOMP)) {
-            if (ptrace(PTRACE_GETREGS, as->pid, 0, &cpu->regs))
-                return SW_ERROR;
-            return SW_SYSCALL;
-        }
-        switch (sig) {
-        case SIGSEGV:
-        case SIGBUS:
-        case SIGILL:
-        case SIGFPE:
-        case SIGTRAP:
-            if (ptrace(PTRACE_GETSIGINFO, as->pid, 0, &si) ||
-                ptrace(PTRACE_GETREGS, as->pid, 0, &cpu->regs))
-                return SW_ERROR;
-            fi->addr = (uint64_t)si.si_addr;
-            fi->signo = sig;
-            fi->code = si.si_code;
-            return SW_FAULT;
-        default:
-            /* A host signal (e.g. SIGSTOP, SIGWINCH): not the app's. */
-            sig = 0;
-            if (ptrace(PTRACE_GETREGS, as->pid, 0, &cpu->regs))
-                return SW_ERROR;
-            return SW_INTERRUPTED;
-        }
+        if (si.si_code == SI_USER || si.si_code == SI_TKILL)
+            return SW_INTERRUPTED; /* a host signal, not a fault */
+        fi->addr = (uint64_t)si.si_addr;
+        fi->signo = sig;
+        fi->code = si.si_code;
+        return SW_FAULT;
+    default:
+        /* ctx_interrupt, or another host signal: not the app's. The next
+         * switch resumes with signal 0, which drops it. */
+        return SW_INTERRUPTED;
     }
 }
 
-static void pt_ctx_interrupt(struct context *c)
+static void pt_ctx_interrupt(struct context *cc)
 {
-    (void)c; /* one thread per sandbox so far; nothing to kick */
+    struct ptrace_ctx *c = (struct ptrace_ctx *)cc;
+    pid_t tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
+    struct ptrace_as *as = c->as;
+
+    if (tid && as)
+        syscall(SYS_tgkill, as->pid, tid, INTERRUPT_SIG);
 }
 
 static uint64_t pt_max_user_addr(struct platform *p)
@@ -298,10 +499,13 @@ const struct platform_ops ptrace_platform_ops = {
     .name = "ptrace",
     .init = pt_init,
     .as_new = pt_as_new,
+    .as_clone = pt_as_clone,
+    .as_new_from = pt_as_new_from,
     .as_map = pt_as_map,
     .as_unmap = pt_as_unmap,
     .as_release = pt_as_release,
     .ctx_new = pt_ctx_new,
+    .ctx_clone = pt_ctx_clone,
     .ctx_release = pt_ctx_release,
     .ctx_switch = pt_ctx_switch,
     .ctx_interrupt = pt_ctx_interrupt,

@@ -1,7 +1,19 @@
-/* platform/ptrace/ptrace.h: internals of the ptrace platform. */
+/* platform/ptrace/ptrace.h: internals of the ptrace platform.
+ *
+ * An address space is a stub process; a context is the stub thread that one
+ * Sentry thread traces inside the address space it currently runs. ptrace
+ * binds a tracee to one tracer thread, so a context is only ever used by
+ * the Sentry thread that bound it, and injections into an address space go
+ * through the calling thread's own stub thread. Work for an address space
+ * that the calling thread cannot do (an unmap from a thread that does not
+ * run in it) waits in as->pending until an owner next switches in.
+ *
+ * Lock order: as->lock is a leaf.
+ */
 #ifndef SB_PLATFORM_PTRACE_PTRACE_H
 #define SB_PLATFORM_PTRACE_PTRACE_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/user.h>
@@ -18,23 +30,35 @@ struct ptrace_platform {
     int cpu;
 };
 
+struct ptrace_range {
+    uint64_t addr, len;
+};
+
 struct ptrace_as {
     struct ptrace_platform *p;
-    pid_t pid;                          /* the stub process (one thread) */
-    struct user_regs_struct init_regs;  /* regs at the park point */
+    pid_t pid;              /* the stub process */
+    pid_t fresh_tid;        /* traced by its creator thread, not yet bound */
+    pthread_t creator;
+    pid_t pending_tid;      /* parked clone child nobody traces yet */
+    pthread_mutex_t lock;
+    struct ptrace_range *pending; /* unmaps for the next owner */
+    size_t npending, cappending;
 };
 
 struct ptrace_ctx {
     struct ptrace_platform *p;
+    struct ptrace_as *as;   /* the address space the stub thread is in */
+    pid_t tid;              /* the stub thread this Sentry thread traces */
+    pid_t pending_tid;      /* a parked stub thread to seize on first use */
+    struct user_regs_struct init_regs; /* regs at a park point */
 };
 
 extern const char ptrace_stub_start[], ptrace_stub_end[];
-extern const char ptrace_stub_park[], ptrace_stub_syscall[];
+extern const char ptrace_stub_park[], ptrace_stub_syscall[], ptrace_stub_clone[];
 
-/* Run one syscall inside the stub; returns the raw result (-errno). */
-long ptrace_stub_inject(struct ptrace_as *as, long nr, uint64_t a0, uint64_t a1,
+/* Run one syscall inside the stub thread of c; returns the raw result. */
+long ptrace_stub_inject(struct ptrace_ctx *c, long nr, uint64_t a0, uint64_t a1,
                         uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
-int ptrace_stub_new(struct ptrace_platform *p, struct ptrace_as *as);
 /* Install the instruction-pointer filter: from the stub page, allow; from
  * anywhere else, SECCOMP_RET_TRACE (the Sentry answers or refuses). */
 int ptrace_stub_install_filter(void);

@@ -12,10 +12,12 @@
 
 /* Copied to PTRACE_STUB_ADDR. Entered once by the new stub: unmap every
  * page below the stub page, then park on int3. The injection site is
- * `syscall; int3`. Position independent. */
+ * `syscall; int3`. The clone site is `syscall` after which the parent
+ * traps and the child (rax == 0) parks in a pause loop until a Sentry
+ * thread seizes it. No stack is used anywhere. Position independent. */
 __asm__(".pushsection .text\n"
         ".globl ptrace_stub_start, ptrace_stub_end\n"
-        ".globl ptrace_stub_park, ptrace_stub_syscall\n"
+        ".globl ptrace_stub_park, ptrace_stub_syscall, ptrace_stub_clone\n"
         ".balign 16\n"
         "ptrace_stub_start:\n"
         "  mov $11, %eax\n"               /* munmap(0, PTRACE_STUB_ADDR) */
@@ -29,6 +31,14 @@ __asm__(".pushsection .text\n"
         "  syscall\n"
         "  int3\n"
         "  jmp ptrace_stub_park\n"
+        "ptrace_stub_clone:\n"
+        "  syscall\n"
+        "  test %rax, %rax\n"
+        "  jnz ptrace_stub_park\n"
+        "1:\n"
+        "  mov $34, %eax\n"               /* pause() */
+        "  syscall\n"
+        "  jmp 1b\n"
         "ptrace_stub_end:\n"
         ".popsection\n");
 

@@ -36,6 +36,7 @@ int mm_new(struct memfile *mf, const struct platform_ops *pops, struct address_s
 {
     struct mm *mm = xzalloc(sizeof(*mm));
 
+    mm->users = 1;
     pthread_mutex_init(&mm->lock, NULL);
     mm->vmas.get = vma_get;
     mm->pmas.merge = 1;
@@ -49,6 +50,18 @@ int mm_new(struct memfile *mf, const struct platform_ops *pops, struct address_s
     mm->mmap_base &= ~0xffffULL;
     *out = mm;
     return 0;
+}
+
+struct mm *mm_get(struct mm *mm)
+{
+    __atomic_add_fetch(&mm->users, 1, __ATOMIC_RELAXED);
+    return mm;
+}
+
+void mm_put(struct mm *mm)
+{
+    if (mm && !__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL))
+        mm_destroy(mm);
 }
 
 void mm_destroy(struct mm *mm)
@@ -284,6 +297,46 @@ static int ensure_backed(struct mm *mm, const struct mm_range *v, uint64_t start
     return 0;
 }
 
+/* Give [start, end) private copies of its COW pages (or take them over
+ * when no other mm shares them). Returns 1 if any page moved to a new
+ * MemoryFile place (the platform mapping is then stale), 0 if none, or
+ * -errno. */
+static int break_cow(struct mm *mm, uint64_t start, uint64_t end)
+{
+    int moved = 0;
+
+    rmap_split(&mm->pmas, start);
+    rmap_split(&mm->pmas, end);
+    for (size_t i = rmap_lower_bound(&mm->pmas, start);
+         i < mm->pmas.n && mm->pmas.v[i].start < end; i++) {
+        struct mm_range *p = &mm->pmas.v[i];
+        uint64_t len = p->end - p->start, off;
+        int r;
+
+        if (!(p->flags & PMA_COW))
+            continue;
+        if (memfile_maxref(mm->mf, p->off, len) > 1) {
+            if ((r = memfile_alloc(mm->mf, len, &off)))
+                return r;
+            memcpy(memfile_ptr(mm->mf, off), memfile_ptr(mm->mf, p->off), len);
+            memfile_free(mm->mf, p->off, len);
+            p->off = off;
+            moved = 1;
+        }
+        p->flags &= ~PMA_COW;
+    }
+    return moved;
+}
+
+static int cow_in(struct mm *mm, uint64_t start, uint64_t end)
+{
+    for (size_t i = rmap_lower_bound(&mm->pmas, start);
+         i < mm->pmas.n && mm->pmas.v[i].start < end; i++)
+        if (mm->pmas.v[i].flags & PMA_COW)
+            return 1;
+    return 0;
+}
+
 int mm_fault(struct mm *mm, uint64_t addr, int code)
 {
     struct mm_range *v, vc;
@@ -293,9 +346,25 @@ int mm_fault(struct mm *mm, uint64_t addr, int code)
     pthread_mutex_lock(&mm->lock);
     mm->stats.faults++;
     v = rmap_find(&mm->vmas, addr);
-    if (!v || !v->prot || code == SEGV_ACCERR) {
+    if (!v || !v->prot) {
         r = -EFAULT;
         goto out;
+    }
+    if (code == SEGV_ACCERR) {
+        /* Mapped read-only for copy-on-write, and the VMA allows writes:
+         * copy (or take over) the chunk and map it writable. */
+        struct mm_range *p = rmap_find(&mm->pmas, addr);
+        if (!(v->prot & PROT_WRITE) || !p || !(p->flags & PMA_COW)) {
+            r = -EFAULT;
+            goto out;
+        }
+        vc = *v;
+        cs = SB_MAX(vc.start, addr & ~(MM_ANON_CHUNK - 1));
+        ce = SB_MIN(vc.end, (addr & ~(MM_ANON_CHUNK - 1)) + MM_ANON_CHUNK);
+        if ((r = break_cow(mm, cs, ce)) < 0)
+            goto out;
+        r = 0;
+        goto map;
     }
     if (PAGE_DOWN(addr) == mm->last_fault) {
         if (++mm->last_fault_count > 3) {
@@ -312,13 +381,28 @@ int mm_fault(struct mm *mm, uint64_t addr, int code)
     ce = SB_MIN(vc.end, (addr & ~(chunk - 1)) + chunk);
     if ((r = ensure_backed(mm, &vc, cs, ce)))
         goto out;
+    /* Pages no other mm shares any more need no copy: take them over. */
+    if ((vc.prot & PROT_WRITE) && cow_in(mm, cs, ce)) {
+        rmap_split(&mm->pmas, cs);
+        rmap_split(&mm->pmas, ce);
+        for (size_t i = rmap_lower_bound(&mm->pmas, cs);
+             i < mm->pmas.n && mm->pmas.v[i].start < ce; i++) {
+            struct mm_range *p = &mm->pmas.v[i];
+            if ((p->flags & PMA_COW) && memfile_maxref(mm->mf, p->off, p->end - p->start) == 1)
+                p->flags &= ~PMA_COW;
+        }
+    }
+map:
     for (a = cs; a < ce;) {
         struct mm_range *p = rmap_find(&mm->pmas, a);
         uint64_t e;
+        int prot = vc.prot;
         SB_BUG_ON(!p);
         e = SB_MIN(p->end, ce);
+        if (p->flags & PMA_COW)
+            prot &= ~PROT_WRITE;
         mm->stats.maps++;
-        r = mm->pops->as_map(mm->as, a, e - a, p->off + (a - p->start), vc.prot);
+        r = mm->pops->as_map(mm->as, a, e - a, p->off + (a - p->start), prot);
         if (r)
             goto out;
         a = e;
@@ -348,6 +432,16 @@ static int access_locked(struct mm *mm, uint64_t addr, uint8_t *kbuf, size_t len
         n = SB_MIN(len, vc.end - addr);
         if ((r = ensure_backed(mm, &vc, PAGE_DOWN(addr), PAGE_UP(addr + n))))
             return r == -ENOMEM ? -EFAULT : r;
+        if (dir == COPY_OUT && cow_in(mm, PAGE_DOWN(addr), PAGE_UP(addr + n))) {
+            r = break_cow(mm, PAGE_DOWN(addr), PAGE_UP(addr + n));
+            if (r < 0)
+                return -EFAULT;
+            /* The platform still maps the old pages: drop them. */
+            if (r && mm->as) {
+                mm->stats.unmaps++;
+                mm->pops->as_unmap(mm->as, PAGE_DOWN(addr), PAGE_UP(addr + n) - PAGE_DOWN(addr));
+            }
+        }
         for (a = addr; a < addr + n;) {
             struct mm_range *p = rmap_find(&mm->pmas, a);
             uint64_t k = SB_MIN(addr + n, p->end) - a;
@@ -522,4 +616,60 @@ void mm_for_each_vma(struct mm *mm, void (*fn)(void *arg, const struct mm_range 
     for (size_t i = 0; i < mm->vmas.n; i++)
         fn(arg, &mm->vmas.v[i]);
     pthread_mutex_unlock(&mm->lock);
+}
+
+int mm_fork_prepare(struct mm *parent)
+{
+    int r = 0;
+
+    pthread_mutex_lock(&parent->lock);
+    for (size_t i = 0; i < parent->vmas.n && !r; i++) {
+        struct mm_range *v = &parent->vmas.v[i];
+        if ((v->flags & VMA_SHARED) || !(v->prot & PROT_WRITE) ||
+            !rmap_overlaps(&parent->pmas, v->start, v->end))
+            continue;
+        parent->stats.unmaps++;
+        r = parent->pops->as_unmap(parent->as, v->start, v->end - v->start);
+    }
+    pthread_mutex_unlock(&parent->lock);
+    return r;
+}
+
+int mm_fork(struct mm *parent, struct address_space *child_as, struct mm **out)
+{
+    struct mm *c;
+    int r;
+
+    if ((r = mm_new(parent->mf, parent->pops, child_as, parent->max_addr, &c)))
+        return r;
+    pthread_mutex_lock(&parent->lock);
+    c->min_addr = parent->min_addr;
+    c->mmap_base = parent->mmap_base;
+    c->brk_start = parent->brk_start;
+    c->brk = parent->brk;
+    c->stack_top = parent->stack_top;
+    c->arg_start = parent->arg_start;
+    c->arg_end = parent->arg_end;
+    c->env_start = parent->env_start;
+    c->env_end = parent->env_end;
+    for (size_t i = 0; i < parent->vmas.n; i++) {
+        struct mm_range v = parent->vmas.v[i];
+        vma_get(&v);
+        SB_BUG_ON(rmap_insert(&c->vmas, &v));
+        /* Pages of one VMA only, so the COW decision is per VMA. */
+        rmap_split(&parent->pmas, v.start);
+        rmap_split(&parent->pmas, v.end);
+        for (size_t j = rmap_lower_bound(&parent->pmas, v.start);
+             j < parent->pmas.n && parent->pmas.v[j].start < v.end; j++) {
+            struct mm_range *p = &parent->pmas.v[j], cp;
+            memfile_ref(parent->mf, p->off, p->end - p->start);
+            if (!(v.flags & VMA_SHARED))
+                p->flags |= PMA_COW;
+            cp = *p;
+            SB_BUG_ON(rmap_insert(&c->pmas, &cp));
+        }
+    }
+    pthread_mutex_unlock(&parent->lock);
+    *out = c;
+    return 0;
 }

@@ -32,11 +32,15 @@ struct file;
 #define VMA_STACK 4
 #define VMA_HEAP 8
 
+/* pma flags (mm_range.flags of mm->pmas) */
+#define PMA_COW 1 /* shared with another mm since fork: copy before writing */
+
 struct mm_stats {
     uint64_t faults, maps, unmaps;
 };
 
 struct mm {
+    int users; /* tasks sharing it (CLONE_VM) */
     pthread_mutex_t lock;
     struct rmap vmas, pmas;
     struct memfile *mf;
@@ -55,6 +59,17 @@ struct mm {
 int mm_new(struct memfile *mf, const struct platform_ops *pops, struct address_space *as,
            uint64_t max_addr, struct mm **out) SB_MUST_CHECK;
 void mm_destroy(struct mm *mm);
+struct mm *mm_get(struct mm *mm);
+void mm_put(struct mm *mm);
+/* fork: a copy of parent's VMAs whose private pages are shared copy-on-write
+ * with the parent. The parent's writable private mappings are dropped from
+ * its platform address space so the next write faults. child_as is the
+ * platform address space the child runs in (already holding the parent's
+ * remaining mappings), or NULL to set later. */
+int mm_fork(struct mm *parent, struct address_space *child_as, struct mm **out) SB_MUST_CHECK;
+/* Drop the platform mappings of parent's writable private memory (before
+ * the platform copies the address space for a fork). */
+int mm_fork_prepare(struct mm *parent) SB_MUST_CHECK;
 
 /* mmap(2): file may be NULL for anonymous memory. Returns addr or -errno. */
 long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
