@@ -13,6 +13,7 @@
 #define SB_PLATFORM_PLATFORM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/user.h>
 
@@ -73,6 +74,10 @@ struct platform_ops {
                                      struct cpu_state *cpu,
                                      struct fault_info *fi);
     void (*ctx_interrupt)(struct context *c);
+    /* The FPU/XSAVE state of the context's thread, in XSAVE standard
+     * format (as a signal frame holds it). get returns the size. */
+    int (*fpu_get)(struct context *c, void *buf, size_t cap);
+    int (*fpu_set)(struct context *c, const void *buf, size_t len);
     /* Highest application address + 1 (the platform may reserve the top). */
     uint64_t (*max_user_addr)(struct platform *p);
 };

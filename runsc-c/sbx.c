@@ -116,6 +116,7 @@ static int cmd_run(int argc, char **argv)
         { "rootfs", required_argument, 0, 'r' }, { "env", required_argument, 0, 'e' },
         { "cwd", required_argument, 0, 'c' },    { "trace", no_argument, 0, 't' },
         { "platform", required_argument, 0, 'p' }, { "no-seccomp", no_argument, 0, 'S' },
+        { "debug-seccomp-log", no_argument, 0, 'L' },
         { "verbose", no_argument, 0, 'v' },      { "stats", no_argument, 0, 's' },      { 0, 0, 0, 0 },
     };
     struct kernel_cfg cfg = { 0 };
@@ -163,6 +164,9 @@ static int cmd_run(int argc, char **argv)
             break;
         case 's':
             cfg.stats = true;
+            break;
+        case 'L':
+            cfg.seccomp_log = true;
             break;
         case 'v':
             sb_log_level = SB_LOG_DEBUG;

@@ -18,6 +18,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <elf.h>
+#include <sys/uio.h>
 #include <linux/ptrace.h>
 
 #include "lib/log.h"
@@ -175,6 +177,14 @@ static int bind(struct ptrace_ctx *c, struct ptrace_as *as)
     pthread_mutex_unlock(&as->lock);
     if (!tid)
         return -ESRCH;
+    if (c->tid && c->as && c->as != as) {
+        /* Leaving an address space others still use (vfork then exec):
+         * our stub thread there goes. */
+        int status;
+        if (ptrace_stub_inject(c, SYS_exit, 0, 0, 0, 0, 0, 0) != -ECHILD)
+            waitpid(c->tid, &status, __WALL);
+        c->tid = 0;
+    }
     if (seized && (r = seize(tid)))
         return r;
     if (ptrace(PTRACE_GETREGS, tid, 0, &c->init_regs))
@@ -257,7 +267,7 @@ static int pt_as_new(struct platform *pl, struct address_space **out)
     *out = (struct address_space *)as;
     return 0;
 fail:
-    kill(pid, SIGKILL);
+    syscall(SYS_tgkill, pid, pid, SIGKILL);
     waitpid(pid, &status, __WALL);
     free(as);
     return r;
@@ -319,7 +329,7 @@ static int pt_as_new_from(struct context *cc, struct address_space **out)
     *out = (struct address_space *)as;
     return 0;
 fail:
-    kill((pid_t)pid, SIGKILL);
+    syscall(SYS_tgkill, (pid_t)pid, (pid_t)pid, SIGKILL);
     waitpid((pid_t)pid, &status, __WALL);
     return (int)r;
 }
@@ -368,7 +378,7 @@ static void pt_as_release(struct address_space *a)
 
     if (!as)
         return;
-    kill(as->pid, SIGKILL);
+    syscall(SYS_tgkill, as->pid, as->pid, SIGKILL);
     /* Reap what this thread traces in it; other tracers see the death. */
     if (c && c->as == as && c->tid) {
         waitpid(c->tid, &status, __WALL);
@@ -404,6 +414,7 @@ static int pt_ctx_clone(struct context *cc, struct address_space *a, struct cont
     nc = xzalloc(sizeof(*nc));
     nc->p = c->p;
     nc->pending_tid = (pid_t)tid;
+    nc->pending_pid = c->as->pid;
     *out = (struct context *)nc;
     return 0;
 }
@@ -421,7 +432,7 @@ static void pt_ctx_release(struct context *cc)
             waitpid(c->tid, &status, __WALL);
     }
     if (c->pending_tid)
-        syscall(SYS_tgkill, -1, c->pending_tid, SIGKILL);
+        syscall(SYS_tgkill, c->pending_pid, c->pending_tid, SIGKILL);
     if (cur_ctx == c)
         cur_ctx = NULL;
     free(c);
@@ -490,6 +501,30 @@ static void pt_ctx_interrupt(struct context *cc)
         syscall(SYS_tgkill, as->pid, tid, INTERRUPT_SIG);
 }
 
+static int pt_fpu_get(struct context *cc, void *buf, size_t cap)
+{
+    struct ptrace_ctx *c = (struct ptrace_ctx *)cc;
+    struct iovec iov = { buf, cap };
+
+    if (!c->tid)
+        return -ESRCH;
+    if (ptrace(PTRACE_GETREGSET, c->tid, NT_X86_XSTATE, &iov))
+        return -errno;
+    return (int)iov.iov_len;
+}
+
+static int pt_fpu_set(struct context *cc, const void *buf, size_t len)
+{
+    struct ptrace_ctx *c = (struct ptrace_ctx *)cc;
+    struct iovec iov = { (void *)buf, len };
+
+    if (!c->tid)
+        return -ESRCH;
+    if (ptrace(PTRACE_SETREGSET, c->tid, NT_X86_XSTATE, &iov))
+        return -errno;
+    return 0;
+}
+
 static uint64_t pt_max_user_addr(struct platform *p)
 {
     return PTRACE_STUB_ADDR;
@@ -510,4 +545,6 @@ const struct platform_ops ptrace_platform_ops = {
     .ctx_switch = pt_ctx_switch,
     .ctx_interrupt = pt_ctx_interrupt,
     .max_user_addr = pt_max_user_addr,
+    .fpu_get = pt_fpu_get,
+    .fpu_set = pt_fpu_set,
 };

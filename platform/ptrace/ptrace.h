@@ -50,6 +50,7 @@ struct ptrace_ctx {
     struct ptrace_as *as;   /* the address space the stub thread is in */
     pid_t tid;              /* the stub thread this Sentry thread traces */
     pid_t pending_tid;      /* a parked stub thread to seize on first use */
+    pid_t pending_pid;      /* ... and its process */
     struct user_regs_struct init_regs; /* regs at a park point */
 };
 

@@ -44,6 +44,11 @@ static const char *env_get(const char *const *envp, const char *name)
     return NULL;
 }
 
+static void *warm_up(void *arg)
+{
+    return arg;
+}
+
 static int exit_code_of(int ws)
 {
     if (WIFSIGNALED(ws))
@@ -55,7 +60,8 @@ int kernel_run(const struct kernel_cfg *cfg)
 {
     struct kernel *k = xzalloc(sizeof(*k));
     struct platform_cfg pcfg = { .memfd = -1, .cpu = -1 };
-    struct task *t = xzalloc(sizeof(*t));
+    struct task *t;
+    struct process *p;
     struct dentry *root;
     struct vpath rootp;
     char path[VFS_PATH_MAX];
@@ -93,24 +99,41 @@ int kernel_run(const struct kernel_cfg *cfg)
     rootp.mnt = k->root_mnt;
     rootp.d = root;
 
-    t->k = k;
-    t->tid = t->tgid = t->pgid = t->sid = 1;
-    t->ppid = 0;
+    pthread_mutex_init(&k->lock, NULL);
+    pthread_cond_init(&k->init_gone_cv, NULL);
+    t = task_alloc(k);
+    p = xzalloc(sizeof(*p));
+    t->proc = p;
+    t->tid = p->tgid = p->pgid = p->sid = 1;
+    k->tasks[1] = t;
+    k->last_pid = 1;
+    k->nprocs = 1;
+    k->init = p;
+    k->init_task = t;
+    p->threads = t;
+    p->nthreads = 1;
+    p->state = PROC_LIVE;
+    p->exit_signal = SIGCHLD;
+    p->sighand = sighand_new(NULL);
+    p->dumpable = 1;
+    waitq_init(&p->child_wq);
+    waitq_init(&p->stop_wq);
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
     t->cred.uid = t->cred.suid = t->cred.fsuid = t->cred.euid = geteuid();
     t->cred.gid = t->cred.sgid = t->cred.fsgid = t->cred.egid = getegid();
     for (int i = 0; i < RLIM_NLIMITS && i < 16; i++) {
         struct rlimit rl;
         getrlimit(i, &rl);
-        t->rlim[i].cur = rl.rlim_cur;
-        t->rlim[i].max = rl.rlim_max;
+        p->rlim[i].cur = rl.rlim_cur;
+        p->rlim[i].max = rl.rlim_max;
     }
     vfs_cur_cred.fsuid = t->cred.fsuid;
     vfs_cur_cred.fsgid = t->cred.fsgid;
     t->fs = fs_ctx_new(&rootp);
     t->fdt = fdt_new();
-    t->fdt->lock_owner = t; /* one process per sandbox in this slice */
-    if (t->rlim[RLIMIT_NOFILE].cur < 1048576)
-        t->fdt->max = (int)t->rlim[RLIMIT_NOFILE].cur;
+    t->fdt->lock_owner = p;
+    if (p->rlim[RLIMIT_NOFILE].cur < 1048576)
+        t->fdt->max = (int)p->rlim[RLIMIT_NOFILE].cur;
     mount_at(t->fs, "/dev", devfs_new(), "devtmpfs");
     mount_at(t->fs, "/tmp", tmpfs_new("tmpfs", 01777), "tmpfs");
     for (int i = 0; i < 3; i++) {
@@ -143,21 +166,39 @@ int kernel_run(const struct kernel_cfg *cfg)
                                           : strerror(-r));
         return r == -ENOENT ? 127 : 126;
     }
-    k->init = t;
-    if (!cfg->no_seccomp && (r = sentry_seccomp_install())) {
+    {
+        /* glibc installs its thread signal handlers at the first
+         * pthread_create: let that happen before the lock-down. */
+        pthread_t th;
+        if (pthread_create(&th, NULL, warm_up, NULL) == 0)
+            pthread_join(th, NULL);
+    }
+    if (!cfg->no_seccomp && (r = sentry_seccomp_install(cfg->seccomp_log))) {
         sb_err("seccomp: %s", strerror(-r));
         return 125;
     }
-    r = exit_code_of(task_run(t));
-    if (cfg->stats) {
-        char line[256];
-        int n = snprintf(line, sizeof(line),
-                         "sbx: stats: syscalls=%lu faults=%lu injected_mmap=%lu "
-                         "injected_munmap=%lu memfile_kib=%lu\n",
-                         (unsigned long)t->nsyscalls, (unsigned long)t->mm->stats.faults,
-                         (unsigned long)t->mm->stats.maps, (unsigned long)t->mm->stats.unmaps,
-                         (unsigned long)(k->mf.used >> 10));
-        (void)!write(2, line, n);
+    {
+        uint64_t nsys, faults, maps, unmaps;
+        task_run(t);
+        nsys = t->nsyscalls;
+        faults = t->mm ? t->mm->stats.faults : 0;
+        maps = t->mm ? t->mm->stats.maps : 0;
+        unmaps = t->mm ? t->mm->stats.unmaps : 0;
+        process_exit_thread(t);
+        pthread_mutex_lock(&k->lock);
+        while (!k->init_gone)
+            pthread_cond_wait(&k->init_gone_cv, &k->lock);
+        r = exit_code_of(k->init_status);
+        pthread_mutex_unlock(&k->lock);
+        if (cfg->stats) {
+            char line[256];
+            int n = snprintf(line, sizeof(line),
+                             "sbx: stats: init syscalls=%lu faults=%lu injected_mmap=%lu "
+                             "injected_munmap=%lu memfile_kib=%lu\n",
+                             (unsigned long)nsys, (unsigned long)faults, (unsigned long)maps,
+                             (unsigned long)unmaps, (unsigned long)(k->mf.used >> 10));
+            (void)!write(2, line, n);
+        }
     }
     return r;
 }

@@ -105,31 +105,152 @@ static void cpu_init(struct cpu_state *cpu, uint64_t entry, uint64_t sp)
     cpu->regs.rsp = sp;
 }
 
+static int load_elf_image(struct task *t, const char *path, struct file *f, uint64_t size,
+                          const char *const *argv, const char *const *envp);
+
+/* Kill the other threads of t's process and wait until they are gone. */
+static int de_thread(struct task *t)
+{
+    struct kernel *k = t->k;
+    struct process *p = t->proc;
+    struct waitq wq;
+
+    pthread_mutex_lock(&k->lock);
+    if (p->nthreads == 1) {
+        pthread_mutex_unlock(&k->lock);
+        return 0;
+    }
+    for (struct task *o = p->threads; o; o = o->tg_next) {
+        if (o != t) {
+            o->exiting = true;
+            task_wake(o);
+            if (o->ctx)
+                k->pops->ctx_interrupt(o->ctx);
+        }
+    }
+    pthread_mutex_unlock(&k->lock);
+    waitq_init(&wq);
+    while (__atomic_load_n(&p->nthreads, __ATOMIC_ACQUIRE) > 1) {
+        struct timespec d;
+        if (p->group_exit)
+            return -EINTR;
+        clock_gettime(CLOCK_MONOTONIC, &d);
+        d.tv_nsec += 2000000;
+        if (d.tv_nsec >= 1000000000) {
+            d.tv_sec++;
+            d.tv_nsec -= 1000000000;
+        }
+        pthread_mutex_lock(&t->wait_mu);
+        pthread_cond_timedwait(&t->wait_cv, &t->wait_mu, &d);
+        pthread_mutex_unlock(&t->wait_mu);
+    }
+    /* The survivor takes the leader's pid, as on Linux. */
+    pthread_mutex_lock(&k->lock);
+    if (t->tid != p->tgid) {
+        struct task *leader = k->tasks[p->tgid];
+        k->tasks[t->tid] = NULL;
+        t->tid = p->tgid;
+        k->tasks[p->tgid] = t;
+        if (leader && leader != t)
+            free(leader);
+    }
+    pthread_mutex_unlock(&k->lock);
+    return 0;
+}
+
+#define SCRIPT_DEPTH_MAX 4
+
 int kernel_execve(struct task *t, const char *path, const char *const *argv,
                   const char *const *envp)
 {
+    char interp[256], *arg = NULL, buf[256];
+    const char *cur = path;
+    _cleanup_free_ const char **nargv = NULL;
+    _cleanup_free_ char *script_path = NULL;
+    struct file *f = NULL;
+    uint64_t size;
+    int r, depth = 0, argc = 0;
+
+    while (argv[argc])
+        argc++;
+    for (;;) {
+        long n;
+        char *p, *e;
+
+        if ((r = open_exec(t->fs, cur, &f, &size)))
+            return r;
+        n = vfs_kernel_read(f, buf, sizeof(buf) - 1, 0);
+        if (n < 2 || buf[0] != '#' || buf[1] != '!')
+            break;
+        /* #!interp [arg]: run interp [arg] script args... */
+        if (++depth > SCRIPT_DEPTH_MAX) {
+            file_put(f);
+            return -ELOOP;
+        }
+        file_put(f);
+        f = NULL;
+        buf[n] = 0;
+        e = strchr(buf, '\n');
+        if (!e && n == (long)sizeof(buf) - 1)
+            return -ENOEXEC;
+        if (e)
+            *e = 0;
+        for (p = buf + 2; *p == ' ' || *p == '\t'; p++)
+            ;
+        if (!*p)
+            return -ENOEXEC;
+        e = p + strcspn(p, " \t");
+        snprintf(interp, sizeof(interp), "%.*s", (int)(e - p), p);
+        while (*e == ' ' || *e == '\t')
+            e++;
+        free(arg);
+        arg = NULL;
+        if (*e) {
+            size_t l = strlen(e);
+            while (l && (e[l - 1] == ' ' || e[l - 1] == '\t' || e[l - 1] == '\r'))
+                l--;
+            arg = xstrndup(e, l);
+        }
+        {
+            const char **na = xzalloc((argc + 3) * sizeof(char *));
+            int i = 0;
+            char *sp = xstrdup(cur);
+            na[i++] = xstrdup(interp);
+            if (arg)
+                na[i++] = xstrdup(arg);
+            na[i++] = sp;
+            for (int j = 1; j < argc; j++)
+                na[i++] = (nargv ? nargv : argv)[j];
+            na[i] = NULL;
+            free(nargv); /* the strings it pointed to stay alive (leaked once per exec) */
+            nargv = na;
+            argc = i;
+            free(script_path);
+            script_path = xstrdup(interp);
+            cur = script_path;
+        }
+    }
+    free(arg);
+    r = load_elf_image(t, cur, f, size, nargv ? nargv : argv, envp);
+    file_put(f);
+    return r;
+}
+
+static int load_elf_image(struct task *t, const char *path, struct file *f, uint64_t size,
+                          const char *const *argv, const char *const *envp)
+{
     struct kernel *k = t->k;
     struct elf_info *info = xzalloc(sizeof(*info)), *iinfo = NULL;
-    struct file *f = NULL, *interp = NULL;
+    struct file *interp = NULL;
     struct address_space *as = NULL;
     struct mm *mm = NULL;
     struct elf_loaded main_img, interp_img = { 0 };
     struct stack_auxv ax = { 0 };
-    uint64_t size, isize, sp, max = k->pops->max_user_addr(k->plat);
+    uint64_t isize, sp, max = k->pops->max_user_addr(k->plat);
     const char *base;
     int r;
 
-    if ((r = open_exec(t->fs, path, &f, &size)))
-        goto out;
     if ((r = elf_parse(file_read_cb, f, size, max, info)))
-        goto out;
-    if ((r = k->pops->as_new(k->plat, &as)))
-        goto out;
-    if ((r = mm_new(&k->mf, k->pops, as, max, &mm))) {
-        k->pops->as_release(as);
-        goto out;
-    }
-    if ((r = elf_load(mm, f, info, info->is_dyn ? ET_DYN_BASE : 0, &main_img)))
         goto out;
     if (info->interp[0]) {
         iinfo = xzalloc(sizeof(*iinfo));
@@ -141,9 +262,23 @@ int kernel_execve(struct task *t, const char *path, const char *const *argv,
             r = -ELIBBAD;
             goto out;
         }
-        if ((r = elf_load(mm, interp, iinfo, 0, &interp_img)))
-            goto out;
     }
+    if ((r = de_thread(t)))
+        goto out;
+    /* The first exec happens before the Sentry locks itself down, with no
+     * address space yet; later ones clone a fresh stub. */
+    if (!t->mm || (r = k->pops->as_new_from(t->ctx, &as)))
+        r = k->pops->as_new(k->plat, &as);
+    if (r)
+        goto out;
+    if ((r = mm_new(&k->mf, k->pops, as, max, &mm))) {
+        k->pops->as_release(as);
+        goto out;
+    }
+    if ((r = elf_load(mm, f, info, info->is_dyn ? ET_DYN_BASE : 0, &main_img)))
+        goto out;
+    if (info->interp[0] && (r = elf_load(mm, interp, iinfo, 0, &interp_img)))
+        goto out;
     mm->brk_start = mm->brk = (main_img.end + 4095) & ~4095ULL;
     ax.phdr = main_img.phdr;
     ax.phnum = info->phnum;
@@ -159,19 +294,40 @@ int kernel_execve(struct task *t, const char *path, const char *const *argv,
         goto out;
 
     /* Point of no return: the new image replaces the old. */
-    mm_destroy(t->mm);
+    mm_put(t->mm);
     t->mm = mm;
     mm = NULL;
+    if (t->proc->vfork_parent) {
+        struct task *vp = t->proc->vfork_parent;
+        t->proc->vfork_parent = NULL;
+        vp->vfork_done = true;
+        task_wake(vp);
+    }
+    /* A sighand shared with another process (CLONE_SIGHAND) is unshared. */
+    if (t->proc->sighand->ref > 1) {
+        struct sighand *sh = sighand_new(t->proc->sighand);
+        sighand_put(t->proc->sighand);
+        t->proc->sighand = sh;
+    }
+    if (t->fdt->ref > 1) {
+        struct fdtable *nt = fdt_copy(t->fdt);
+        fdt_put(t->fdt);
+        t->fdt = nt;
+    }
     cpu_init(&t->cpu, info->interp[0] ? interp_img.entry : main_img.entry, sp);
     for (int fd = 0; fd < t->fdt->cap; fd++)
         if (t->fdt->files[fd] && t->fdt->cloexec[fd])
             (void)fdt_close(t->fdt, fd);
     for (int s = 0; s < SB_NSIG; s++) {
-        if (t->sigact[s].handler != (uint64_t)SIG_IGN)
-            t->sigact[s].handler = (uint64_t)SIG_DFL;
-        t->sigact[s].flags = 0;
-        t->sigact[s].mask = 0;
+        struct ksigaction *a = &t->proc->sighand->act[s];
+        if (a->handler != (uint64_t)SIG_IGN)
+            a->handler = (uint64_t)SIG_DFL;
+        a->flags = 0;
+        a->mask = 0;
+        a->restorer = 0;
     }
+    t->clear_child_tid = 0;
+    t->robust_list = 0;
     memset(&t->altstack, 0, sizeof(t->altstack));
     base = strrchr(path, '/');
     {
@@ -180,14 +336,18 @@ int kernel_execve(struct task *t, const char *path, const char *const *argv,
         memcpy(t->comm, nm, l);
         t->comm[l] = 0;
     }
-    free(t->exe);
-    t->exe = xstrdup(path);
+    free(t->proc->exe);
+    {
+        char abs[VFS_PATH_MAX];
+        if (vfs_path_name(t->fs, &f->path, abs, sizeof(abs)) > 0)
+            t->proc->exe = xstrdup(abs);
+        else
+            t->proc->exe = xstrdup(path);
+    }
     r = 0;
 out:
     if (mm)
         mm_destroy(mm);
-    if (f)
-        file_put(f);
     if (interp)
         file_put(interp);
     free(info);

@@ -135,3 +135,27 @@ int fdt_set_cloexec(struct fdtable *t, int fd, bool on)
     pthread_mutex_unlock(&t->lock);
     return r;
 }
+
+struct fdtable *fdt_get_ref(struct fdtable *t)
+{
+    __atomic_add_fetch(&t->ref, 1, __ATOMIC_RELAXED);
+    return t;
+}
+
+struct fdtable *fdt_copy(struct fdtable *t)
+{
+    struct fdtable *n = fdt_new();
+
+    pthread_mutex_lock(&t->lock);
+    n->max = t->max;
+    n->lock_owner = t->lock_owner;
+    grow(n, t->cap ? t->cap - 1 : 0);
+    for (int i = 0; i < t->cap; i++) {
+        if (t->files[i]) {
+            n->files[i] = file_get(t->files[i]);
+            n->cloexec[i] = t->cloexec[i];
+        }
+    }
+    pthread_mutex_unlock(&t->lock);
+    return n;
+}

@@ -21,6 +21,13 @@
 #include "sentry/vfs/vfs.h"
 
 #define SB_NSIG 64
+
+/* Kernel-internal errnos: a syscall interrupted by a signal (never seen by
+ * the app; turned into EINTR or a restart on the way out). */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
 #define FDT_MAX_DEFAULT 1024
 
 struct fdtable {
@@ -51,10 +58,114 @@ struct creds {
 };
 
 struct kernel;
+struct task;
+
+/* ---- wait queues (wait.c) ----
+ * A task blocks on its own mutex/condvar; wait queues list the tasks to
+ * wake. Signals wake a blocked task through the same condvar. */
+struct waiter {
+    struct task *t;
+    struct waiter *prev, *next;
+};
+
+struct waitq {
+    pthread_mutex_t lock;
+    struct waiter *head;
+};
+
+/* The task the current Sentry thread runs (file ops that block use it). */
+extern __thread struct task *current_task;
+
+/* poll/select: a request waits on the wait queues its files register. */
+#define POLL_MAX_WAITS 1024
+struct poll_req {
+    struct task *t;
+    int n;
+    struct {
+        struct waitq *wq;
+        struct waiter w;
+    } ent[POLL_MAX_WAITS];
+};
+void poll_wait(struct poll_req *pr, struct waitq *wq);
+
+void waitq_init(struct waitq *wq);
+void waitq_add(struct waitq *wq, struct waiter *w, struct task *t);
+void waitq_del(struct waitq *wq, struct waiter *w);
+void waitq_wake_all(struct waitq *wq);
+/* Block t until woken, a signal is pending (-EINTR), or the CLOCK_MONOTONIC
+ * deadline passes (-ETIMEDOUT; NULL: none). Returns 0 when woken. */
+int task_block(struct task *t, const struct timespec *deadline);
+/* Wake t if it is blocked (no wait queue needed). */
+void task_wake(struct task *t);
+
+/* Wait on wq until cond(arg) is true (checked with the waiter queued, so no
+ * wake-up is lost). Returns 0, -ERESTARTSYS on a signal, -ETIMEDOUT. */
+int task_wait_event(struct task *t, struct waitq *wq, bool (*cond)(void *arg), void *arg,
+                    const struct timespec *deadline);
+
+/* ---- signals (signal.c) ---- */
+#define SIGBIT(s) (1ULL << ((s)-1))
+
+struct ksigaction {
+    uint64_t handler, flags, restorer, mask;
+};
+
+struct sighand {
+    int ref;
+    struct ksigaction act[SB_NSIG];
+};
+
+/* Pending signals: a bit per signal, and the siginfo of each. Real-time
+ * signals queue up to SIGQ_MAX entries each. */
+#define SIGQ_MAX 32
+struct sigpending {
+    uint64_t set;
+    struct sigq_entry {
+        siginfo_t info;
+        int signo;
+    } q[SIGQ_MAX * 2];
+    int nq;
+};
+
+/* ---- processes (process.c) ---- */
+enum proc_state { PROC_LIVE, PROC_ZOMBIE, PROC_DEAD };
+
+struct process {
+    int tgid;
+    struct process *parent;
+    struct process *children, *sibling;
+    struct task *threads;
+    int nthreads;
+    int pgid, sid;
+    struct sighand *sighand;
+    struct sigpending pending; /* shared by the threads */
+    struct rlimit_pair {
+        uint64_t cur, max;
+    } rlim[16];
+    char *exe;
+    int exit_signal;           /* sent to the parent at exit (SIGCHLD) */
+    enum proc_state state;
+    bool group_exit;           /* exit_group or a fatal signal in progress */
+    int exit_status;           /* wait status */
+    /* job control */
+    bool stopped;
+    int stop_sig;
+    bool stop_to_report, cont_to_report;
+    struct waitq child_wq;     /* wait4/waitid of this process sleep here */
+    struct waitq stop_wq;      /* stopped threads sleep here */
+    struct task *vfork_parent; /* blocked in vfork until we exec or exit */
+    struct timespec start;
+    uint64_t utime_ns, cutime_ns;
+    bool no_new_privs;
+    int pdeathsig;
+    int dumpable;
+};
 
 struct task {
-    int tid, tgid, ppid, pgid, sid;
+    int tid;
     struct kernel *k;
+    struct process *proc;
+    struct task *tg_next;
     struct mm *mm;
     struct fdtable *fdt;
     struct fs_ctx *fs;
@@ -62,20 +173,25 @@ struct task {
     struct context *ctx;
     struct cpu_state cpu;
     char comm[16];
-    char *exe; /* path of the running image */
     uint64_t clear_child_tid;
     uint64_t robust_list, robust_len;
     uint64_t sigmask;
-    struct {
-        uint64_t handler, flags, restorer, mask;
-    } sigact[SB_NSIG];
+    uint64_t saved_sigmask; /* sigsuspend/pselect: restored after delivery */
+    bool restore_sigmask;
+    struct sigpending pending;
     stack_t altstack;
-    struct rlimit_pair {
-        uint64_t cur, max;
-    } rlim[16];
     bool exiting;
-    int exit_status; /* wait status: (code << 8) or signal */
+    int exit_code;  /* for a thread's own exit */
     uint64_t nsyscalls;
+    pthread_t thread;
+    /* blocking */
+    pthread_mutex_t wait_mu;
+    pthread_cond_t wait_cv;
+    bool woken;
+    bool vfork_done;
+    /* the syscall being run, for restarts */
+    long restart_nr;
+    struct timespec restart_deadline;
 };
 
 struct kernel_cfg {
@@ -90,8 +206,11 @@ struct kernel_cfg {
     int stdio_flags[3];
     const char *platform;
     bool no_seccomp; /* debugging only */
+    bool seccomp_log; /* debugging only: log violations instead of killing */
     bool stats;      /* print counters to stderr at exit */
 };
+
+#define PID_MAX 32768
 
 struct kernel {
     struct platform *plat;
@@ -104,9 +223,18 @@ struct kernel {
     char hostname[65];
     char domainname[65];
     struct timespec boot_mono;
-    int next_pid;
     int ncpus; /* host CPUs, read at boot */
-    struct task *init;
+    /* The process table. k->lock covers the tree, the pid table, process
+     * and signal state. Lock order: k->lock -> waitq locks -> task wait_mu. */
+    pthread_mutex_t lock;
+    struct task *tasks[PID_MAX];
+    int last_pid;
+    int nprocs;
+    struct process *init;
+    struct task *init_task;
+    int init_status;     /* wait status of init, when it is gone */
+    bool init_gone;
+    pthread_cond_t init_gone_cv;
 };
 
 extern struct kernel *sb_kernel;
@@ -115,20 +243,57 @@ extern struct kernel *sb_kernel;
  * caller should exit with (128+N for a fatal signal N). */
 int kernel_run(const struct kernel_cfg *cfg);
 
-/* Run a task until it exits; returns the wait status. */
-int task_run(struct task *t);
+/* Run a task until it exits. */
+void task_run(struct task *t);
 /* Terminate the whole thread group with a wait status. */
 void task_exit_group(struct task *t, int wait_status);
+/* Start a host thread running task t. */
+int task_start(struct task *t) SB_MUST_CHECK;
+
+/* Process table (process.c); callers hold k->lock where noted. */
+int pid_alloc(struct kernel *k, struct task *t); /* k->lock held */
+struct task *pid_task(struct kernel *k, int pid); /* k->lock held */
+struct process *pid_process(struct kernel *k, int tgid); /* k->lock held */
+void process_exit_thread(struct task *t); /* the task's last act */
+int process_ppid(struct task *t);
+
+/* Signals (signal.c) */
+int signal_send_process(struct kernel *k, struct process *p, int sig, const siginfo_t *info);
+int signal_send_task(struct kernel *k, struct task *t, int sig, const siginfo_t *info);
+bool task_signal_pending(struct task *t);
+/* Deliver pending signals before returning to the app; may end the task.
+ * sysret is the syscall result (or 0 when not returning from a syscall). */
+void signal_deliver(struct task *t, long *sysret, bool from_syscall);
+long signal_sigreturn(struct task *t);
+void signal_fill_kill_info(siginfo_t *si, int sig, int code, struct task *from);
+struct sighand *sighand_new(const struct sighand *copy);
+void process_group_exit(struct kernel *k, struct process *p, int wait_status); /* k->lock */
+/* A synchronous signal (fault): unblocked and un-ignored, as Linux forces. */
+void signal_force(struct task *t, int sig, const siginfo_t *info);
+int signal_take(struct task *t, uint64_t set, siginfo_t *info);
+void signal_discard(struct process *p, int sig); /* k->lock held */
+long kernel_wait4(struct task *t, int pid, int *status, int options);
+long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int options);
+long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
+                  uint64_t tls);
+struct task *task_alloc(struct kernel *k);
+int futex_wake_addr(struct task *t, uint64_t uaddr, int n, bool shared);
+void sighand_put(struct sighand *sh);
+/* Notify the parent of a child's stop, continue or exit (k->lock held). */
+void signal_notify_parent(struct process *child, int code, int status);
 
 /* Resolve cmd by the app's PATH (as execvp does) to an absolute path. */
 int kernel_path_lookup(struct kernel *k, struct fs_ctx *fs, const char *cmd,
                        const char *path_env, char *out, size_t cap);
-/* Replace t's image by the program at path (ELF only in this slice). */
+/* Replace t's image by the program at path (ELF or #! script). */
 int kernel_execve(struct task *t, const char *path, const char *const *argv,
                   const char *const *envp) SB_MUST_CHECK;
 
+struct fdtable *fdt_copy(struct fdtable *t);
+struct fdtable *fdt_get_ref(struct fdtable *t);
+
 /* The Sentry's own host seccomp filter (sentry/kernel/seccomp.c). */
-int sentry_seccomp_install(void) SB_MUST_CHECK;
+int sentry_seccomp_install(bool log_only) SB_MUST_CHECK;
 /* The allowed calls, for `sbx info`. Returns the count. */
 int sentry_seccomp_list(const char **names, const char **why, int cap);
 

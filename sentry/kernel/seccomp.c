@@ -8,6 +8,7 @@
 #include "sentry/kernel/kernel.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stddef.h>
@@ -16,6 +17,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+
+/* What glibc's pthread_create passes to clone. */
+#define SENTRY_THREAD_CLONE_FLAGS                                                          \
+    (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |    \
+     CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
 
 struct allowed {
     const char *name;
@@ -31,7 +37,8 @@ static const struct allowed allowed[] = {
     { "recvmsg", "replies from the Gofer, with donated fds (SCM_RIGHTS)" },
     { "ptrace", "the ptrace platform: SYSEMU, GETREGS/SETREGS, injection" },
     { "wait4", "the ptrace platform: stops of the stub processes" },
-    { "kill", "SIGKILL of a stub process when its address space goes (arg: SIGKILL only)" },
+    { "tgkill", "SIGKILL of a stub when its address space goes, SIGUSR2 to interrupt a "
+                "running stub thread (args: those two signals only)" },
     { "mmap", "the Sentry's own heap; never PROT_EXEC" },
     { "munmap", "the Sentry's own heap" },
     { "mprotect", "the Sentry's own heap (malloc arenas); never PROT_EXEC" },
@@ -41,10 +48,13 @@ static const struct allowed allowed[] = {
     { "fallocate", "punching freed pages out of the MemoryFile" },
     { "futex", "the Sentry's own locks" },
     { "clock_gettime", "clocks for the app (when the vDSO falls back)" },
-    { "clock_nanosleep", "the app's sleeps" },
     { "getrandom", "getrandom(2) and /dev/urandom for the app" },
     { "ioctl", "TCGETS and TIOCGWINSZ on the caller's terminal only" },
     { "exit_group", "the Sentry's exit" },
+    { "exit", "a Sentry thread ends with its task" },
+    { "clone", "a Sentry thread per application thread (thread flags only)" },
+    { "rt_sigprocmask", "glibc blocks signals around creating a thread" },
+    { "rseq", "glibc registers each new thread (and aborts if that fails)" },
 };
 
 #ifdef SB_ASAN
@@ -67,9 +77,9 @@ int sentry_seccomp_list(const char **names, const char **why, int cap)
     return n;
 }
 
-int sentry_seccomp_install(void)
+int sentry_seccomp_install(bool log_only)
 {
-    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+    scmp_filter_ctx ctx = seccomp_init(log_only ? SCMP_ACT_LOG : SCMP_ACT_KILL_PROCESS);
     int r = 0;
 
     if (!ctx)
@@ -86,8 +96,13 @@ int sentry_seccomp_install(void)
             if (!r)
                 r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
                                      SCMP_A1(SCMP_CMP_EQ, TIOCGWINSZ));
-        } else if (!strcmp(n, "kill")) {
-            r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, SIGKILL));
+        } else if (!strcmp(n, "tgkill")) {
+            r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A2(SCMP_CMP_EQ, SIGKILL));
+            if (!r)
+                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A2(SCMP_CMP_EQ, SIGUSR2));
+        } else if (!strcmp(n, "clone")) {
+            r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                 SCMP_A0(SCMP_CMP_EQ, SENTRY_THREAD_CLONE_FLAGS));
         } else if (!strcmp(n, "mmap") || !strcmp(n, "mprotect")) {
             r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
                                  SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
@@ -95,6 +110,11 @@ int sentry_seccomp_install(void)
             r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
         }
     }
+    /* Refused with an errno, not allowed: glibc copes without them. */
+    if (!r)
+        r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+    if (!r)
+        r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(set_robust_list), 0);
 #ifdef SB_ASAN
     for (size_t i = 0; i < sizeof(asan_extra) / sizeof(asan_extra[0]) && !r; i++)
         r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name(asan_extra[i]), 0);

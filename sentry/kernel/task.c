@@ -1,46 +1,80 @@
-/* sentry/kernel/task.c: the task loop: switch into the app, dispatch, exit. */
+/* sentry/kernel/task.c: the task loop: switch into the app, dispatch the
+ * syscall or fault, deliver signals; one host thread per task. */
 #include "sentry/kernel/kernel.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "lib/log.h"
+#include "lib/xalloc.h"
 #include "sentry/syscalls/syscalls.h"
 
 struct kernel *sb_kernel;
+__thread struct task *current_task;
 
-void task_exit_group(struct task *t, int wait_status)
+struct task *task_alloc(struct kernel *k)
 {
-    if (t->exiting)
-        return;
-    t->exiting = true;
-    t->exit_status = wait_status;
+    struct task *t = xzalloc(sizeof(*t));
+    pthread_condattr_t ca;
+
+    t->k = k;
+    pthread_mutex_init(&t->wait_mu, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&t->wait_cv, &ca);
+    pthread_condattr_destroy(&ca);
+    return t;
 }
 
-static void fatal_signal(struct task *t, int sig)
+static void *task_main(void *arg)
 {
-    int core = sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
-               sig == SIGTRAP || sig == SIGABRT || sig == SIGQUIT || sig == SIGSYS;
-    /* No core files are written: report the signal without the core bit. */
-    (void)core;
-    task_exit_group(t, sig);
+    struct task *t = arg;
+
+    task_run(t);
+    process_exit_thread(t);
+    return NULL;
 }
 
-int task_run(struct task *t)
+int task_start(struct task *t)
+{
+    pthread_attr_t attr;
+    int r;
+
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    r = pthread_create(&t->thread, &attr, task_main, t);
+    pthread_attr_destroy(&attr);
+    return -r;
+}
+
+static bool is_restart(long r)
+{
+    return r <= -512 && r >= -516;
+}
+
+void task_run(struct task *t)
 {
     const struct platform_ops *pops = t->k->pops;
     struct fault_info fi;
 
-    while (!t->exiting) {
-        enum switch_reason why = pops->ctx_switch(t->ctx, t->mm->as, &t->cpu, &fi);
+    current_task = t;
+    for (;;) {
+        long ret = 0;
+        enum switch_reason why;
         struct user_regs_struct *r = &t->cpu.regs;
 
+        if (task_signal_pending(t) || t->restore_sigmask)
+            signal_deliver(t, &ret, false);
+        if (t->exiting || t->proc->group_exit)
+            break;
+        why = pops->ctx_switch(t->ctx, t->mm->as, &t->cpu, &fi);
         switch (why) {
         case SW_SYSCALL: {
             struct syscall_args a;
             uint8_t insn[2];
-            long ret;
 
             /* int $0x80 is the i386 ABI: refused. */
             if (r->rip >= 2 && mm_copy_in(t->mm, insn, r->rip - 2, 2) == 0 &&
@@ -57,25 +91,38 @@ int task_run(struct task *t)
             a.a[5] = r->r9;
             vfs_cur_cred.fsuid = t->cred.fsuid;
             vfs_cur_cred.fsgid = t->cred.fsgid;
+            t->restart_nr = a.nr;
             ret = syscall_dispatch(t, &a);
+            if (a.nr == SYS_rt_sigreturn)
+                ret = (long)r->rax;
             r->rax = (uint64_t)ret;
+            if (task_signal_pending(t) || is_restart(ret) || t->restore_sigmask)
+                signal_deliver(t, &ret, true);
             break;
         }
         case SW_FAULT:
             if ((fi.signo == SIGSEGV || fi.signo == SIGBUS) &&
                 mm_fault(t->mm, fi.addr, fi.code) == 0)
                 break;
-            sb_debug("task %d: fatal signal %d at rip %llx addr %lx", t->tid, fi.signo,
-                     (unsigned long long)r->rip, (unsigned long)fi.addr);
-            fatal_signal(t, fi.signo);
+            {
+                siginfo_t si;
+                memset(&si, 0, sizeof(si));
+                si.si_signo = fi.signo;
+                si.si_code = fi.code;
+                si.si_addr = (void *)fi.addr;
+                sb_debug("task %d: signal %d at rip %llx addr %lx", t->tid, fi.signo,
+                         (unsigned long long)r->rip, (unsigned long)fi.addr);
+                signal_force(t, fi.signo, &si);
+            }
+            signal_deliver(t, &ret, false);
             break;
         case SW_INTERRUPTED:
             break;
         case SW_ERROR:
-            sb_err("task %d: lost its stub process", t->tid);
+            if (!t->proc->group_exit)
+                sb_debug("task %d: lost its stub", t->tid);
             task_exit_group(t, SIGKILL);
             break;
         }
     }
-    return t->exit_status;
 }

@@ -673,3 +673,62 @@ int mm_fork(struct mm *parent, struct address_space *child_as, struct mm **out)
     *out = c;
     return 0;
 }
+
+int mm_with_u32(struct mm *mm, uint64_t addr, bool write, void (*fn)(uint32_t *p, void *arg),
+                void *arg)
+{
+    struct mm_range *v, vc, *p;
+    int r;
+
+    if (addr & 3)
+        return -EINVAL;
+    pthread_mutex_lock(&mm->lock);
+    v = rmap_find(&mm->vmas, addr);
+    if (!v || !(v->prot & (write ? PROT_WRITE : PROT_READ))) {
+        r = -EFAULT;
+        goto out;
+    }
+    vc = *v;
+    if ((r = ensure_backed(mm, &vc, PAGE_DOWN(addr), PAGE_DOWN(addr) + MM_PAGE)))
+        goto out;
+    if (write && cow_in(mm, PAGE_DOWN(addr), PAGE_DOWN(addr) + MM_PAGE)) {
+        r = break_cow(mm, PAGE_DOWN(addr), PAGE_DOWN(addr) + MM_PAGE);
+        if (r < 0)
+            goto out;
+        if (r && mm->as)
+            mm->pops->as_unmap(mm->as, PAGE_DOWN(addr), MM_PAGE);
+    }
+    p = rmap_find(&mm->pmas, addr);
+    fn((uint32_t *)memfile_ptr(mm->mf, p->off + (addr - p->start)), arg);
+    r = 0;
+out:
+    pthread_mutex_unlock(&mm->lock);
+    return r;
+}
+
+int mm_futex_key(struct mm *mm, uint64_t addr, uint64_t *key, bool *shared)
+{
+    struct mm_range *v, vc, *p;
+    int r = 0;
+
+    pthread_mutex_lock(&mm->lock);
+    v = rmap_find(&mm->vmas, addr);
+    if (!v) {
+        r = -EFAULT;
+        goto out;
+    }
+    if (!(v->flags & VMA_SHARED)) {
+        *shared = false;
+        *key = addr;
+        goto out;
+    }
+    vc = *v;
+    if ((r = ensure_backed(mm, &vc, PAGE_DOWN(addr), PAGE_DOWN(addr) + MM_PAGE)))
+        goto out;
+    p = rmap_find(&mm->pmas, addr);
+    *shared = true;
+    *key = p->off + (addr - p->start);
+out:
+    pthread_mutex_unlock(&mm->lock);
+    return r;
+}

@@ -12,6 +12,7 @@
 #define SB_SENTRY_MM_MM_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -96,6 +97,14 @@ int mm_zero(struct mm *mm, uint64_t dst, size_t len, int force) SB_MUST_CHECK;
 
 /* Find a free range of len bytes (top-down below mmap_base). 0 if none. */
 uint64_t mm_find_free(struct mm *mm, uint64_t len);
+
+/* Run fn on the 32-bit word at addr (aligned) under the mm lock, backing
+ * (and, for write, un-sharing) its page: futex values and atomic ops. */
+int mm_with_u32(struct mm *mm, uint64_t addr, bool write, void (*fn)(uint32_t *p, void *arg),
+                void *arg);
+/* The futex key of addr: the address for private memory, the MemoryFile
+ * offset (same in every process) for shared memory. */
+int mm_futex_key(struct mm *mm, uint64_t addr, uint64_t *key, bool *shared);
 
 /* For /proc/PID/maps: call fn for each VMA, under the lock. */
 void mm_for_each_vma(struct mm *mm, void (*fn)(void *arg, const struct mm_range *v),

@@ -652,7 +652,7 @@ static long do_lock(struct task *t, struct file *f, int cmd, uint64_t uflock)
         return -EBADF;
     if (fl.l_type == F_WRLCK && (f->flags & O_ACCMODE) == O_RDONLY)
         return -EBADF;
-    r = vfs_lock_set(f->inode, owner, ofd ? -1 : t->tgid, fl.l_type, s, e);
+    r = vfs_lock_set(f->inode, owner, ofd ? -1 : t->proc->tgid, fl.l_type, s, e);
     /* No other task can release the lock in this slice: waiting would
      * never end, which Linux reports as a deadlock. */
     if (r == -EAGAIN && (cmd == F_SETLKW || cmd == F_OFD_SETLKW))

@@ -17,28 +17,18 @@
 
 #include "lib/log.h"
 
-long sys_getpid(struct task *t, const struct syscall_args *a) { return t->tgid; }
+long sys_getpid(struct task *t, const struct syscall_args *a) { return t->proc->tgid; }
 long sys_gettid(struct task *t, const struct syscall_args *a) { return t->tid; }
-long sys_getppid(struct task *t, const struct syscall_args *a) { return t->ppid; }
+long sys_getppid(struct task *t, const struct syscall_args *a) { return process_ppid(t); }
 long sys_getuid(struct task *t, const struct syscall_args *a) { return t->cred.uid; }
 long sys_geteuid(struct task *t, const struct syscall_args *a) { return t->cred.euid; }
 long sys_getgid(struct task *t, const struct syscall_args *a) { return t->cred.gid; }
 long sys_getegid(struct task *t, const struct syscall_args *a) { return t->cred.egid; }
-long sys_getpgrp(struct task *t, const struct syscall_args *a) { return t->pgid; }
+long sys_getpgrp(struct task *t, const struct syscall_args *a) { return t->proc->pgid; }
 
 static int is_self(struct task *t, int pid)
 {
-    return pid == 0 || pid == t->tgid;
-}
-
-long sys_getpgid(struct task *t, const struct syscall_args *a)
-{
-    return is_self(t, (int)a->a[0]) ? t->pgid : -ESRCH;
-}
-
-long sys_getsid(struct task *t, const struct syscall_args *a)
-{
-    return is_self(t, (int)a->a[0]) ? t->sid : -ESRCH;
+    return pid == 0 || pid == t->proc->tgid;
 }
 
 static long put_ids(struct task *t, const struct syscall_args *a, uint32_t x, uint32_t y,
@@ -108,17 +98,6 @@ long sys_setgid(struct task *t, const struct syscall_args *a)
     return 0;
 }
 
-long sys_exit(struct task *t, const struct syscall_args *a)
-{
-    task_exit_group(t, ((int)a->a[0] & 0xff) << 8);
-    return 0;
-}
-
-long sys_exit_group(struct task *t, const struct syscall_args *a)
-{
-    task_exit_group(t, ((int)a->a[0] & 0xff) << 8);
-    return 0;
-}
 
 long sys_uname(struct task *t, const struct syscall_args *a)
 {
@@ -209,17 +188,17 @@ static long do_prlimit(struct task *t, int pid, unsigned res, uint64_t unew, uin
         return -EFAULT;
     if (unew && nl.rlim_cur > nl.rlim_max)
         return -EINVAL;
-    if (unew && nl.rlim_max > t->rlim[res].max && t->cred.euid != 0)
+    if (unew && nl.rlim_max > t->proc->rlim[res].max && t->cred.euid != 0)
         return -EPERM;
     if (unew && res == RLIMIT_NOFILE && nl.rlim_max > 1048576)
         return -EPERM;
-    ol.rlim_cur = t->rlim[res].cur;
-    ol.rlim_max = t->rlim[res].max;
+    ol.rlim_cur = t->proc->rlim[res].cur;
+    ol.rlim_max = t->proc->rlim[res].max;
     if (uold && mm_copy_out(t->mm, uold, &ol, sizeof(ol)))
         return -EFAULT;
     if (unew) {
-        t->rlim[res].cur = nl.rlim_cur;
-        t->rlim[res].max = nl.rlim_max;
+        t->proc->rlim[res].cur = nl.rlim_cur;
+        t->proc->rlim[res].max = nl.rlim_max;
         if (res == RLIMIT_NOFILE)
             t->fdt->max = (int)SB_MIN(nl.rlim_cur, 1048576);
     }
@@ -243,7 +222,7 @@ long sys_setrlimit(struct task *t, const struct syscall_args *a)
 
 long sys_prctl(struct task *t, const struct syscall_args *a)
 {
-    static int no_new_privs, pdeathsig, dumpable = 1;
+    struct process *p = t->proc;
     char name[16];
     int v;
 
@@ -258,26 +237,26 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
     case PR_GET_NAME:
         return mm_copy_out(t->mm, a->a[1], t->comm, sizeof(t->comm)) ? -EFAULT : 0;
     case PR_GET_DUMPABLE:
-        return dumpable;
+        return p->dumpable;
     case PR_SET_DUMPABLE:
         if (a->a[1] > 1)
             return -EINVAL;
-        dumpable = (int)a->a[1];
+        p->dumpable = (int)a->a[1];
         return 0;
     case PR_SET_NO_NEW_PRIVS:
         if (a->a[1] != 1 || a->a[2] || a->a[3] || a->a[4])
             return -EINVAL;
-        no_new_privs = 1;
+        p->no_new_privs = 1;
         return 0;
     case PR_GET_NO_NEW_PRIVS:
-        return no_new_privs;
+        return p->no_new_privs;
     case PR_SET_PDEATHSIG:
         if (a->a[1] >= SB_NSIG + 1)
             return -EINVAL;
-        pdeathsig = (int)a->a[1];
+        p->pdeathsig = (int)a->a[1];
         return 0;
     case PR_GET_PDEATHSIG:
-        v = pdeathsig;
+        v = p->pdeathsig;
         return mm_copy_out(t->mm, a->a[1], &v, sizeof(v)) ? -EFAULT : 0;
     case PR_CAPBSET_READ:
         return a->a[1] <= CAP_LAST_CAP ? 1 : -EINVAL;
@@ -303,7 +282,7 @@ long sys_capget(struct task *t, const struct syscall_args *a)
     }
     if (h.pid < 0)
         return -EINVAL;
-    if (h.pid && h.pid != t->tgid)
+    if (h.pid && h.pid != t->proc->tgid)
         return -ESRCH;
     memset(d, 0, sizeof(d));
     if (t->cred.euid == 0) {
@@ -325,7 +304,7 @@ long sys_sysinfo(struct task *t, const struct syscall_args *a)
     si.uptime = now.tv_sec;
     si.totalram = 4ULL << 30;
     si.freeram = si.totalram - SB_MIN(t->k->mf.used, si.totalram);
-    si.procs = 1;
+    si.procs = (unsigned short)t->k->nprocs;
     si.mem_unit = 1;
     return mm_copy_out(t->mm, a->a[0], &si, sizeof(si)) ? -EFAULT : 0;
 }

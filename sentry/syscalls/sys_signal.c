@@ -1,30 +1,22 @@
-/* sentry/syscalls/sys_signal.c: signal state, kill to self, futex, poll.
- *
- * This slice has one task and no delivery: actions and masks are stored
- * (and reported back) so libc works; a fatal signal sent to oneself ends
- * the task with the default action. Delivery comes with issue 3. */
+/* sentry/syscalls/sys_signal.c: signal syscalls: actions, masks, sending,
+ * waiting for signals, sigreturn. */
 #include "sentry/syscalls/syscalls.h"
 
 #include <errno.h>
-#include <linux/futex.h>
-#include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 #include "lib/log.h"
 
-#define SIGBIT(s) (1ULL << ((s)-1))
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
-
-struct ksigaction {
-    uint64_t handler, flags, restorer, mask;
-};
 
 long sys_rt_sigaction(struct task *t, const struct syscall_args *a)
 {
     int sig = (int)a->a[0];
     struct ksigaction act, old;
+    struct kernel *k = t->k;
 
     if (a->a[3] != 8)
         return -EINVAL;
@@ -32,22 +24,23 @@ long sys_rt_sigaction(struct task *t, const struct syscall_args *a)
         return -EINVAL;
     if (a->a[1] && (sig == SIGKILL || sig == SIGSTOP))
         return -EINVAL;
-    old.handler = t->sigact[sig - 1].handler;
-    old.flags = t->sigact[sig - 1].flags;
-    old.restorer = t->sigact[sig - 1].restorer;
-    old.mask = t->sigact[sig - 1].mask;
+    if (a->a[1] && mm_copy_in(t->mm, &act, a->a[1], sizeof(act)))
+        return -EFAULT;
+    pthread_mutex_lock(&k->lock);
+    old = t->proc->sighand->act[sig - 1];
     if (a->a[1]) {
-        if (mm_copy_in(t->mm, &act, a->a[1], sizeof(act)))
-            return -EFAULT;
+        act.mask &= ~UNBLOCKABLE;
+        t->proc->sighand->act[sig - 1] = act;
+        /* Setting SIG_IGN (or a default-ignore action) discards pending ones. */
+        if (act.handler == (uint64_t)SIG_IGN ||
+            (act.handler == (uint64_t)SIG_DFL &&
+             (sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT))) {
+            signal_discard(t->proc, sig);
+        }
     }
+    pthread_mutex_unlock(&k->lock);
     if (a->a[2] && mm_copy_out(t->mm, a->a[2], &old, sizeof(old)))
         return -EFAULT;
-    if (a->a[1]) {
-        t->sigact[sig - 1].handler = act.handler;
-        t->sigact[sig - 1].flags = act.flags;
-        t->sigact[sig - 1].restorer = act.restorer;
-        t->sigact[sig - 1].mask = act.mask & ~UNBLOCKABLE;
-    }
     return 0;
 }
 
@@ -76,21 +69,36 @@ long sys_rt_sigprocmask(struct task *t, const struct syscall_args *a)
         }
         t->sigmask &= ~UNBLOCKABLE;
     }
-    if (a->a[2] && mm_copy_out(t->mm, a->a[2], &old, 8)) {
+    if (a->a[2] && mm_copy_out(t->mm, a->a[2], &old, 8))
         return -EFAULT;
-    }
     return 0;
+}
+
+long sys_rt_sigpending(struct task *t, const struct syscall_args *a)
+{
+    uint64_t set;
+
+    if (a->a[1] > 8)
+        return -EINVAL;
+    set = (t->pending.set | t->proc->pending.set) & t->sigmask;
+    return mm_copy_out(t->mm, a->a[0], &set, a->a[1]) ? -EFAULT : 0;
 }
 
 long sys_sigaltstack(struct task *t, const struct syscall_args *a)
 {
     stack_t ss, old = t->altstack;
+    uint64_t sp = t->cpu.regs.rsp, base = (uint64_t)t->altstack.ss_sp;
+    bool on = t->altstack.ss_size && sp > base && sp - base <= t->altstack.ss_size;
 
     if (!old.ss_size)
         old.ss_flags = SS_DISABLE;
+    else if (on)
+        old.ss_flags = SS_ONSTACK;
     if (a->a[0]) {
         if (mm_copy_in(t->mm, &ss, a->a[0], sizeof(ss)))
             return -EFAULT;
+        if (on)
+            return -EPERM;
         if (ss.ss_flags & ~(SS_DISABLE | (1U << 31)))
             return -EINVAL;
         if (!(ss.ss_flags & SS_DISABLE) && ss.ss_size < 2048)
@@ -107,140 +115,250 @@ long sys_sigaltstack(struct task *t, const struct syscall_args *a)
     return 0;
 }
 
-/* The default action of sig, sent to t itself. */
-long sys_signal_self(struct task *t, int sig)
+long sys_rt_sigreturn(struct task *t, const struct syscall_args *a)
 {
-    uint64_t h;
+    return signal_sigreturn(t);
+}
 
-    if (sig == 0)
-        return 0;
-    h = t->sigact[sig - 1].handler;
-    if (h == (uint64_t)SIG_IGN && sig != SIGKILL && sig != SIGSTOP)
-        return 0;
-    if (h != (uint64_t)SIG_DFL && sig != SIGKILL && sig != SIGSTOP) {
-        sb_warn("signal %d to a handler: delivery is not implemented yet", sig);
-        return 0;
-    }
-    switch (sig) {
-    case SIGCHLD:
-    case SIGURG:
-    case SIGWINCH:
-    case SIGCONT:
-        return 0;
-    case SIGSTOP:
-    case SIGTSTP:
-    case SIGTTIN:
-    case SIGTTOU:
-        return 0; /* job control with issue 3 */
-    default:
-        if (t->sigmask & SIGBIT(sig))
-            return 0; /* stays pending until issue 3 delivers it */
-        task_exit_group(t, sig);
-        return 0;
-    }
+/* May t send sig to a process of creds c? Root may; else same uid. */
+static bool may_signal(struct task *t, struct task *target)
+{
+    return t->cred.euid == 0 || t->cred.uid == target->cred.uid ||
+           t->cred.euid == target->cred.uid || t->cred.uid == target->cred.suid ||
+           t->cred.euid == target->cred.suid;
 }
 
 long sys_kill(struct task *t, const struct syscall_args *a)
 {
-    int pid = (int)a->a[0], sig = (int)a->a[1];
+    struct kernel *k = t->k;
+    int pid = (int)a->a[0], sig = (int)a->a[1], sent = 0, denied = 0;
+    siginfo_t si;
 
     if (sig < 0 || sig > SB_NSIG)
         return -EINVAL;
-    if (pid != t->tgid && pid != 0 && pid != -1 && pid != -t->pgid)
+    signal_fill_kill_info(&si, sig, SI_USER, t);
+    pthread_mutex_lock(&k->lock);
+    if (pid > 0) {
+        struct process *p = pid_process(k, pid);
+        if (!p || p->state != PROC_LIVE) {
+            pthread_mutex_unlock(&k->lock);
+            return p ? 0 : -ESRCH; /* a zombie takes (and drops) signals */
+        }
+        if (!p->threads || !may_signal(t, p->threads)) {
+            pthread_mutex_unlock(&k->lock);
+            return -EPERM;
+        }
+        signal_send_process(k, p, sig, &si);
+        pthread_mutex_unlock(&k->lock);
+        return 0;
+    }
+    /* Process groups, or everyone (-1: all but init and the caller). */
+    for (int i = 1; i < PID_MAX; i++) {
+        struct task *o = k->tasks[i];
+        struct process *p;
+        if (!o || !o->proc || o->proc->tgid != i)
+            continue;
+        p = o->proc;
+        if (p->state != PROC_LIVE)
+            continue;
+        if (pid == 0 && p->pgid != t->proc->pgid)
+            continue;
+        if (pid < -1 && p->pgid != -pid)
+            continue;
+        if (pid == -1 && (p == k->init || p == t->proc))
+            continue;
+        if (!p->threads || !may_signal(t, p->threads)) {
+            denied++;
+            continue;
+        }
+        signal_send_process(k, p, sig, &si);
+        sent++;
+    }
+    pthread_mutex_unlock(&k->lock);
+    if (!sent)
+        return denied ? -EPERM : -ESRCH;
+    return 0;
+}
+
+static long tkill_common(struct task *t, int tgid, int tid, int sig, const siginfo_t *info)
+{
+    struct kernel *k = t->k;
+    struct task *target;
+    siginfo_t si;
+
+    if (sig < 0 || sig > SB_NSIG || tid <= 0)
+        return -EINVAL;
+    if (info)
+        si = *info;
+    else
+        signal_fill_kill_info(&si, sig, SI_TKILL, t);
+    pthread_mutex_lock(&k->lock);
+    target = pid_task(k, tid);
+    if (!target || target->exiting || (tgid > 0 && target->proc->tgid != tgid) ||
+        target->proc->state != PROC_LIVE) {
+        pthread_mutex_unlock(&k->lock);
         return -ESRCH;
-    return sys_signal_self(t, sig);
+    }
+    if (!may_signal(t, target)) {
+        pthread_mutex_unlock(&k->lock);
+        return -EPERM;
+    }
+    if (sig)
+        signal_send_task(k, target, sig, &si);
+    pthread_mutex_unlock(&k->lock);
+    return 0;
 }
 
 long sys_tgkill(struct task *t, const struct syscall_args *a)
 {
-    int tgid = (int)a->a[0], tid = (int)a->a[1], sig = (int)a->a[2];
-
-    if (sig < 0 || sig > SB_NSIG || tgid <= 0 || tid <= 0)
+    if ((int)a->a[0] <= 0)
         return -EINVAL;
-    if (tgid != t->tgid || tid != t->tid)
-        return -ESRCH;
-    return sys_signal_self(t, sig);
+    return tkill_common(t, (int)a->a[0], (int)a->a[1], (int)a->a[2], NULL);
 }
 
 long sys_tkill(struct task *t, const struct syscall_args *a)
 {
-    int tid = (int)a->a[0], sig = (int)a->a[1];
+    return tkill_common(t, -1, (int)a->a[0], (int)a->a[1], NULL);
+}
 
-    if (sig < 0 || sig > SB_NSIG || tid <= 0)
+static long copy_user_info(struct task *t, int sig, uint64_t uinfo, siginfo_t *si)
+{
+    if (mm_copy_in(t->mm, si, uinfo, sizeof(*si)))
+        return -EFAULT;
+    /* Only the kernel may claim SI_USER/SI_KERNEL as a sender's code. */
+    if ((si->si_code >= 0 || si->si_code == SI_TKILL) && t->cred.euid != 0)
+        return -EPERM;
+    si->si_signo = sig;
+    return 0;
+}
+
+long sys_rt_sigqueueinfo(struct task *t, const struct syscall_args *a)
+{
+    struct kernel *k = t->k;
+    int pid = (int)a->a[0], sig = (int)a->a[1];
+    struct process *p;
+    siginfo_t si;
+    long r;
+
+    if (sig < 0 || sig > SB_NSIG)
         return -EINVAL;
-    if (tid != t->tid)
+    if ((r = copy_user_info(t, sig, a->a[2], &si)))
+        return r;
+    pthread_mutex_lock(&k->lock);
+    p = pid_process(k, pid);
+    if (!p || p->state != PROC_LIVE) {
+        pthread_mutex_unlock(&k->lock);
         return -ESRCH;
-    return sys_signal_self(t, sig);
-}
-
-long sys_futex(struct task *t, const struct syscall_args *a)
-{
-    int op = (int)a->a[1] & FUTEX_CMD_MASK;
-    uint32_t val;
-    struct timespec ts;
-
-    switch (op) {
-    case FUTEX_WAIT:
-    case FUTEX_WAIT_BITSET:
-        if (a->a[0] & 3)
-            return -EINVAL;
-        if (mm_copy_in(t->mm, &val, a->a[0], 4))
-            return -EFAULT;
-        if (val != (uint32_t)a->a[2])
-            return -EAGAIN;
-        if (a->a[3]) {
-            if (mm_copy_in(t->mm, &ts, a->a[3], sizeof(ts)))
-                return -EFAULT;
-            if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-                return -EINVAL;
-            /* Nobody else can wake us: the wait ends by its timeout. */
-            clock_nanosleep(op == FUTEX_WAIT ? CLOCK_MONOTONIC
-                            : ((int)a->a[1] & FUTEX_CLOCK_REALTIME) ? CLOCK_REALTIME
-                                                                    : CLOCK_MONOTONIC,
-                            op == FUTEX_WAIT ? 0 : TIMER_ABSTIME, &ts, NULL);
-            return -ETIMEDOUT;
-        }
-        /* One task waiting with no timeout and no waker: Linux hangs too. */
-        for (;;) {
-            struct timespec hour = { 3600, 0 };
-            clock_nanosleep(CLOCK_MONOTONIC, 0, &hour, NULL);
-        }
-    case FUTEX_WAKE:
-    case FUTEX_WAKE_BITSET:
-        if (a->a[0] & 3)
-            return -EINVAL;
-        return 0;
-    default:
-        return -ENOSYS;
     }
+    signal_send_process(k, p, sig, &si);
+    pthread_mutex_unlock(&k->lock);
+    return 0;
 }
 
-long sys_poll(struct task *t, const struct syscall_args *a)
+long sys_rt_tgsigqueueinfo(struct task *t, const struct syscall_args *a)
 {
-    uint64_t nfds = a->a[1];
-    struct pollfd p;
-    long ready = 0;
+    siginfo_t si;
+    long r;
 
-    if (nfds > (uint64_t)t->fdt->max)
+    if ((int)a->a[2] < 0 || (int)a->a[2] > SB_NSIG)
         return -EINVAL;
-    for (uint64_t i = 0; i < nfds; i++) {
-        struct file *f;
-        if (mm_copy_in(t->mm, &p, a->a[0] + i * sizeof(p), sizeof(p)))
-            return -EFAULT;
-        p.revents = 0;
-        if (p.fd >= 0) {
-            f = fdt_get(t->fdt, p.fd);
-            if (!f) {
-                p.revents = POLLNVAL;
-            } else {
-                p.revents = p.events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
-                file_put(f);
-            }
-        }
-        if (p.revents)
-            ready++;
-        if (mm_copy_out(t->mm, a->a[0] + i * sizeof(p), &p, sizeof(p)))
-            return -EFAULT;
+    if ((r = copy_user_info(t, (int)a->a[2], a->a[3], &si)))
+        return r;
+    return tkill_common(t, (int)a->a[0], (int)a->a[1], (int)a->a[2], &si);
+}
+
+long sys_rt_sigsuspend(struct task *t, const struct syscall_args *a)
+{
+    uint64_t mask;
+
+    if (a->a[1] != 8)
+        return -EINVAL;
+    if (mm_copy_in(t->mm, &mask, a->a[0], 8))
+        return -EFAULT;
+    t->saved_sigmask = t->sigmask;
+    t->restore_sigmask = true;
+    t->sigmask = mask & ~UNBLOCKABLE;
+    while (task_block(t, NULL) != -EINTR)
+        ;
+    return -ERESTARTNOHAND;
+}
+
+long sys_pause(struct task *t, const struct syscall_args *a)
+{
+    while (task_block(t, NULL) != -EINTR)
+        ;
+    return -ERESTARTNOHAND;
+}
+
+static void deadline_after(struct timespec *d, const struct timespec *rel)
+{
+    clock_gettime(CLOCK_MONOTONIC, d);
+    d->tv_sec += rel->tv_sec;
+    d->tv_nsec += rel->tv_nsec;
+    if (d->tv_nsec >= 1000000000) {
+        d->tv_sec++;
+        d->tv_nsec -= 1000000000;
     }
-    return ready;
+}
+
+long sys_rt_sigtimedwait(struct task *t, const struct syscall_args *a)
+{
+    uint64_t set;
+    struct timespec ts, deadline;
+    siginfo_t si;
+    int sig, r;
+
+    if (a->a[3] != 8)
+        return -EINVAL;
+    if (mm_copy_in(t->mm, &set, a->a[0], 8))
+        return -EFAULT;
+    set &= ~UNBLOCKABLE;
+    if (a->a[2]) {
+        if (mm_copy_in(t->mm, &ts, a->a[2], sizeof(ts)))
+            return -EFAULT;
+        if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+            return -EINVAL;
+        deadline_after(&deadline, &ts);
+    }
+    for (;;) {
+        sig = signal_take(t, set, &si);
+        if (sig)
+            break;
+        /* Wait with the set unblocked so its signals wake us; others
+         * still interrupt the wait. */
+        {
+            uint64_t saved = t->sigmask;
+            t->sigmask &= ~set;
+            r = task_block(t, a->a[2] ? &deadline : NULL);
+            t->sigmask = saved;
+        }
+        if (r == -ETIMEDOUT) {
+            sig = signal_take(t, set, &si);
+            if (sig)
+                break;
+            return -EAGAIN;
+        }
+        if (r == -EINTR) {
+            sig = signal_take(t, set, &si);
+            if (sig)
+                break;
+            if (task_signal_pending(t))
+                return -EINTR;
+        }
+    }
+    if (a->a[1] && mm_copy_out(t->mm, a->a[1], &si, sizeof(si)))
+        return -EFAULT;
+    return sig;
+}
+
+/* Signal self, from a syscall handler (e.g. SIGPIPE on EPIPE). */
+long sys_signal_self(struct task *t, int sig)
+{
+    siginfo_t si;
+
+    signal_fill_kill_info(&si, sig, SI_KERNEL, NULL);
+    pthread_mutex_lock(&t->k->lock);
+    signal_send_task(t->k, t, sig, &si);
+    pthread_mutex_unlock(&t->k->lock);
+    return 0;
 }

@@ -81,16 +81,49 @@ long sys_time(struct task *t, const struct syscall_args *a)
     return now;
 }
 
-static long sleep_until(clockid_t id, const struct timespec *req, int abs, struct timespec *rem)
+/* Sleep on the task's own condvar so a signal interrupts it; on EINTR the
+ * remaining time goes to rem (relative sleeps). */
+static long sleep_until(struct task *t, clockid_t id, const struct timespec *req, int abs,
+                        uint64_t urem)
 {
+    struct timespec now, d;
+    int64_t ns;
     int r;
 
-    /* One task: sleeping the Sentry thread is sleeping the task. Signals
-     * interrupting sleeps come with issue 3. */
-    do
-        r = clock_nanosleep(id, abs ? TIMER_ABSTIME : 0, req, rem);
-    while (r == EINTR);
-    return -r;
+    clock_gettime(id, &now);
+    if (abs)
+        ns = (req->tv_sec - now.tv_sec) * 1000000000LL + (req->tv_nsec - now.tv_nsec);
+    else
+        ns = req->tv_sec * 1000000000LL + req->tv_nsec;
+    if (ns <= 0)
+        return 0;
+    clock_gettime(CLOCK_MONOTONIC, &d);
+    d.tv_sec += ns / 1000000000LL;
+    d.tv_nsec += ns % 1000000000LL;
+    if (d.tv_nsec >= 1000000000) {
+        d.tv_sec++;
+        d.tv_nsec -= 1000000000;
+    }
+    for (;;) {
+        r = task_block(t, &d);
+        if (r == -ETIMEDOUT)
+            return 0;
+        if (r == -EINTR)
+            break;
+    }
+    if (!abs && urem) {
+        struct timespec left;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        ns = (d.tv_sec - now.tv_sec) * 1000000000LL + (d.tv_nsec - now.tv_nsec);
+        if (ns < 0)
+            ns = 0;
+        left.tv_sec = ns / 1000000000LL;
+        left.tv_nsec = ns % 1000000000LL;
+        if (mm_copy_out(t->mm, urem, &left, sizeof(left)))
+            return -EFAULT;
+    }
+    /* Linux restarts absolute sleeps; relative ones report EINTR. */
+    return abs ? -ERESTARTNOHAND : -EINTR;
 }
 
 long sys_nanosleep(struct task *t, const struct syscall_args *a)
@@ -101,7 +134,7 @@ long sys_nanosleep(struct task *t, const struct syscall_args *a)
         return -EFAULT;
     if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
         return -EINVAL;
-    return sleep_until(CLOCK_MONOTONIC, &req, 0, NULL);
+    return sleep_until(t, CLOCK_MONOTONIC, &req, 0, a->a[1]);
 }
 
 long sys_clock_nanosleep(struct task *t, const struct syscall_args *a)
@@ -121,7 +154,7 @@ long sys_clock_nanosleep(struct task *t, const struct syscall_args *a)
         return -EFAULT;
     if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
         return -EINVAL;
-    return sleep_until(id, &req, flags & TIMER_ABSTIME, NULL);
+    return sleep_until(t, id, &req, flags & TIMER_ABSTIME, a->a[3]);
 }
 
 long sys_getrandom(struct task *t, const struct syscall_args *a)

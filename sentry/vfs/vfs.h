@@ -69,6 +69,8 @@ struct dir_emit {
                  unsigned type, uint64_t next);
 };
 
+struct poll_req;
+
 #define FOPS_WRITE_DISCARDS 1u /* /dev/null: never reads the buffer */
 #define FOPS_NOSEEK_ZERO 2u    /* char devices: lseek always gives 0 */
 
@@ -80,6 +82,9 @@ struct file_ops {
     int (*getdents)(struct file *f, struct dir_emit *de);
     long (*ioctl)(struct file *f, unsigned cmd, void *karg);
     void (*release)(struct file *f);
+    /* Readiness (POLL* bits); registers the caller's wait with poll_wait()
+     * when pr is not NULL. No poll op: always ready to read and write. */
+    unsigned (*poll)(struct file *f, struct poll_req *pr);
 };
 
 struct super {

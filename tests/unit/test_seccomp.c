@@ -18,7 +18,7 @@ static int under_filter(void (*fn)(void))
 
     cr_assert(pid >= 0);
     if (pid == 0) {
-        if (sentry_seccomp_install())
+        if (sentry_seccomp_install(false))
             _exit(100);
         fn();
         syscall(SYS_exit_group, 0);

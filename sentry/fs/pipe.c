@@ -1,0 +1,260 @@
+/* sentry/fs/pipe.c: pipes: a ring buffer, reader and writer counts, and
+ * wait queues; 64 KiB by default, PIPE_BUF-atomic writes.
+ * Lock order: pipe->lock -> waitq locks. */
+#include "sentry/fs/pipe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+
+#include "lib/xalloc.h"
+#include "sentry/kernel/kernel.h"
+
+#define PIPE_DEF (64 * 1024)
+#define PIPE_MAX (1024 * 1024)
+#define PIPE_ATOMIC 4096
+
+struct pipe {
+    pthread_mutex_t lock;
+    uint8_t *buf;
+    size_t cap, head, len; /* data is buf[head .. head+len) mod cap */
+    int readers, writers;
+    struct waitq rq, wq;   /* readers wait for data, writers for room */
+    int ref;
+};
+
+static struct super pipe_sb = { .fstype = "pipefs", .dev = 0x0d };
+static uint64_t pipe_ino = 1000;
+
+static void pipe_put(struct pipe *p)
+{
+    if (__atomic_sub_fetch(&p->ref, 1, __ATOMIC_ACQ_REL))
+        return;
+    free(p->buf);
+    free(p);
+}
+
+static bool readable_or_eof(void *arg)
+{
+    struct pipe *p = arg;
+    return p->len > 0 || p->writers == 0;
+}
+
+static long p_read(struct file *f, void *buf, size_t n, uint64_t off)
+{
+    struct pipe *p = f->priv;
+    size_t done = 0;
+    int r;
+
+    if (!n)
+        return 0;
+    pthread_mutex_lock(&p->lock);
+    while (p->len == 0) {
+        if (p->writers == 0) {
+            pthread_mutex_unlock(&p->lock);
+            return 0;
+        }
+        if (f->flags & O_NONBLOCK) {
+            pthread_mutex_unlock(&p->lock);
+            return -EAGAIN;
+        }
+        pthread_mutex_unlock(&p->lock);
+        r = task_wait_event(current_task, &p->rq, readable_or_eof, p, NULL);
+        if (r)
+            return r;
+        pthread_mutex_lock(&p->lock);
+    }
+    while (done < n && p->len) {
+        size_t k = SB_MIN(SB_MIN(n - done, p->len), p->cap - p->head);
+        memcpy((uint8_t *)buf + done, p->buf + p->head, k);
+        p->head = (p->head + k) % p->cap;
+        p->len -= k;
+        done += k;
+    }
+    if (!p->len)
+        p->head = 0;
+    pthread_mutex_unlock(&p->lock);
+    waitq_wake_all(&p->wq);
+    return (long)done;
+}
+
+struct room_arg {
+    struct pipe *p;
+    size_t need;
+};
+
+static bool room_or_broken(void *arg)
+{
+    struct room_arg *a = arg;
+    return a->p->cap - a->p->len >= a->need || a->p->readers == 0;
+}
+
+static long p_write(struct file *f, const void *buf, size_t n, uint64_t off)
+{
+    struct pipe *p = f->priv;
+    size_t done = 0;
+    int r;
+
+    if (!n)
+        return 0;
+    pthread_mutex_lock(&p->lock);
+    while (done < n) {
+        size_t room, want;
+        if (p->readers == 0) {
+            pthread_mutex_unlock(&p->lock);
+            return done ? (long)done : -EPIPE;
+        }
+        room = p->cap - p->len;
+        /* Up to PIPE_BUF bytes go in one piece; more may be split. */
+        want = (n - done <= PIPE_ATOMIC && done == 0) ? n : 1;
+        if (room < want) {
+            struct room_arg ra = { p, want };
+            if (f->flags & O_NONBLOCK) {
+                pthread_mutex_unlock(&p->lock);
+                return done ? (long)done : -EAGAIN;
+            }
+            pthread_mutex_unlock(&p->lock);
+            if (done)
+                waitq_wake_all(&p->rq);
+            r = task_wait_event(current_task, &p->wq, room_or_broken, &ra, NULL);
+            if (r)
+                return done ? (long)done : r;
+            pthread_mutex_lock(&p->lock);
+            continue;
+        }
+        while (done < n && p->len < p->cap) {
+            size_t tail = (p->head + p->len) % p->cap;
+            size_t k = SB_MIN(n - done, SB_MIN(p->cap - p->len, p->cap - tail));
+            memcpy(p->buf + tail, (const uint8_t *)buf + done, k);
+            p->len += k;
+            done += k;
+        }
+    }
+    pthread_mutex_unlock(&p->lock);
+    waitq_wake_all(&p->rq);
+    return (long)done;
+}
+
+static unsigned p_poll(struct file *f, struct poll_req *pr)
+{
+    struct pipe *p = f->priv;
+    unsigned m = 0;
+    bool rd = (f->flags & O_ACCMODE) == O_RDONLY;
+
+    if (pr)
+        poll_wait(pr, rd ? &p->rq : &p->wq);
+    pthread_mutex_lock(&p->lock);
+    if (rd) {
+        if (p->len)
+            m |= POLLIN | POLLRDNORM;
+        if (!p->writers)
+            m |= POLLHUP;
+    } else {
+        if (p->cap - p->len >= PIPE_ATOMIC)
+            m |= POLLOUT | POLLWRNORM;
+        if (!p->readers)
+            m |= POLLERR;
+    }
+    pthread_mutex_unlock(&p->lock);
+    return m;
+}
+
+static void p_release(struct file *f)
+{
+    struct pipe *p = f->priv;
+
+    pthread_mutex_lock(&p->lock);
+    if ((f->flags & O_ACCMODE) == O_RDONLY)
+        p->readers--;
+    else
+        p->writers--;
+    pthread_mutex_unlock(&p->lock);
+    waitq_wake_all(&p->rq);
+    waitq_wake_all(&p->wq);
+    pipe_put(p);
+}
+
+static long p_ioctl(struct file *f, unsigned cmd, void *karg)
+{
+    return -ENOTTY;
+}
+
+static const struct file_ops pipe_fops = {
+    .read = p_read,
+    .write = p_write,
+    .poll = p_poll,
+    .release = p_release,
+    .ioctl = p_ioctl,
+};
+
+bool pipe_is(struct file *f)
+{
+    return f->ops == &pipe_fops;
+}
+
+int pipe_nread(struct file *f)
+{
+    struct pipe *p = f->priv;
+    int n;
+    pthread_mutex_lock(&p->lock);
+    n = (int)p->len;
+    pthread_mutex_unlock(&p->lock);
+    return n;
+}
+
+long pipe_get_size(struct file *f)
+{
+    return (long)((struct pipe *)f->priv)->cap;
+}
+
+long pipe_set_size(struct file *f, unsigned long want)
+{
+    struct pipe *p = f->priv;
+    size_t cap = 4096;
+    uint8_t *nb;
+
+    if (want > PIPE_MAX)
+        return -EPERM;
+    while (cap < want)
+        cap <<= 1;
+    pthread_mutex_lock(&p->lock);
+    if (cap < p->len) {
+        pthread_mutex_unlock(&p->lock);
+        return -EBUSY;
+    }
+    nb = xzalloc(cap);
+    for (size_t i = 0; i < p->len; i++)
+        nb[i] = p->buf[(p->head + i) % p->cap];
+    free(p->buf);
+    p->buf = nb;
+    p->cap = cap;
+    p->head = 0;
+    pthread_mutex_unlock(&p->lock);
+    waitq_wake_all(&p->wq);
+    return (long)cap;
+}
+
+int pipe_create(struct file **rd, struct file **wr, int flags)
+{
+    struct pipe *p = xzalloc(sizeof(*p));
+    struct inode *ino;
+
+    pthread_mutex_init(&p->lock, NULL);
+    p->cap = PIPE_DEF;
+    p->buf = xzalloc(p->cap);
+    p->readers = p->writers = 1;
+    p->ref = 2;
+    waitq_init(&p->rq);
+    waitq_init(&p->wq);
+    ino = inode_new(&pipe_sb, NULL, &pipe_fops, S_IFIFO | 0600,
+                    __atomic_add_fetch(&pipe_ino, 1, __ATOMIC_RELAXED));
+    *rd = file_new(NULL, ino, O_RDONLY | (flags & O_NONBLOCK) | O_LARGEFILE);
+    *wr = file_new(NULL, ino, O_WRONLY | (flags & O_NONBLOCK) | O_LARGEFILE);
+    inode_put(ino);
+    (*rd)->priv = p;
+    (*wr)->priv = p;
+    (*rd)->fmode |= FILE_STREAM;
+    (*wr)->fmode |= FILE_STREAM;
+    return 0;
+}

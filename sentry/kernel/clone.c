@@ -1,0 +1,199 @@
+/* sentry/kernel/clone.c: fork, vfork, clone: new processes and threads. */
+#include "sentry/kernel/kernel.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "lib/log.h"
+#include "lib/xalloc.h"
+
+#define CLONE_NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
+                        CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
+#define CLONE_KNOWN (0xff | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_PIDFD | \
+                     CLONE_PTRACE | CLONE_VFORK | CLONE_PARENT | CLONE_THREAD | CLONE_SYSVSEM | \
+                     CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED | \
+                     CLONE_UNTRACED | CLONE_CHILD_SETTID | CLONE_IO | CLONE_NS_FLAGS)
+
+static struct fs_ctx *fs_copy(struct fs_ctx *fs)
+{
+    struct fs_ctx *n = fs_ctx_new(&fs->root);
+    vpath_put(&n->cwd);
+    n->cwd = vpath_copy(&fs->cwd);
+    n->umask = fs->umask;
+    return n;
+}
+
+static bool vfork_done(void *arg)
+{
+    struct task *t = arg;
+    return t->vfork_done;
+}
+
+long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
+                  uint64_t tls)
+{
+    struct kernel *k = t->k;
+    struct process *p = t->proc, *np = NULL;
+    struct task *c;
+    struct mm *mm = NULL;
+    struct context *ctx = NULL;
+    struct address_space *as = NULL;
+    int tid, r;
+
+    if (flags & ~CLONE_KNOWN)
+        return -EINVAL;
+    if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+        return -EINVAL;
+    if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+        return -EINVAL;
+    if ((flags & CLONE_FS) && (flags & CLONE_NEWNS))
+        return -EINVAL;
+    if (flags & CLONE_NS_FLAGS)
+        return -EINVAL; /* namespaces inside the sandbox: not yet */
+    if (flags & CLONE_PIDFD)
+        return -EINVAL; /* pidfds: not yet */
+    if ((flags & (CLONE_PARENT | CLONE_THREAD)) && p == k->init)
+        return -EINVAL;
+    if (!(flags & CLONE_THREAD)) {
+        uint64_t nproc = p->rlim[RLIMIT_NPROC].cur;
+        if (t->cred.uid != 0 && (uint64_t)k->nprocs >= nproc)
+            return -EAGAIN;
+    }
+
+    /* Memory and the platform context first: they can fail. */
+    if (flags & CLONE_VM) {
+        if ((r = k->pops->ctx_clone(t->ctx, t->mm->as, &ctx)))
+            return r;
+        mm = mm_get(t->mm);
+    } else {
+        if ((r = mm_fork_prepare(t->mm)))
+            return r;
+        if ((r = k->pops->as_clone(t->ctx, t->mm->as, &as)))
+            return r;
+        if ((r = mm_fork(t->mm, as, &mm))) {
+            k->pops->as_release(as);
+            return r;
+        }
+        if ((r = k->pops->ctx_new(k->plat, &ctx))) {
+            mm_put(mm);
+            return r;
+        }
+    }
+
+    c = task_alloc(k);
+    pthread_mutex_lock(&k->lock);
+    if (p->group_exit) {
+        pthread_mutex_unlock(&k->lock);
+        r = -EINTR;
+        goto fail;
+    }
+    tid = pid_alloc(k, c);
+    if (tid < 0) {
+        pthread_mutex_unlock(&k->lock);
+        r = tid;
+        goto fail;
+    }
+    c->tid = tid;
+    if (flags & CLONE_THREAD) {
+        c->proc = p;
+        c->tg_next = p->threads;
+        p->threads = c;
+        p->nthreads++;
+    } else {
+        np = xzalloc(sizeof(*np));
+        np->tgid = tid;
+        np->parent = (flags & CLONE_PARENT) ? p->parent : p;
+        np->sibling = np->parent->children;
+        np->parent->children = np;
+        np->threads = c;
+        np->nthreads = 1;
+        np->pgid = p->pgid;
+        np->sid = p->sid;
+        memcpy(np->rlim, p->rlim, sizeof(np->rlim));
+        np->exe = p->exe ? xstrdup(p->exe) : NULL;
+        np->exit_signal = (int)(flags & 0xff);
+        np->state = PROC_LIVE;
+        np->no_new_privs = p->no_new_privs;
+        np->dumpable = p->dumpable;
+        waitq_init(&np->child_wq);
+        waitq_init(&np->stop_wq);
+        clock_gettime(CLOCK_MONOTONIC, &np->start);
+        if (flags & CLONE_SIGHAND) {
+            np->sighand = p->sighand;
+            __atomic_add_fetch(&np->sighand->ref, 1, __ATOMIC_RELAXED);
+        } else {
+            np->sighand = sighand_new(p->sighand);
+        }
+        c->proc = np;
+        k->nprocs++;
+    }
+    pthread_mutex_unlock(&k->lock);
+
+    c->mm = mm;
+    c->ctx = ctx;
+    c->fdt = (flags & CLONE_FILES) ? fdt_get_ref(t->fdt) : fdt_copy(t->fdt);
+    if (!(flags & CLONE_FILES))
+        c->fdt->lock_owner = c->proc;
+    if (flags & CLONE_FS) {
+        c->fs = t->fs;
+        __atomic_add_fetch(&c->fs->ref, 1, __ATOMIC_RELAXED);
+    } else {
+        c->fs = fs_copy(t->fs);
+    }
+    c->cred = t->cred;
+    memcpy(c->comm, t->comm, sizeof(c->comm));
+    c->sigmask = t->sigmask;
+    if (!(flags & CLONE_VM) || (flags & CLONE_VFORK))
+        c->altstack = t->altstack;
+    c->cpu = t->cpu;
+    c->cpu.regs.rax = 0;
+    if (newsp)
+        c->cpu.regs.rsp = newsp;
+    if (flags & CLONE_SETTLS)
+        c->cpu.regs.fs_base = tls;
+    if (flags & CLONE_CHILD_CLEARTID)
+        c->clear_child_tid = ctid;
+    if (flags & CLONE_PARENT_SETTID) {
+        uint32_t v = (uint32_t)tid;
+        if (mm_copy_out(t->mm, ptid, &v, sizeof(v)))
+            sb_debug("clone: bad parent_tid pointer");
+    }
+    if (flags & CLONE_CHILD_SETTID) {
+        uint32_t v = (uint32_t)tid;
+        if (mm_copy_out(c->mm, ctid, &v, sizeof(v)))
+            sb_debug("clone: bad child_tid pointer");
+    }
+    if (flags & CLONE_VFORK) {
+        t->vfork_done = false;
+        c->proc->vfork_parent = t;
+    }
+    if ((r = task_start(c))) {
+        /* No thread: undo as an immediate exit. */
+        sb_warn("clone: no host thread for the new task: %s", strerror(-r));
+        c->exit_code = 0;
+        pthread_mutex_lock(&k->lock);
+        process_group_exit(k, c->proc, SIGKILL);
+        pthread_mutex_unlock(&k->lock);
+        process_exit_thread(c);
+        return -EAGAIN;
+    }
+    if (flags & CLONE_VFORK) {
+        /* The parent waits until the child execs or exits; only a fatal
+         * signal ends the wait early (it is killable, not interruptible). */
+        struct waitq wq;
+        waitq_init(&wq);
+        while (!t->vfork_done && !p->group_exit)
+            task_wait_event(t, &wq, vfork_done, t, NULL);
+    }
+    return tid;
+fail:
+    free(c);
+    if (ctx)
+        k->pops->ctx_release(ctx);
+    mm_put(mm);
+    return r;
+}
