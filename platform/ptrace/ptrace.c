@@ -17,6 +17,7 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <elf.h>
 #include <sys/uio.h>
@@ -525,6 +526,18 @@ static int pt_fpu_set(struct context *cc, const void *buf, size_t len)
     return 0;
 }
 
+static uint64_t pt_as_cpu_ns(struct address_space *a)
+{
+    struct ptrace_as *as = (struct ptrace_as *)a;
+    /* The process CPU clock of the stub: ((~pid) << 3) | CPUCLOCK_SCHED. */
+    clockid_t id = (clockid_t)((~(unsigned)as->pid) << 3) | 2;
+    struct timespec ts;
+
+    if (!as || clock_gettime(id, &ts))
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static uint64_t pt_max_user_addr(struct platform *p)
 {
     return PTRACE_STUB_ADDR;
@@ -546,5 +559,6 @@ const struct platform_ops ptrace_platform_ops = {
     .ctx_interrupt = pt_ctx_interrupt,
     .max_user_addr = pt_max_user_addr,
     .fpu_get = pt_fpu_get,
+    .as_cpu_ns = pt_as_cpu_ns,
     .fpu_set = pt_fpu_set,
 };

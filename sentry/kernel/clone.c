@@ -2,6 +2,7 @@
 #include "sentry/kernel/kernel.h"
 
 #include <errno.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -16,7 +17,9 @@
 #define CLONE_KNOWN (0xff | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_PIDFD | \
                      CLONE_PTRACE | CLONE_VFORK | CLONE_PARENT | CLONE_THREAD | CLONE_SYSVSEM | \
                      CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED | \
-                     CLONE_UNTRACED | CLONE_CHILD_SETTID | CLONE_IO | CLONE_NS_FLAGS)
+                     CLONE_UNTRACED | CLONE_CHILD_SETTID | CLONE_IO | CLONE_NS_FLAGS |     \
+                     CLONE_CLEAR_SIGHAND)
+
 
 static struct fs_ctx *fs_copy(struct fs_ctx *fs)
 {
@@ -52,11 +55,13 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
         return -EINVAL;
     if ((flags & CLONE_FS) && (flags & CLONE_NEWNS))
         return -EINVAL;
+    if ((flags & CLONE_CLEAR_SIGHAND) && (flags & CLONE_SIGHAND))
+        return -EINVAL;
     if (flags & CLONE_NS_FLAGS)
         return -EINVAL; /* namespaces inside the sandbox: not yet */
     if (flags & CLONE_PIDFD)
         return -EINVAL; /* pidfds: not yet */
-    if ((flags & (CLONE_PARENT | CLONE_THREAD)) && p == k->init)
+    if ((flags & CLONE_PARENT) && p == k->init)
         return -EINVAL;
     if (!(flags & CLONE_THREAD)) {
         uint64_t nproc = p->rlim[RLIMIT_NPROC].cur;
@@ -127,6 +132,14 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
             __atomic_add_fetch(&np->sighand->ref, 1, __ATOMIC_RELAXED);
         } else {
             np->sighand = sighand_new(p->sighand);
+            if (flags & CLONE_CLEAR_SIGHAND) {
+                for (int i = 0; i < SB_NSIG; i++) {
+                    struct ksigaction *sa = &np->sighand->act[i];
+                    if (sa->handler != (uint64_t)SIG_IGN) {
+                        memset(sa, 0, sizeof(*sa));
+                    }
+                }
+            }
         }
         c->proc = np;
         k->nprocs++;

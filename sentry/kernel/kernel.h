@@ -155,7 +155,8 @@ struct process {
     struct waitq stop_wq;      /* stopped threads sleep here */
     struct task *vfork_parent; /* blocked in vfork until we exec or exit */
     struct timespec start;
-    uint64_t utime_ns, cutime_ns;
+    uint64_t utime_ns, cutime_ns;     /* CPU time: own (at exit), reaped children */
+    uint64_t maxrss_kb, cmaxrss_kb;
     bool no_new_privs;
     int pdeathsig;
     int dumpable;
@@ -272,8 +273,12 @@ void process_group_exit(struct kernel *k, struct process *p, int wait_status); /
 void signal_force(struct task *t, int sig, const siginfo_t *info);
 int signal_take(struct task *t, uint64_t set, siginfo_t *info);
 void signal_discard(struct process *p, int sig); /* k->lock held */
-long kernel_wait4(struct task *t, int pid, int *status, int options);
-long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int options);
+struct rusage;
+long kernel_wait4(struct task *t, int pid, int *status, int options, struct rusage *ru);
+long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int options,
+                   struct rusage *ru);
+/* CPU time of t's process so far (its address space), in ns. */
+uint64_t task_cpu_ns(struct task *t);
 long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
                   uint64_t tls);
 struct task *task_alloc(struct kernel *k);

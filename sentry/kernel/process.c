@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <linux/futex.h>
 
@@ -128,6 +129,10 @@ void process_exit_thread(struct task *t)
         p->exit_status = (t->exit_code & 0xff) << 8;
     pthread_mutex_unlock(&k->lock);
 
+    if (last && t->mm && t->mm->as) {
+        p->utime_ns = k->pops->as_cpu_ns(t->mm->as);
+        p->maxrss_kb = mm_rss_kb(t->mm);
+    }
     /* Resources of this thread. The last one also drops the process's. */
     k->pops->ctx_release(t->ctx);
     t->ctx = NULL;
@@ -190,6 +195,7 @@ struct wait_req {
     int status;  /* wait status (wait4) */
     int code;    /* CLD_* (waitid) */
     int sigstat; /* exit code or signal (waitid si_status) */
+    uint64_t utime_ns, maxrss_kb;
     uid_t uid;
     int err;
 };
@@ -230,8 +236,11 @@ static int wait_scan(struct kernel *k, struct wait_req *w)
             w->sigstat = WIFSIGNALED(c->exit_status) ? WTERMSIG(c->exit_status)
                                                      : WEXITSTATUS(c->exit_status);
             w->uid = c->threads ? c->threads->cred.uid : w->t->cred.uid;
+            w->utime_ns = c->utime_ns + c->cutime_ns;
+            w->maxrss_kb = SB_MAX(c->maxrss_kb, c->cmaxrss_kb);
             if (!(w->options & WNOWAIT)) {
                 me->cutime_ns += c->utime_ns + c->cutime_ns;
+                me->cmaxrss_kb = SB_MAX(me->cmaxrss_kb, w->maxrss_kb);
                 process_release(k, c);
             }
             return 1;
@@ -290,7 +299,15 @@ static long do_wait(struct wait_req *w)
     return w->found_pid;
 }
 
-long kernel_wait4(struct task *t, int pid, int *status, int options)
+static void fill_rusage(struct rusage *ru, uint64_t ns, uint64_t maxrss)
+{
+    memset(ru, 0, sizeof(*ru));
+    ru->ru_utime.tv_sec = ns / 1000000000ULL;
+    ru->ru_utime.tv_usec = (ns % 1000000000ULL) / 1000;
+    ru->ru_maxrss = (long)maxrss;
+}
+
+long kernel_wait4(struct task *t, int pid, int *status, int options, struct rusage *ru)
 {
     struct wait_req w = { .t = t };
     long r;
@@ -313,10 +330,13 @@ long kernel_wait4(struct task *t, int pid, int *status, int options)
     r = do_wait(&w);
     if (r > 0 && status)
         *status = w.status;
+    if (r > 0 && ru)
+        fill_rusage(ru, w.utime_ns, w.maxrss_kb);
     return r;
 }
 
-long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int options)
+long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int options,
+                   struct rusage *ru)
 {
     struct wait_req w = { .t = t };
     long r;
@@ -350,6 +370,8 @@ long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int option
         si->si_pid = w.found_pid;
         si->si_uid = w.uid;
         si->si_status = w.sigstat;
+        if (ru)
+            fill_rusage(ru, w.utime_ns, w.maxrss_kb);
     }
     return r < 0 ? r : 0;
 }

@@ -126,3 +126,10 @@ void task_run(struct task *t)
         }
     }
 }
+
+uint64_t task_cpu_ns(struct task *t)
+{
+    if (!t->mm || !t->mm->as || !t->k->pops->as_cpu_ns)
+        return 0;
+    return t->k->pops->as_cpu_ns(t->mm->as);
+}

@@ -732,3 +732,14 @@ out:
     pthread_mutex_unlock(&mm->lock);
     return r;
 }
+
+uint64_t mm_rss_kb(struct mm *mm)
+{
+    uint64_t bytes = 0;
+
+    pthread_mutex_lock(&mm->lock);
+    for (size_t i = 0; i < mm->pmas.n; i++)
+        bytes += mm->pmas.v[i].end - mm->pmas.v[i].start;
+    pthread_mutex_unlock(&mm->lock);
+    return bytes >> 10;
+}

@@ -106,6 +106,9 @@ int mm_with_u32(struct mm *mm, uint64_t addr, bool write, void (*fn)(uint32_t *p
  * offset (same in every process) for shared memory. */
 int mm_futex_key(struct mm *mm, uint64_t addr, uint64_t *key, bool *shared);
 
+/* Resident size: MemoryFile pages backing this mm, in KiB. */
+uint64_t mm_rss_kb(struct mm *mm);
+
 /* For /proc/PID/maps: call fn for each VMA, under the lock. */
 void mm_for_each_vma(struct mm *mm, void (*fn)(void *arg, const struct mm_range *v),
                      void *arg);

@@ -384,10 +384,14 @@ long sys_getrusage(struct task *t, const struct syscall_args *a)
     if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
         return -EINVAL;
     memset(&ru, 0, sizeof(ru));
-    if (who != RUSAGE_CHILDREN) {
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    {
+        uint64_t ns = who == RUSAGE_CHILDREN ? t->proc->cutime_ns : task_cpu_ns(t);
+        ts.tv_sec = ns / 1000000000ULL;
+        ts.tv_nsec = ns % 1000000000ULL;
         ru.ru_utime.tv_sec = ts.tv_sec;
         ru.ru_utime.tv_usec = ts.tv_nsec / 1000;
+        ru.ru_maxrss = who == RUSAGE_CHILDREN ? (long)t->proc->cmaxrss_kb
+                                              : (long)SB_MAX(mm_rss_kb(t->mm), 1);
     }
     return mm_copy_out(t->mm, a->a[1], &ru, sizeof(ru)) ? -EFAULT : 0;
 }
@@ -397,10 +401,11 @@ long sys_times(struct task *t, const struct syscall_args *a)
     struct tms tm;
     struct timespec ts, now;
 
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    (void)ts;
     clock_gettime(CLOCK_MONOTONIC, &now);
     memset(&tm, 0, sizeof(tm));
-    tm.tms_utime = ts.tv_sec * 100 + ts.tv_nsec / 10000000;
+    tm.tms_utime = (clock_t)(task_cpu_ns(t) / 10000000ULL);
+    tm.tms_cutime = (clock_t)(t->proc->cutime_ns / 10000000ULL);
     if (a->a[0] && mm_copy_out(t->mm, a->a[0], &tm, sizeof(tm)))
         return -EFAULT;
     return (long)(now.tv_sec * 100 + now.tv_nsec / 10000000);

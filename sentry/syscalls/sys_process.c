@@ -34,11 +34,21 @@ long sys_clone3(struct task *t, const struct syscall_args *a)
     struct clone_args ca;
     size_t size = a->a[1];
 
-    if (size < 64 || size > 4096)
+    if (size < 64)
         return -EINVAL;
+    if (size > 4096)
+        return -E2BIG;
     memset(&ca, 0, sizeof(ca));
     if (mm_copy_in(t->mm, &ca, a->a[0], SB_MIN(size, sizeof(ca))))
         return -EFAULT;
+    /* Fields of a newer struct than ours must be zero. */
+    for (size_t off = sizeof(ca); off < size; off++) {
+        uint8_t b;
+        if (mm_copy_in(t->mm, &b, a->a[0] + off, 1))
+            return -EFAULT;
+        if (b)
+            return -E2BIG;
+    }
     if (ca.exit_signal > SB_NSIG || (ca.flags & 0xff))
         return -EINVAL;
     if (ca.set_tid || ca.set_tid_size || ca.cgroup)
@@ -184,32 +194,28 @@ long sys_exit_group(struct task *t, const struct syscall_args *a)
 long sys_wait4(struct task *t, const struct syscall_args *a)
 {
     int status = 0;
-    long r = kernel_wait4(t, (int)a->a[0], &status, (int)a->a[2]);
+    struct rusage ru;
+    long r = kernel_wait4(t, (int)a->a[0], &status, (int)a->a[2], &ru);
 
     if (r > 0 && a->a[1] && mm_copy_out(t->mm, a->a[1], &status, sizeof(status)))
         return -EFAULT;
-    if (r >= 0 && a->a[3]) {
-        struct rusage ru;
-        memset(&ru, 0, sizeof(ru));
-        if (mm_copy_out(t->mm, a->a[3], &ru, sizeof(ru)))
-            return -EFAULT;
-    }
+    if (r > 0 && a->a[3] && mm_copy_out(t->mm, a->a[3], &ru, sizeof(ru)))
+        return -EFAULT;
     return r;
 }
 
 long sys_waitid(struct task *t, const struct syscall_args *a)
 {
     siginfo_t si;
-    long r = kernel_waitid(t, (int)a->a[0], (int)a->a[1], &si, (int)a->a[3]);
+    struct rusage ru;
+    long r;
 
+    memset(&ru, 0, sizeof(ru));
+    r = kernel_waitid(t, (int)a->a[0], (int)a->a[1], &si, (int)a->a[3], &ru);
     if (r == 0 && a->a[2] && mm_copy_out(t->mm, a->a[2], &si, sizeof(si)))
         return -EFAULT;
-    if (r == 0 && a->a[4]) {
-        struct rusage ru;
-        memset(&ru, 0, sizeof(ru));
-        if (mm_copy_out(t->mm, a->a[4], &ru, sizeof(ru)))
-            return -EFAULT;
-    }
+    if (r == 0 && a->a[4] && mm_copy_out(t->mm, a->a[4], &ru, sizeof(ru)))
+        return -EFAULT;
     return r;
 }
 

@@ -30,10 +30,15 @@ long sys_clock_gettime(struct task *t, const struct syscall_args *a)
 
     if (!clock_ok(id))
         return -EINVAL;
-    /* The Sentry thread's CPU time stands for the task's. */
-    if (id == CLOCK_PROCESS_CPUTIME_ID)
-        id = CLOCK_THREAD_CPUTIME_ID;
-    clock_gettime(id, &ts);
+    if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID) {
+        /* The app's threads run in the platform: its CPU clock (per
+         * process; a thread reads its process's). */
+        uint64_t ns = task_cpu_ns(t);
+        ts.tv_sec = ns / 1000000000ULL;
+        ts.tv_nsec = ns % 1000000000ULL;
+    } else {
+        clock_gettime(id, &ts);
+    }
     return mm_copy_out(t->mm, a->a[1], &ts, sizeof(ts)) ? -EFAULT : 0;
 }
 
