@@ -40,6 +40,8 @@ static int open_exec(struct fs_ctx *fs, const char *path, struct file **out, uin
     if ((r = vfs_getattr(f->inode, &st)) == 0) {
         if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
             r = -EACCES;
+        else if (__atomic_load_n(&f->inode->writers, __ATOMIC_RELAXED) > 0)
+            r = -ETXTBSY;
     }
     if (r) {
         file_put(f);
@@ -280,6 +282,7 @@ static int load_elf_image(struct task *t, const char *path, struct file *f, uint
     if (info->interp[0] && (r = elf_load(mm, interp, iinfo, 0, &interp_img)))
         goto out;
     mm->brk_start = mm->brk = (main_img.end + 4095) & ~4095ULL;
+    mm_set_exe(mm, f);
     ax.phdr = main_img.phdr;
     ax.phnum = info->phnum;
     ax.entry = main_img.entry;

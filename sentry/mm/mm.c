@@ -68,6 +68,10 @@ void mm_destroy(struct mm *mm)
 {
     if (!mm)
         return;
+    if (mm->exe) {
+        __atomic_sub_fetch(&mm->exe->inode->execs, 1, __ATOMIC_RELAXED);
+        file_put(mm->exe);
+    }
     rmap_clear(&mm->vmas, vma_removed, mm);
     rmap_clear(&mm->pmas, pma_removed, mm);
     if (mm->as)
@@ -652,6 +656,8 @@ int mm_fork(struct mm *parent, struct address_space *child_as, struct mm **out)
     c->arg_end = parent->arg_end;
     c->env_start = parent->env_start;
     c->env_end = parent->env_end;
+    if (parent->exe)
+        mm_set_exe(c, parent->exe);
     for (size_t i = 0; i < parent->vmas.n; i++) {
         struct mm_range v = parent->vmas.v[i];
         vma_get(&v);
@@ -742,4 +748,10 @@ uint64_t mm_rss_kb(struct mm *mm)
         bytes += mm->pmas.v[i].end - mm->pmas.v[i].start;
     pthread_mutex_unlock(&mm->lock);
     return bytes >> 10;
+}
+
+void mm_set_exe(struct mm *mm, struct file *f)
+{
+    mm->exe = file_get(f);
+    __atomic_add_fetch(&f->inode->execs, 1, __ATOMIC_RELAXED);
 }

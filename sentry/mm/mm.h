@@ -55,7 +55,10 @@ struct mm {
     uint64_t last_fault;
     int last_fault_count;
     struct mm_stats stats;
+    struct file *exe; /* the program (its inode counts as executing) */
 };
+
+void mm_set_exe(struct mm *mm, struct file *f);
 
 int mm_new(struct memfile *mf, const struct platform_ops *pops, struct address_space *as,
            uint64_t max_addr, struct mm **out) SB_MUST_CHECK;

@@ -162,6 +162,12 @@ static long do_execve(struct task *t, int dirfd, uint64_t upath, uint64_t uargv,
         free_strv(argv);
         return r;
     }
+    if (!argv[0]) {
+        /* An empty argv gets "" as argv[0], as Linux does since 5.18. */
+        free(argv);
+        argv = xzalloc(2 * sizeof(char *));
+        argv[0] = xstrdup("");
+    }
     r = kernel_execve(t, full, (const char *const *)argv, (const char *const *)envp);
     free_strv(argv);
     free_strv(envp);

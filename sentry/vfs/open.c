@@ -36,6 +36,9 @@ int vfs_open_path(const struct vpath *p, int flags, struct file **out)
         return -ELOOP;
     if (writable_access(flags) && (p->mnt->flags & MS_RDONLY) && !S_ISCHR(ino->mode))
         return -EROFS;
+    if ((flags & O_ACCMODE) != O_RDONLY && S_ISREG(ino->mode) &&
+        __atomic_load_n(&ino->execs, __ATOMIC_RELAXED) > 0)
+        return -ETXTBSY;
     f = file_new(p, ino, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
     if (ino->iops && ino->iops->open && (r = ino->iops->open(ino, f))) {
         file_put(f);

@@ -173,6 +173,10 @@ struct file *file_new(const struct vpath *path, struct inode *ino, int flags)
     }
     f->inode = inode_get(ino);
     f->ops = ino->fops;
+    if ((flags & O_ACCMODE) != O_RDONLY && !(flags & O_PATH)) {
+        __atomic_add_fetch(&ino->writers, 1, __ATOMIC_RELAXED);
+        f->fmode |= FILE_COUNTS_WRITER;
+    }
     pthread_mutex_init(&f->lock, NULL);
     return f;
 }
@@ -190,6 +194,8 @@ void file_put(struct file *f)
     if (f->ops && f->ops->release)
         f->ops->release(f);
     vfs_lock_release_owner(f->inode, f); /* OFD locks */
+    if (f->fmode & FILE_COUNTS_WRITER)
+        __atomic_sub_fetch(&f->inode->writers, 1, __ATOMIC_RELAXED);
     inode_put(f->inode);
     vpath_put(&f->path);
     free(f);

@@ -97,6 +97,8 @@ struct file_lock;
 
 struct inode {
     struct file_lock *locks; /* record locks (lock.c) */
+    int writers;             /* open for writing (ETXTBSY against exec) */
+    int execs;               /* running as a program (ETXTBSY against writes) */
     int ref;
     uint64_t ino;
     mode_t mode; /* type bits are fixed; permission bits via getattr */
@@ -133,6 +135,7 @@ struct vpath {
 
 /* Stream-like files (pipes, ttys, sockets): no position. */
 #define FILE_STREAM 1u
+#define FILE_COUNTS_WRITER 2u
 
 struct file {
     int ref;
