@@ -19,6 +19,9 @@ struct inode *tmpfs_add(struct inode *dir, const char *name, mode_t mode, dev_t 
 /* devfs: a tmpfs with null, zero, full, random, urandom. */
 struct dentry *devfs_new(void);
 
+/* procfs: the sandbox's processes and machine view (needs the kernel). */
+struct dentry *procfs_new(void);
+
 /* A host fd the Sentry was handed (the caller's stdin/stdout/stderr). The
  * stat is taken once at boot so no host fstat is needed afterwards. */
 struct file *hostfd_file(int host_fd, int flags, const struct stat *st);

@@ -136,6 +136,7 @@ int kernel_run(const struct kernel_cfg *cfg)
         t->fdt->max = (int)p->rlim[RLIMIT_NOFILE].cur;
     mount_at(t->fs, "/dev", devfs_new(), "devtmpfs");
     mount_at(t->fs, "/tmp", tmpfs_new("tmpfs", 01777), "tmpfs");
+    mount_at(t->fs, "/proc", procfs_new(), "proc");
     for (int i = 0; i < 3; i++) {
         if (cfg->stdio[i] >= 0) {
             struct file *f = hostfd_file(cfg->stdio[i], cfg->stdio_flags[i], &cfg->stdio_st[i]);

@@ -737,3 +737,75 @@ long sys_ioctl(struct task *t, const struct syscall_args *a)
         return -ENOTTY;
     }
 }
+
+/* sendfile: copy through a Sentry buffer (no zero-copy yet). */
+long sys_sendfile(struct task *t, const struct syscall_args *a)
+{
+    _cleanup_file_ struct file *out = fdt_get(t->fdt, (int)a->a[0]);
+    _cleanup_file_ struct file *in = fdt_get(t->fdt, (int)a->a[1]);
+    _cleanup_free_ uint8_t *kbuf = NULL;
+    uint64_t uoff = a->a[2], count = a->a[3], off, done = 0;
+    int64_t soff = 0;
+    long r;
+
+    if (!out || !in)
+        return -EBADF;
+    if ((r = readable(in)) || (r = writable(out)))
+        return r == -EISDIR ? -EINVAL : r;
+    if (out->flags & O_APPEND)
+        return -EINVAL;
+    if (uoff) {
+        if (in->fmode & FILE_STREAM)
+            return -ESPIPE;
+        if (mm_copy_in(t->mm, &soff, uoff, sizeof(soff)))
+            return -EFAULT;
+        if (soff < 0)
+            return -EINVAL;
+        off = (uint64_t)soff;
+    } else {
+        off = in->pos;
+    }
+    if (count > RW_MAX)
+        count = RW_MAX;
+    kbuf = xzalloc(IO_CHUNK);
+    while (done < count) {
+        size_t k = SB_MIN(count - done, IO_CHUNK);
+        long n = in->ops->read(in, kbuf, k, off);
+        long w, wdone = 0;
+        if (n < 0) {
+            r = n;
+            break;
+        }
+        if (n == 0)
+            break;
+        while (wdone < n) {
+            pthread_mutex_lock(&out->lock);
+            w = out->ops->write(out, kbuf + wdone, n - wdone, out->pos);
+            if (w > 0 && !(out->fmode & FILE_STREAM))
+                out->pos += w;
+            pthread_mutex_unlock(&out->lock);
+            if (w <= 0) {
+                r = w ? w : -EIO;
+                goto stop;
+            }
+            wdone += w;
+        }
+        off += n;
+        done += n;
+        if ((size_t)n < k || (in->fmode & FILE_STREAM))
+            break;
+    }
+stop:
+    if (uoff) {
+        soff = (int64_t)off;
+        if (mm_copy_out(t->mm, uoff, &soff, sizeof(soff)))
+            return -EFAULT;
+    } else {
+        in->pos = off;
+    }
+    if (done)
+        return (long)done;
+    if (r == -EPIPE)
+        sys_signal_self(t, SIGPIPE);
+    return r < 0 ? r : 0;
+}

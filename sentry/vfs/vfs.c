@@ -63,6 +63,17 @@ struct dentry *dentry_new(const char *name, struct dentry *parent, struct inode 
     return d;
 }
 
+struct dentry *dentry_new_uncached(const char *name, struct dentry *parent, struct inode *inode)
+{
+    struct dentry *d = xzalloc(sizeof(*d));
+    d->ref = 1;
+    d->name = xstrdup(name);
+    d->inode = inode;
+    if (parent)
+        d->parent = dentry_get(parent);
+    return d;
+}
+
 struct dentry *dentry_get(struct dentry *d)
 {
     __atomic_add_fetch(&d->ref, 1, __ATOMIC_RELAXED);

@@ -28,6 +28,7 @@ struct inode;
 struct file;
 struct dentry;
 struct mount;
+struct vpath;
 
 struct setattr {
     unsigned valid; /* SA_* */
@@ -50,6 +51,10 @@ struct inode_ops {
     int (*getattr)(struct inode *ino, struct stat *st);
     int (*setattr)(struct inode *ino, const struct setattr *sa);
     int (*readlink)(struct inode *ino, char *buf, size_t cap);
+    /* Magic links (/proc/PID/fd/N, exe, cwd): the object itself, not a
+     * path to walk. 0 and a reference in *out, or -errno (then the walk
+     * falls back to readlink). */
+    int (*follow_link)(struct inode *ino, struct vpath *out);
     /* Prepare f (ops, priv) for the open flags in f->flags. */
     int (*open)(struct inode *ino, struct file *f);
     int (*create)(struct inode *dir, const char *name, mode_t mode, struct inode **out);
@@ -91,6 +96,7 @@ struct super {
     const char *fstype;
     uint64_t dev;
     void *priv;
+    bool nocache; /* dentries are not kept (procfs: contents change) */
 };
 
 struct file_lock;
@@ -177,6 +183,8 @@ struct inode *inode_get(struct inode *i);
 void inode_put(struct inode *i);
 
 struct dentry *dentry_new(const char *name, struct dentry *parent, struct inode *inode);
+/* A dentry that holds its parent but is not in the parent's cache. */
+struct dentry *dentry_new_uncached(const char *name, struct dentry *parent, struct inode *inode);
 struct dentry *dentry_get(struct dentry *d);
 void dentry_put(struct dentry *d);
 /* Drop the cached child `name` of d (after unlink/rename). */

@@ -28,7 +28,8 @@ static int child(struct dentry *d, const char *name, struct dentry **out)
     }
     r = d->inode->iops->lookup(d->inode, name, &ino);
     if (r == 0)
-        *out = dentry_new(name, d, ino);
+        *out = (d->inode->sb && d->inode->sb->nocache) ? dentry_new_uncached(name, d, ino)
+                                                       : dentry_new(name, d, ino);
     pthread_mutex_unlock(&vfs_lock);
     return r;
 }
@@ -156,6 +157,20 @@ static int do_walk(struct fs_ctx *fs, const struct vpath *start, const char *pat
                 vpath_put(&next);
                 r = -ELOOP;
                 goto fail;
+            }
+            if (next.d->inode->iops->follow_link) {
+                struct vpath jump;
+                if (next.d->inode->iops->follow_link(next.d->inode, &jump) == 0) {
+                    vpath_put(&next);
+                    vpath_put(&cur);
+                    cur = jump;
+                    cross_mounts(&cur);
+                    if (trailing_slash && !S_ISDIR(cur.d->inode->mode)) {
+                        r = -ENOTDIR;
+                        goto fail;
+                    }
+                    continue;
+                }
             }
             n = next.d->inode->iops->readlink(next.d->inode, target, sizeof(target) - 1);
             vpath_put(&next);

@@ -28,7 +28,7 @@ static char proc_state(pid_t pid)
 int main(void)
 {
     pid_t me = getpid(), pid, mid, gc = -1;
-    int st, p[2], q[2], gone = 0;
+    int st, p[2], q[2];
     siginfo_t si;
 
     /* Zombie. */
@@ -41,11 +41,11 @@ int main(void)
     OK("kill(zombie, 0) succeeds", kill(pid, 0));
     OK("kill(zombie, SIGKILL) succeeds", kill(pid, SIGKILL));
     TRUE("getpgid(zombie) is our group", getpgid(pid) == getpgrp());
-    EQ("/proc/PID/stat state of a zombie", proc_state(pid), 'Z');
+    TRUE("/proc/PID/stat state of a zombie is Z", proc_state(pid) == 'Z');
     EQ("reaped", waitpid(pid, &st, 0) == pid, 1);
     TRUE("status still 3 (the late SIGKILL changed nothing)", WIFEXITED(st) && WEXITSTATUS(st) == 3);
     ERR("kill after reaping", kill(pid, 0), ESRCH);
-    EQ("/proc/PID gone after reaping", proc_state(pid), '?');
+    TRUE("/proc/PID gone after reaping", proc_state(pid) == '?');
 
     /* Reparenting: mid forks gc and exits; gc is then our child. */
     OK("PR_SET_CHILD_SUBREAPER", prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
@@ -110,6 +110,5 @@ int main(void)
     EQ("adopted grandchild status", si.si_status, 5);
     TRUE("its pid is neither ours nor mid's", si.si_pid != me && si.si_pid != mid && si.si_pid > 0);
     ERR("nothing left", waitpid(-1, &st, WNOHANG), ECHILD);
-    (void)gone;
     return conf_done();
 }
