@@ -919,10 +919,10 @@ static int generate(struct pnode *n, struct sbuf *b)
         }
         break;
     case G_UPTIME:
-        clock_gettime(CLOCK_MONOTONIC, &now);
+        /* The same clock as sysinfo(2)'s uptime. */
+        clock_gettime(CLOCK_BOOTTIME, &now);
         {
-            double up = (now.tv_sec - k->boot_mono.tv_sec) +
-                        (now.tv_nsec - k->boot_mono.tv_nsec) / 1e9;
+            double up = now.tv_sec + now.tv_nsec / 1e9;
             sb_printf(b, "%.2f %.2f\n", up, up * SB_MAX(k->ncpus, 1));
         }
         break;

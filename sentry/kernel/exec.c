@@ -153,8 +153,12 @@ static int de_thread(struct task *t)
         k->tasks[t->tid] = NULL;
         t->tid = p->tgid;
         k->tasks[p->tgid] = t;
-        if (leader && leader != t)
-            free(leader);
+        if (leader && leader != t) {
+            if (leader->thread_done)
+                free(leader);
+            else
+                leader->proc_released = true; /* its thread frees it */
+        }
     }
     pthread_mutex_unlock(&k->lock);
     return 0;

@@ -158,6 +158,7 @@ struct process {
     uint64_t utime_ns, cutime_ns;     /* CPU time: own (at exit), reaped children */
     uint64_t maxrss_kb, cmaxrss_kb;
     bool no_new_privs;
+    bool child_subreaper;
     int pdeathsig;
     int dumpable;
 };
@@ -190,6 +191,8 @@ struct task {
     pthread_cond_t wait_cv;
     bool woken;
     bool vfork_done;
+    bool thread_done;   /* its host thread has finished (k->lock) */
+    bool proc_released; /* its process was reaped (k->lock) */
     /* the syscall being run, for restarts */
     long restart_nr;
     struct timespec restart_deadline;

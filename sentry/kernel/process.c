@@ -86,7 +86,12 @@ static void process_release(struct kernel *k, struct process *p)
     sighand_put(p->sighand);
     free(p->exe);
     p->state = PROC_DEAD;
-    free(leader);
+    if (leader && leader->proc == p) {
+        if (leader->thread_done)
+            free(leader);
+        else
+            leader->proc_released = true; /* its thread frees it */
+    }
     free(p);
 }
 
@@ -99,11 +104,24 @@ static bool parent_auto_reaps(struct process *parent)
 /* Wake futex waiters on the clear-child-tid word (futex.c). */
 int futex_wake_addr(struct task *t, uint64_t uaddr, int n, bool shared);
 
+/* Where orphans go: the nearest subreaper ancestor, else init. */
+static struct process *reaper_for(struct kernel *k, struct process *p)
+{
+    for (struct process *a = p->parent; a; a = a->parent)
+        if (a->child_subreaper && a->state == PROC_LIVE)
+            return a;
+    return k->init;
+}
+
 void process_exit_thread(struct task *t)
 {
     struct kernel *k = t->k;
     struct process *p = t->proc;
-    bool last;
+    struct context *ctx;
+    struct fdtable *fdt;
+    struct fs_ctx *fs;
+    struct mm *mm;
+    bool last, leader, free_me;
 
     /* CLONE_CHILD_CLEARTID: zero the tid word and wake a pthread_join. */
     if (t->clear_child_tid && t->mm && t->mm->users > 1) {
@@ -111,13 +129,13 @@ void process_exit_thread(struct task *t)
         if (mm_copy_out(t->mm, t->clear_child_tid, &zero, sizeof(zero)) == 0)
             futex_wake_addr(t, t->clear_child_tid, 1, true);
     }
+    pthread_mutex_lock(&k->lock);
     if (p->vfork_parent && p->nthreads == 1) {
         struct task *vp = p->vfork_parent;
         p->vfork_parent = NULL;
         vp->vfork_done = true;
         task_wake(vp);
     }
-    pthread_mutex_lock(&k->lock);
     for (struct task **pp = &p->threads; *pp; pp = &(*pp)->tg_next) {
         if (*pp == t) {
             *pp = t->tg_next;
@@ -127,60 +145,68 @@ void process_exit_thread(struct task *t)
     last = --p->nthreads == 0;
     if (!p->group_exit && last)
         p->exit_status = (t->exit_code & 0xff) << 8;
-    pthread_mutex_unlock(&k->lock);
-
     if (last && t->mm && t->mm->as) {
         p->utime_ns = k->pops->as_cpu_ns(t->mm->as);
         p->maxrss_kb = mm_rss_kb(t->mm);
     }
-    /* Resources of this thread. The last one also drops the process's. */
-    k->pops->ctx_release(t->ctx);
+    /* Others (signals, /proc) find these under k->lock: detach them here. */
+    ctx = t->ctx;
+    fdt = t->fdt;
+    fs = t->fs;
+    mm = t->mm;
     t->ctx = NULL;
-    fdt_put(t->fdt);
     t->fdt = NULL;
-    fs_ctx_put(t->fs);
     t->fs = NULL;
-    mm_put(t->mm);
     t->mm = NULL;
+    pthread_mutex_unlock(&k->lock);
+
+    /* Resources of this thread. The last one also drops the process's. */
+    k->pops->ctx_release(ctx);
+    fdt_put(fdt);
+    fs_ctx_put(fs);
+    mm_put(mm);
 
     pthread_mutex_lock(&k->lock);
-    if (!last) {
-        if (k->tasks[t->tid] == t && t->tid != p->tgid)
-            k->tasks[t->tid] = NULL;
-        pthread_mutex_unlock(&k->lock);
-        if (t->tid != p->tgid)
-            free(t);
-        return;
-    }
-    /* The process is gone: its children go to init; it becomes a zombie
-     * for its parent (or is reaped at once). */
-    if (p == k->init) {
+    leader = t->tid == p->tgid;
+    if (!leader && k->tasks[t->tid] == t)
+        k->tasks[t->tid] = NULL;
+    if (last && p == k->init) {
         k->init_status = p->exit_status;
         k->init_gone = true;
         pthread_cond_broadcast(&k->init_gone_cv);
+        t->thread_done = true;
         pthread_mutex_unlock(&k->lock);
         return; /* the sandbox ends; kernel_run tears everything down */
     }
-    while (p->children) {
-        struct process *c = p->children;
-        p->children = c->sibling;
-        link_child(k->init, c);
-        if (c->state == PROC_ZOMBIE)
-            waitq_wake_all(&k->init->child_wq);
+    if (last) {
+        /* The process is gone: its children go to a reaper; it becomes
+         * a zombie for its parent (or is reaped at once). */
+        struct process *reaper = reaper_for(k, p);
+        while (p->children) {
+            struct process *c = p->children;
+            p->children = c->sibling;
+            link_child(reaper, c);
+            if (c->state == PROC_ZOMBIE)
+                waitq_wake_all(&reaper->child_wq);
+        }
+        p->state = PROC_ZOMBIE;
+        if (p->exit_signal == SIGCHLD && parent_auto_reaps(p->parent)) {
+            struct process *parent = p->parent;
+            process_release(k, p); /* p is gone after this */
+            waitq_wake_all(&parent->child_wq);
+        } else {
+            signal_notify_parent(p, WIFSIGNALED(p->exit_status) ? CLD_KILLED : CLD_EXITED,
+                                 WIFSIGNALED(p->exit_status) ? WTERMSIG(p->exit_status)
+                                                             : WEXITSTATUS(p->exit_status));
+            waitq_wake_all(&p->parent->child_wq);
+        }
     }
-    p->state = PROC_ZOMBIE;
-    if (p->exit_signal == SIGCHLD && parent_auto_reaps(p->parent)) {
-        struct process *parent = p->parent;
-        process_release(k, p);
-        waitq_wake_all(&parent->child_wq);
-        pthread_mutex_unlock(&k->lock);
-        return;
-    }
-    signal_notify_parent(p, WIFSIGNALED(p->exit_status) ? CLD_KILLED : CLD_EXITED,
-                         WIFSIGNALED(p->exit_status) ? WTERMSIG(p->exit_status)
-                                                     : WEXITSTATUS(p->exit_status));
-    waitq_wake_all(&p->parent->child_wq);
+    /* A leader's struct lives until its process is reaped. */
+    free_me = !leader || t->proc_released;
+    t->thread_done = true;
     pthread_mutex_unlock(&k->lock);
+    if (free_me)
+        free(t);
 }
 
 /* ---- wait4 / waitid ---- */

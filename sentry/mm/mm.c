@@ -170,7 +170,7 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
     v.end = addr + len;
     v.prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
     v.flags = (type == MAP_PRIVATE ? 0 : VMA_SHARED) |
-              (flags & MAP_GROWSDOWN ? VMA_GROWSDOWN : 0);
+              (flags & MAP_GROWSDOWN ? VMA_GROWSDOWN | VMA_STACK : 0);
     if (!(flags & MAP_ANONYMOUS) && file) {
         v.obj = file_get(file);
         v.off = off;

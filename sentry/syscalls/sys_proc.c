@@ -262,6 +262,12 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
         return a->a[1] <= CAP_LAST_CAP ? 1 : -EINVAL;
     case PR_GET_SECCOMP:
         return 0;
+    case PR_SET_CHILD_SUBREAPER:
+        p->child_subreaper = a->a[1] != 0;
+        return 0;
+    case PR_GET_CHILD_SUBREAPER:
+        v = p->child_subreaper;
+        return mm_copy_out(t->mm, a->a[1], &v, sizeof(v)) ? -EFAULT : 0;
     default:
         return -EINVAL;
     }
