@@ -29,12 +29,21 @@ static long file_read_cb(void *arg, void *buf, size_t len, uint64_t off)
     return (long)done;
 }
 
-static int open_exec(struct fs_ctx *fs, const char *path, struct file **out, uint64_t *size)
+static int open_exec_at(struct fs_ctx *fs, const struct vpath *start, const char *path,
+                        int at_flags, struct file **out, uint64_t *size)
 {
     struct file *f;
     struct stat st;
-    int r = vfs_open(fs, NULL, path, O_RDONLY, 0, &f);
+    int r;
 
+    if (!path[0] && (at_flags & AT_EMPTY_PATH) && start) {
+        if (S_ISDIR(start->d->inode->mode))
+            return -EACCES;
+        r = vfs_open_path(start, O_RDONLY, &f);
+    } else {
+        r = vfs_open(fs, start, path, O_RDONLY | ((at_flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0),
+                     0, &f);
+    }
     if (r)
         return r == -EISDIR ? -EACCES : r;
     if ((r = vfs_getattr(f->inode, &st)) == 0) {
@@ -50,6 +59,11 @@ static int open_exec(struct fs_ctx *fs, const char *path, struct file **out, uin
     *size = st.st_size;
     *out = f;
     return 0;
+}
+
+static int open_exec(struct fs_ctx *fs, const char *path, struct file **out, uint64_t *size)
+{
+    return open_exec_at(fs, NULL, path, 0, out, size);
 }
 
 int kernel_path_lookup(struct kernel *k, struct fs_ctx *fs, const char *cmd,
@@ -169,6 +183,12 @@ static int de_thread(struct task *t)
 int kernel_execve(struct task *t, const char *path, const char *const *argv,
                   const char *const *envp)
 {
+    return kernel_execve_at(t, NULL, path, 0, -1, false, argv, envp);
+}
+
+int kernel_execve_at(struct task *t, const struct vpath *start, const char *path, int at_flags,
+                     int fd, bool fd_cloexec, const char *const *argv, const char *const *envp)
+{
     char interp[256], *arg = NULL, buf[256];
     const char *cur = path;
     _cleanup_free_ const char **nargv = NULL;
@@ -183,7 +203,11 @@ int kernel_execve(struct task *t, const char *path, const char *const *argv,
         long n;
         char *p, *e;
 
-        if ((r = open_exec(t->fs, cur, &f, &size)))
+        if (depth == 0)
+            r = open_exec_at(t->fs, start, cur, at_flags, &f, &size);
+        else
+            r = open_exec(t->fs, cur, &f, &size);
+        if (r)
             return r;
         n = vfs_kernel_read(f, buf, sizeof(buf) - 1, 0);
         if (n < 2 || buf[0] != '#' || buf[1] != '!')
@@ -195,6 +219,12 @@ int kernel_execve(struct task *t, const char *path, const char *const *argv,
         }
         file_put(f);
         f = NULL;
+        if (depth == 1 && fd >= 0) {
+            /* Run through an fd: the interpreter opens /dev/fd/N, which
+             * a close-on-exec fd cannot give it. */
+            if (fd_cloexec)
+                return -ENOENT;
+        }
         buf[n] = 0;
         e = strchr(buf, '\n');
         if (!e && n == (long)sizeof(buf) - 1)
@@ -220,7 +250,17 @@ int kernel_execve(struct task *t, const char *path, const char *const *argv,
         {
             const char **na = xzalloc((argc + 3) * sizeof(char *));
             int i = 0;
-            char *sp = xstrdup(cur);
+            char *sp;
+            if (depth == 1 && fd >= 0) {
+                char nm[VFS_PATH_MAX + 32];
+                if (path[0])
+                    snprintf(nm, sizeof(nm), "/dev/fd/%d/%s", fd, path);
+                else
+                    snprintf(nm, sizeof(nm), "/dev/fd/%d", fd);
+                sp = xstrdup(nm);
+            } else {
+                sp = xstrdup(cur);
+            }
             na[i++] = xstrdup(interp);
             if (arg)
                 na[i++] = xstrdup(arg);

@@ -296,6 +296,11 @@ int kernel_path_lookup(struct kernel *k, struct fs_ctx *fs, const char *cmd,
 /* Replace t's image by the program at path (ELF or #! script). */
 int kernel_execve(struct task *t, const char *path, const char *const *argv,
                   const char *const *envp) SB_MUST_CHECK;
+/* execveat: path relative to start (NULL: cwd/root); fd >= 0 names the
+ * dirfd for scripts' /dev/fd/N name. */
+int kernel_execve_at(struct task *t, const struct vpath *start, const char *path, int at_flags,
+                     int fd, bool fd_cloexec, const char *const *argv,
+                     const char *const *envp) SB_MUST_CHECK;
 
 struct fdtable *fdt_copy(struct fdtable *t);
 struct fdtable *fdt_get_ref(struct fdtable *t);

@@ -123,8 +123,10 @@ static void free_strv(char **v)
 static long do_execve(struct task *t, int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
                       int flags)
 {
-    char path[VFS_PATH_MAX], full[VFS_PATH_MAX];
+    char path[VFS_PATH_MAX];
     char **argv = NULL, **envp = NULL;
+    struct vpath start = { 0 };
+    bool has_start = false, cloexec = false;
     size_t total = 0;
     long r;
 
@@ -136,39 +138,36 @@ static long do_execve(struct task *t, int dirfd, uint64_t upath, uint64_t uargv,
         return -ENOENT;
     if (path[0] != '/' && dirfd != AT_FDCWD) {
         struct file *f = fdt_get(t->fdt, dirfd);
-        int n;
         if (!f)
             return -EBADF;
         if (!f->path.d) {
             file_put(f);
             return -ENOTDIR;
         }
-        n = vfs_path_name(t->fs, &f->path, full, sizeof(full));
-        file_put(f);
-        if (n < 0)
-            return n;
-        if (path[0]) {
-            if (strlen(full) + strlen(path) + 2 > sizeof(full))
-                return -ENAMETOOLONG;
-            strcat(full, "/");
-            strcat(full, path);
+        if (path[0] && !S_ISDIR(f->path.d->inode->mode)) {
+            file_put(f);
+            return -ENOTDIR;
         }
-    } else {
-        strcpy(full, path);
+        start = vpath_copy(&f->path);
+        has_start = true;
+        cloexec = fdt_get_cloexec(t->fdt, dirfd) > 0;
+        file_put(f);
     }
     if ((r = copy_strv(t, uargv, &argv, &total)))
-        return r;
-    if ((r = copy_strv(t, uenvp, &envp, &total))) {
-        free_strv(argv);
-        return r;
-    }
+        goto out;
+    if ((r = copy_strv(t, uenvp, &envp, &total)))
+        goto out;
     if (!argv[0]) {
         /* An empty argv gets "" as argv[0], as Linux does since 5.18. */
         free(argv);
         argv = xzalloc(2 * sizeof(char *));
         argv[0] = xstrdup("");
     }
-    r = kernel_execve(t, full, (const char *const *)argv, (const char *const *)envp);
+    r = kernel_execve_at(t, has_start ? &start : NULL, path, flags, has_start ? dirfd : -1,
+                         cloexec, (const char *const *)argv, (const char *const *)envp);
+out:
+    if (has_start)
+        vpath_put(&start);
     free_strv(argv);
     free_strv(envp);
     return r;
