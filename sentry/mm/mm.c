@@ -519,29 +519,83 @@ long mm_strncpy_in(struct mm *mm, char *dst, uint64_t src, size_t max)
     return -ENAMETOOLONG;
 }
 
+/* Move [old, old+old_len) to [na, na+new_len): the VMA (file offsets kept)
+ * and its backing pages, nothing copied. The caller checked that the old
+ * range is inside one VMA and the new one is free. mm->lock held. */
+static void move_locked(struct mm *mm, const struct mm_range *vc, uint64_t old, uint64_t old_len,
+                        uint64_t na, uint64_t new_len)
+{
+    uint64_t keep = SB_MIN(old_len, new_len);
+    struct mm_range nv = *vc;
+    size_t i;
+
+    nv.start = na;
+    nv.end = na + new_len;
+    nv.off = vc->off + (old - vc->start);
+    if (nv.obj)
+        file_get(nv.obj);
+    SB_BUG_ON(rmap_insert(&mm->vmas, &nv));
+    rmap_split(&mm->pmas, old);
+    rmap_split(&mm->pmas, old + keep);
+    for (i = rmap_lower_bound(&mm->pmas, old);
+         i < mm->pmas.n && mm->pmas.v[i].start < old + keep;) {
+        struct mm_range p = mm->pmas.v[i];
+        p.start = p.start - old + na;
+        p.end = p.end - old + na;
+        memmove(&mm->pmas.v[i], &mm->pmas.v[i + 1], (mm->pmas.n - i - 1) * sizeof(p));
+        mm->pmas.n--;
+        SB_BUG_ON(rmap_insert(&mm->pmas, &p));
+        i = rmap_lower_bound(&mm->pmas, old);
+    }
+    rmap_remove(&mm->vmas, old, old + old_len, vma_removed, mm);
+    rmap_remove(&mm->pmas, old, old + old_len, pma_removed, mm);
+    if (mm->as) {
+        mm->stats.unmaps++;
+        mm->pops->as_unmap(mm->as, old, old_len);
+    }
+}
+
 long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, int flags,
                uint64_t new_addr)
 {
     struct mm_range *v, vc;
     long r;
 
-    if ((old & (MM_PAGE - 1)) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)))
+    if ((old & (MM_PAGE - 1)) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)))
         return -EINVAL;
-    if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+    if ((flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) && !(flags & MREMAP_MAYMOVE))
+        return -EINVAL;
+    if (flags & MREMAP_DONTUNMAP)
+        return -EINVAL; /* partial: not provided */
+    if (PAGE_UP(new_len) == 0 || PAGE_UP(new_len) < new_len)
         return -EINVAL;
     old_len = PAGE_UP(old_len);
-    if (PAGE_UP(new_len) == 0)
-        return -EINVAL;
     new_len = PAGE_UP(new_len);
-    if (flags & MREMAP_FIXED)
-        return -EINVAL; /* partial: not needed by libc */
+    if (flags & MREMAP_FIXED) {
+        if (new_addr & (MM_PAGE - 1))
+            return -EINVAL;
+        if (new_addr + new_len < new_addr || new_addr + new_len > mm->max_addr ||
+            new_addr < mm->min_addr)
+            return -EINVAL;
+        if (new_addr < old + old_len && old < new_addr + new_len)
+            return -EINVAL;
+    }
     pthread_mutex_lock(&mm->lock);
     v = rmap_find(&mm->vmas, old);
-    if (!v || old + old_len > v->end || old_len == 0) {
+    if (!v || old_len == 0 || old + old_len > v->end) {
         r = -EFAULT;
         goto out;
     }
     vc = *v;
+    if (flags & MREMAP_FIXED) {
+        if ((r = unmap_locked(mm, new_addr, new_addr + new_len)) < 0)
+            goto out;
+        /* unmap may have moved the array: look the VMA up again */
+        vc = *rmap_find(&mm->vmas, old);
+        move_locked(mm, &vc, old, old_len, new_addr, new_len);
+        r = (long)new_addr;
+        goto out;
+    }
     if (new_len <= old_len) {
         r = unmap_locked(mm, old + new_len, old + old_len);
         r = r < 0 ? r : (long)old;
@@ -562,35 +616,8 @@ long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, 
         r = -ENOMEM;
         goto out;
     }
-    {
-        /* Move the VMA and its backing pages; nothing is copied. */
-        struct mm_range nv = vc;
-        size_t i;
-        nv.start = new_addr;
-        nv.end = new_addr + new_len;
-        nv.off = vc.off + (old - vc.start);
-        if (nv.obj)
-            file_get(nv.obj);
-        SB_BUG_ON(rmap_insert(&mm->vmas, &nv));
-        rmap_split(&mm->pmas, old);
-        rmap_split(&mm->pmas, old + old_len);
-        for (i = rmap_lower_bound(&mm->pmas, old);
-             i < mm->pmas.n && mm->pmas.v[i].start < old + old_len;) {
-            struct mm_range p = mm->pmas.v[i];
-            p.start = p.start - old + new_addr;
-            p.end = p.end - old + new_addr;
-            /* remove without freeing, then reinsert at the new place */
-            memmove(&mm->pmas.v[i], &mm->pmas.v[i + 1],
-                    (mm->pmas.n - i - 1) * sizeof(p));
-            mm->pmas.n--;
-            SB_BUG_ON(rmap_insert(&mm->pmas, &p));
-            i = rmap_lower_bound(&mm->pmas, old);
-        }
-        rmap_remove(&mm->vmas, old, old + old_len, vma_removed, mm);
-        if (mm->as)
-            mm->pops->as_unmap(mm->as, old, old_len);
-        r = (long)new_addr;
-    }
+    move_locked(mm, &vc, old, old_len, new_addr, new_len);
+    r = (long)new_addr;
 out:
     pthread_mutex_unlock(&mm->lock);
     return r;
@@ -598,19 +625,91 @@ out:
 
 int mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice)
 {
+    uint64_t end, a;
+    int r = 0;
+
     if (addr & (MM_PAGE - 1))
         return -EINVAL;
+    if (PAGE_UP(len) < len)
+        return -EINVAL;
     len = PAGE_UP(len);
-    if (advice == MADV_DONTNEED || advice == MADV_FREE) {
-        pthread_mutex_lock(&mm->lock);
-        if (rmap_overlaps(&mm->pmas, addr, addr + len)) {
-            rmap_remove(&mm->pmas, addr, addr + len, pma_removed, mm);
-            if (mm->as)
-                mm->pops->as_unmap(mm->as, addr, len);
-        }
-        pthread_mutex_unlock(&mm->lock);
+    end = addr + len;
+    if (end < addr)
+        return -EINVAL;
+    switch (advice) {
+    case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
+    case MADV_DONTNEED: case MADV_FREE: case MADV_REMOVE: case MADV_DONTFORK:
+    case MADV_DOFORK: case MADV_MERGEABLE: case MADV_UNMERGEABLE: case MADV_HUGEPAGE:
+    case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK:
+    case MADV_KEEPONFORK: case MADV_COLD: case MADV_PAGEOUT: case 22: case 23:
+        break;
+    case MADV_HWPOISON:
+    case 101: /* MADV_SOFT_OFFLINE */
+        return -EPERM;
+    default:
+        return -EINVAL;
     }
-    return 0;
+    if (len == 0)
+        return 0;
+    pthread_mutex_lock(&mm->lock);
+    if (advice == MADV_WIPEONFORK) {
+        for (a = addr; a < end;) {
+            struct mm_range *v = rmap_find(&mm->vmas, a);
+            if (!v)
+                break;
+            if ((v->flags & VMA_SHARED) || v->obj) {
+                r = -EINVAL;
+                goto out;
+            }
+            a = v->end;
+        }
+    }
+    if (advice == MADV_DONTFORK || advice == MADV_DOFORK || advice == MADV_WIPEONFORK ||
+        advice == MADV_KEEPONFORK) {
+        int flag = (advice == MADV_DONTFORK || advice == MADV_DOFORK) ? VMA_DONTFORK
+                                                                      : VMA_WIPEONFORK;
+        bool set = advice == MADV_DONTFORK || advice == MADV_WIPEONFORK;
+        rmap_split(&mm->vmas, addr);
+        rmap_split(&mm->vmas, end);
+        for (size_t i = rmap_lower_bound(&mm->vmas, addr);
+             i < mm->vmas.n && mm->vmas.v[i].start < end; i++) {
+            if (set)
+                mm->vmas.v[i].flags |= flag;
+            else
+                mm->vmas.v[i].flags &= ~flag;
+        }
+    }
+    /* Every page of the range must be mapped (checked as Linux does:
+     * the advice is applied to what is there, then ENOMEM). */
+    for (a = addr; a < end;) {
+        struct mm_range *v = rmap_find(&mm->vmas, a);
+        uint64_t e;
+        if (!v) {
+            size_t i = rmap_lower_bound(&mm->vmas, a);
+            r = -ENOMEM;
+            if (i >= mm->vmas.n || mm->vmas.v[i].start >= end)
+                break;
+            a = mm->vmas.v[i].start;
+            continue;
+        }
+        e = SB_MIN(v->end, end);
+        if ((advice == MADV_DONTNEED || advice == MADV_FREE || advice == MADV_REMOVE) &&
+            rmap_overlaps(&mm->pmas, a, e)) {
+            /* Private pages go (zero or the file's data on the next
+             * touch); shared ones keep their data, only unmapped. */
+            if (!(v->flags & VMA_SHARED) || advice == MADV_REMOVE)
+                rmap_remove(&mm->pmas, a, e, pma_removed, mm);
+            if (mm->as) {
+                mm->stats.unmaps++;
+                mm->pops->as_unmap(mm->as, a, e - a);
+            }
+            /* the arrays may have moved */
+        }
+        a = e;
+    }
+out:
+    pthread_mutex_unlock(&mm->lock);
+    return r;
 }
 
 void mm_for_each_vma(struct mm *mm, void (*fn)(void *arg, const struct mm_range *v),
@@ -660,8 +759,16 @@ int mm_fork(struct mm *parent, struct address_space *child_as, struct mm **out)
         mm_set_exe(c, parent->exe);
     for (size_t i = 0; i < parent->vmas.n; i++) {
         struct mm_range v = parent->vmas.v[i];
+        if (v.flags & VMA_DONTFORK)
+            continue;
         vma_get(&v);
         SB_BUG_ON(rmap_insert(&c->vmas, &v));
+        if (v.flags & VMA_WIPEONFORK)
+            continue; /* the child gets zero pages */
+        /* Shared memory must have one set of pages for both, touched or
+         * not: back it all now. */
+        if (v.flags & VMA_SHARED)
+            (void)!ensure_backed(parent, &v, v.start, v.end);
         /* Pages of one VMA only, so the COW decision is per VMA. */
         rmap_split(&parent->pmas, v.start);
         rmap_split(&parent->pmas, v.end);
@@ -754,4 +861,42 @@ void mm_set_exe(struct mm *mm, struct file *f)
 {
     mm->exe = file_get(f);
     __atomic_add_fetch(&f->inode->execs, 1, __ATOMIC_RELAXED);
+}
+
+int mm_mincore(struct mm *mm, uint64_t addr, uint64_t len, uint8_t *vec)
+{
+    uint64_t n = PAGE_UP(len) / MM_PAGE;
+    int r = 0;
+
+    if (addr & (MM_PAGE - 1))
+        return -EINVAL;
+    pthread_mutex_lock(&mm->lock);
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t a = addr + i * MM_PAGE;
+        if (!rmap_find(&mm->vmas, a)) {
+            r = -ENOMEM;
+            break;
+        }
+        vec[i] = rmap_find(&mm->pmas, a) ? 1 : 0;
+    }
+    pthread_mutex_unlock(&mm->lock);
+    return r;
+}
+
+int mm_check_mapped(struct mm *mm, uint64_t addr, uint64_t len)
+{
+    uint64_t end = addr + PAGE_UP(len), a;
+    int r = 0;
+
+    pthread_mutex_lock(&mm->lock);
+    for (a = addr; a < end;) {
+        struct mm_range *v = rmap_find(&mm->vmas, a);
+        if (!v) {
+            r = -ENOMEM;
+            break;
+        }
+        a = v->end;
+    }
+    pthread_mutex_unlock(&mm->lock);
+    return r;
 }

@@ -32,6 +32,8 @@ struct file;
 #define VMA_GROWSDOWN 2
 #define VMA_STACK 4
 #define VMA_HEAP 8
+#define VMA_DONTFORK 16
+#define VMA_WIPEONFORK 32
 
 /* pma flags (mm_range.flags of mm->pmas) */
 #define PMA_COW 1 /* shared with another mm since fork: copy before writing */
@@ -108,6 +110,11 @@ int mm_with_u32(struct mm *mm, uint64_t addr, bool write, void (*fn)(uint32_t *p
 /* The futex key of addr: the address for private memory, the MemoryFile
  * offset (same in every process) for shared memory. */
 int mm_futex_key(struct mm *mm, uint64_t addr, uint64_t *key, bool *shared);
+
+/* mincore(2): vec gets one byte per page (1: backed). -ENOMEM on a hole. */
+int mm_mincore(struct mm *mm, uint64_t addr, uint64_t len, uint8_t *vec);
+/* 0 if every page of the range is mapped, else -ENOMEM. */
+int mm_check_mapped(struct mm *mm, uint64_t addr, uint64_t len);
 
 /* Resident size: MemoryFile pages backing this mm, in KiB. */
 uint64_t mm_rss_kb(struct mm *mm);

@@ -2,6 +2,7 @@
 #include "sentry/syscalls/syscalls.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 
@@ -71,7 +72,7 @@ long sys_msync(struct task *t, const struct syscall_args *a)
         return -EINVAL;
     if ((flags & MS_ASYNC) && (flags & MS_SYNC))
         return -EINVAL;
-    return 0;
+    return mm_check_mapped(t->mm, a->a[0], a->a[1]);
 }
 
 long sys_mlock(struct task *t, const struct syscall_args *a)
@@ -82,4 +83,27 @@ long sys_mlock(struct task *t, const struct syscall_args *a)
 long sys_munlock(struct task *t, const struct syscall_args *a)
 {
     return 0;
+}
+
+long sys_mincore(struct task *t, const struct syscall_args *a)
+{
+    uint64_t len = a->a[1], n;
+    uint8_t *vec;
+    long r;
+
+    if (a->a[0] & 4095)
+        return -EINVAL;
+    if (len + 4095 < len)
+        return -ENOMEM;
+    n = (len + 4095) / 4096;
+    if (n > (1ULL << 28))
+        return -ENOMEM;
+    vec = calloc(1, n ? n : 1);
+    if (!vec)
+        return -ENOMEM;
+    r = mm_mincore(t->mm, a->a[0], len, vec);
+    if (!r && n && mm_copy_out(t->mm, a->a[2], vec, n))
+        r = -EFAULT;
+    free(vec);
+    return r;
 }
