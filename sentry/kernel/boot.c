@@ -167,6 +167,10 @@ int kernel_run(const struct kernel_cfg *cfg)
                                           : strerror(-r));
         return r == -ENOENT ? 127 : 126;
     }
+    if ((r = timer_init(k))) {
+        sb_err("timers: %s", strerror(-r));
+        return 125;
+    }
     {
         /* glibc installs its thread signal handlers at the first
          * pthread_create: let that happen before the lock-down. */

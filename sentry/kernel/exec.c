@@ -375,6 +375,7 @@ static int load_elf_image(struct task *t, const char *path, struct file *f, uint
     }
     t->clear_child_tid = 0;
     t->robust_list = 0;
+    timer_process_exit(t->proc, true);
     memset(&t->altstack, 0, sizeof(t->altstack));
     base = strrchr(path, '/');
     {

@@ -159,6 +159,7 @@ struct process {
     uint64_t maxrss_kb, cmaxrss_kb;
     bool no_new_privs;
     bool child_subreaper;
+    bool timers_gone;
     int pdeathsig;
     int dumpable;
 };
@@ -289,6 +290,20 @@ int futex_wake_addr(struct task *t, uint64_t uaddr, int n, bool shared);
 void sighand_put(struct sighand *sh);
 /* Notify the parent of a child's stop, continue or exit (k->lock held). */
 void signal_notify_parent(struct process *child, int code, int status);
+
+/* Timers (timer.c) */
+struct itimerval;
+struct itimerspec;
+struct sigevent;
+int timer_init(struct kernel *k) SB_MUST_CHECK;
+void timer_process_exit(struct process *p, bool exec);
+int timer_setitimer(struct task *t, int which, const struct itimerval *nv, struct itimerval *ov);
+int timer_posix_create(struct task *t, clockid_t clock, const struct sigevent *sev, int *id);
+int timer_posix_settime(struct task *t, int id, int flags, const struct itimerspec *nv,
+                        struct itimerspec *ov);
+int timer_posix_gettime(struct task *t, int id, struct itimerspec *cur);
+int timer_posix_getoverrun(struct task *t, int id);
+int timer_posix_delete(struct task *t, int id);
 
 /* Resolve cmd by the app's PATH (as execvp does) to an absolute path. */
 int kernel_path_lookup(struct kernel *k, struct fs_ctx *fs, const char *cmd,

@@ -149,6 +149,8 @@ void process_exit_thread(struct task *t)
         p->utime_ns = k->pops->as_cpu_ns(t->mm->as);
         p->maxrss_kb = mm_rss_kb(t->mm);
     }
+    if (last)
+        p->timers_gone = true;
     /* Others (signals, /proc) find these under k->lock: detach them here. */
     ctx = t->ctx;
     fdt = t->fdt;
@@ -161,6 +163,8 @@ void process_exit_thread(struct task *t)
     pthread_mutex_unlock(&k->lock);
 
     /* Resources of this thread. The last one also drops the process's. */
+    if (last)
+        timer_process_exit(p, false);
     k->pops->ctx_release(ctx);
     fdt_put(fdt);
     fs_ctx_put(fs);

@@ -14,6 +14,7 @@
 #include <termios.h>
 
 #include "lib/xalloc.h"
+#include "sentry/fs/pipe.h"
 
 #define IO_CHUNK (64 * 1024)
 #define RW_MAX 0x7ffff000L
@@ -680,6 +681,14 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
         return fdt_set_cloexec(t->fdt, fd, a->a[2] & FD_CLOEXEC);
     case F_GETFL:
         return f->flags;
+    case F_GETPIPE_SZ:
+        return pipe_is(f) ? pipe_get_size(f) : -EBADF;
+    case F_SETPIPE_SZ:
+        if (!pipe_is(f))
+            return -EBADF;
+        if ((long)a->a[2] < 0 || a->a[2] > 0x80000000UL)
+            return -EINVAL;
+        return pipe_set_size(f, a->a[2]);
     case F_GETLK:
     case F_SETLK:
     case F_SETLKW:
@@ -719,6 +728,10 @@ long sys_ioctl(struct task *t, const struct syscall_args *a)
     case FIONREAD: {
         struct stat st;
         int avail;
+        if (pipe_is(f)) {
+            avail = pipe_nread(f);
+            return mm_copy_out(t->mm, a->a[2], &avail, sizeof(avail)) ? -EFAULT : 0;
+        }
         if (!S_ISREG(f->inode->mode) || vfs_getattr(f->inode, &st))
             return -ENOTTY;
         avail = st.st_size > (off_t)f->pos ? (int)SB_MIN(st.st_size - (off_t)f->pos, INT32_MAX) : 0;

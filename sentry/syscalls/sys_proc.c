@@ -417,11 +417,6 @@ long sys_times(struct task *t, const struct syscall_args *a)
     return (long)(now.tv_sec * 100 + now.tv_nsec / 10000000);
 }
 
-long sys_alarm(struct task *t, const struct syscall_args *a)
-{
-    return 0;
-}
-
 long sys_membarrier(struct task *t, const struct syscall_args *a)
 {
     if (a->a[0] == 0 && a->a[1] == 0)

@@ -24,6 +24,17 @@ static void handler(int sig)
     depth--;
 }
 
+static volatile int once_hits, once_blocked;
+
+static void once(int sig)
+{
+    sigset_t cur;
+
+    once_hits++;
+    sigprocmask(SIG_BLOCK, NULL, &cur);
+    once_blocked = sigismember(&cur, sig);
+}
+
 static void setup(int flags, int mask_self)
 {
     struct sigaction sa;
@@ -73,28 +84,34 @@ int main(void)
     MUST(waitpid(pid, &st, 0));
     TRUE("SA_RESETHAND: the re-raise killed the child", WIFSIGNALED(st) && WTERMSIG(st) == SIGUSR1);
 
-    setup(SA_RESETHAND, 0);
+    /* SA_RESETHAND with a handler that does not re-raise. */
     {
         struct sigaction sa;
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = SIG_IGN;
-        sigaction(SIGUSR2, &sa, NULL);
-    }
-    sigaction(SIGUSR1, NULL, &q);
-    TRUE("SA_RESETHAND set before delivery", q.sa_handler == handler && (q.sa_flags & SA_RESETHAND));
-    {
         sigset_t s;
+
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = once;
+        sa.sa_flags = SA_RESETHAND;
+        sigaction(SIGUSR1, &sa, NULL);
+        sigaction(SIGUSR1, NULL, &q);
+        TRUE("SA_RESETHAND reads back", q.sa_handler == once && (q.sa_flags & SA_RESETHAND));
         sigemptyset(&s);
         sigaddset(&s, SIGUSR1);
         sigprocmask(SIG_BLOCK, &s, NULL);
         raise(SIGUSR1);
         sigaction(SIGUSR1, NULL, &q);
-        TRUE("still installed while only pending", q.sa_handler == handler);
-        /* Swap in a handler that does not re-raise, then deliver. */
-        struct sigaction sa;
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = (void (*)(int))(void *)0; /* placeholder replaced below */
-        (void)sa;
+        TRUE("still installed while only pending", q.sa_handler == once);
+        sigprocmask(SIG_UNBLOCK, &s, NULL);
+        EQ("delivered once", once_hits, 1);
+        EQ("SA_RESETHAND alone still blocks the signal in the handler", once_blocked, 1);
+        sigaction(SIGUSR1, NULL, &q);
+        TRUE("reset to SIG_DFL after delivery", q.sa_handler == SIG_DFL);
+
+        sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+        sigaction(SIGUSR1, &sa, NULL);
+        raise(SIGUSR1);
+        EQ("RESETHAND|NODEFER: delivered", once_hits, 2);
+        EQ("RESETHAND|NODEFER: not blocked in the handler", once_blocked, 0);
     }
     return conf_done();
 }

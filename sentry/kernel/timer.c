@@ -1,0 +1,384 @@
+/* sentry/kernel/timer.c: interval timers, alarm and POSIX timers.
+ *
+ * One Sentry thread keeps every armed timer of the sandbox and sleeps until
+ * the earliest deadline; an expiry queues the timer's signal on its process
+ * (or thread, SIGEV_THREAD_ID) and re-arms periodic timers, counting
+ * overruns. Deadlines are kept on CLOCK_MONOTONIC; absolute CLOCK_REALTIME
+ * times are converted when set. ITIMER_VIRTUAL/PROF count wall time while
+ * the process lives (partial: no CPU-time accounting per thread yet).
+ * Lock order: timer_mu -> k->lock.
+ */
+#include "sentry/kernel/kernel.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "lib/log.h"
+#include "lib/xalloc.h"
+
+struct ktimer {
+    struct ktimer *next;
+    struct process *proc;
+    int tid;            /* SIGEV_THREAD_ID target, else 0 */
+    int id;             /* POSIX timer id, or -1 - ITIMER_* */
+    int signo;
+    int notify;         /* SIGEV_* */
+    union sigval value;
+    clockid_t clock;
+    bool armed;
+    struct timespec deadline; /* CLOCK_MONOTONIC */
+    uint64_t interval_ns;
+    int overrun, last_overrun;
+};
+
+static pthread_mutex_t timer_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t timer_cv;
+static struct ktimer *timers;
+static bool timer_thread_up;
+
+static uint64_t ts_ns(const struct timespec *ts)
+{
+    return (uint64_t)ts->tv_sec * 1000000000ULL + ts->tv_nsec;
+}
+
+static struct timespec ns_ts(uint64_t ns)
+{
+    struct timespec ts = { (time_t)(ns / 1000000000ULL), (long)(ns % 1000000000ULL) };
+    return ts;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts_ns(&ts);
+}
+
+static void fire(struct kernel *k, struct ktimer *tm)
+{
+    siginfo_t si;
+
+    if (tm->notify == SIGEV_NONE)
+        return;
+    memset(&si, 0, sizeof(si));
+    si.si_signo = tm->signo;
+    if (tm->id >= 0) {
+        si.si_code = SI_TIMER;
+        si.si_timerid = tm->id;
+        si.si_overrun = tm->overrun;
+        si.si_value = tm->value;
+    } else {
+        si.si_code = SI_KERNEL;
+    }
+    tm->last_overrun = tm->overrun;
+    tm->overrun = 0;
+    pthread_mutex_lock(&k->lock);
+    if (tm->proc->state == PROC_LIVE) {
+        struct task *t = tm->tid ? pid_task(k, tm->tid) : NULL;
+        if (t && t->proc == tm->proc)
+            signal_send_task(k, t, tm->signo, &si);
+        else
+            signal_send_process(k, tm->proc, tm->signo, &si);
+    }
+    pthread_mutex_unlock(&k->lock);
+}
+
+static void *timer_main(void *arg)
+{
+    struct kernel *k = arg;
+
+    pthread_mutex_lock(&timer_mu);
+    for (;;) {
+        uint64_t now = now_ns(), next = UINT64_MAX;
+        for (struct ktimer *tm = timers; tm; tm = tm->next) {
+            uint64_t d;
+            if (!tm->armed)
+                continue;
+            d = ts_ns(&tm->deadline);
+            if (d <= now) {
+                if (tm->interval_ns) {
+                    uint64_t missed = (now - d) / tm->interval_ns;
+                    tm->overrun += (int)SB_MIN(missed, (uint64_t)INT32_MAX / 2);
+                    d += (missed + 1) * tm->interval_ns;
+                    tm->deadline = ns_ts(d);
+                } else {
+                    tm->armed = false;
+                }
+                fire(k, tm);
+            }
+            if (tm->armed && ts_ns(&tm->deadline) < next)
+                next = ts_ns(&tm->deadline);
+        }
+        if (next == UINT64_MAX) {
+            pthread_cond_wait(&timer_cv, &timer_mu);
+        } else {
+            struct timespec d = ns_ts(next);
+            pthread_cond_timedwait(&timer_cv, &timer_mu, &d);
+        }
+    }
+    return NULL;
+}
+
+int timer_init(struct kernel *k)
+{
+    pthread_condattr_t ca;
+    pthread_t th;
+    int r;
+
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&timer_cv, &ca);
+    pthread_condattr_destroy(&ca);
+    r = pthread_create(&th, NULL, timer_main, k);
+    if (r)
+        return -r;
+    pthread_detach(th);
+    timer_thread_up = true;
+    return 0;
+}
+
+static struct ktimer *find(struct process *p, int id)
+{
+    for (struct ktimer *tm = timers; tm; tm = tm->next)
+        if (tm->proc == p && tm->id == id)
+            return tm;
+    return NULL;
+}
+
+static void unlink_timer(struct ktimer *tm)
+{
+    for (struct ktimer **pp = &timers; *pp; pp = &(*pp)->next) {
+        if (*pp == tm) {
+            *pp = tm->next;
+            return;
+        }
+    }
+}
+
+void timer_process_exit(struct process *p, bool exec)
+{
+    pthread_mutex_lock(&timer_mu);
+    for (struct ktimer **pp = &timers; *pp;) {
+        struct ktimer *tm = *pp;
+        /* exec keeps the interval timers, drops POSIX timers */
+        if (tm->proc == p && (!exec || tm->id >= 0)) {
+            *pp = tm->next;
+            free(tm);
+        } else {
+            pp = &tm->next;
+        }
+    }
+    pthread_mutex_unlock(&timer_mu);
+}
+
+/* The remaining time and interval of tm (timer_mu held). */
+static void remaining(struct ktimer *tm, struct timespec *value, struct timespec *interval)
+{
+    uint64_t now = now_ns(), d = ts_ns(&tm->deadline);
+
+    *interval = ns_ts(tm->interval_ns);
+    if (!tm->armed) {
+        value->tv_sec = value->tv_nsec = 0;
+        return;
+    }
+    *value = ns_ts(d > now ? d - now : 1);
+}
+
+static void arm(struct ktimer *tm, const struct timespec *value, const struct timespec *interval,
+                bool absolute)
+{
+    uint64_t v = ts_ns(value);
+
+    tm->interval_ns = ts_ns(interval);
+    tm->overrun = 0;
+    if (!v) {
+        tm->armed = false;
+        return;
+    }
+    if (absolute) {
+        struct timespec now;
+        uint64_t cur;
+        clock_gettime(tm->clock == CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC, &now);
+        cur = ts_ns(&now);
+        v = v > cur ? v - cur : 1;
+    }
+    tm->deadline = ns_ts(now_ns() + v);
+    tm->armed = true;
+    pthread_cond_signal(&timer_cv);
+}
+
+/* ---- interval timers ---- */
+
+int timer_setitimer(struct task *t, int which, const struct itimerval *nv, struct itimerval *ov)
+{
+    struct ktimer *tm;
+    struct timespec v, i;
+    static const int sigs[] = { SIGALRM, SIGVTALRM, SIGPROF };
+
+    if (which < 0 || which > 2)
+        return -EINVAL;
+    if (nv && (nv->it_value.tv_usec < 0 || nv->it_value.tv_usec >= 1000000 ||
+               nv->it_interval.tv_usec < 0 || nv->it_interval.tv_usec >= 1000000 ||
+               nv->it_value.tv_sec < 0 || nv->it_interval.tv_sec < 0))
+        return -EINVAL;
+    pthread_mutex_lock(&timer_mu);
+    tm = find(t->proc, -1 - which);
+    if (ov) {
+        memset(ov, 0, sizeof(*ov));
+        if (tm) {
+            remaining(tm, &v, &i);
+            ov->it_value.tv_sec = v.tv_sec;
+            ov->it_value.tv_usec = (v.tv_nsec + 999) / 1000;
+            if (ov->it_value.tv_usec >= 1000000) {
+                ov->it_value.tv_sec++;
+                ov->it_value.tv_usec -= 1000000;
+            }
+            ov->it_interval.tv_sec = i.tv_sec;
+            ov->it_interval.tv_usec = i.tv_nsec / 1000;
+        }
+    }
+    if (nv) {
+        if (!tm) {
+            tm = xzalloc(sizeof(*tm));
+            tm->proc = t->proc;
+            tm->id = -1 - which;
+            tm->signo = sigs[which];
+            tm->notify = SIGEV_SIGNAL;
+            tm->clock = CLOCK_MONOTONIC;
+            tm->next = timers;
+            timers = tm;
+        }
+        v.tv_sec = nv->it_value.tv_sec;
+        v.tv_nsec = nv->it_value.tv_usec * 1000;
+        i.tv_sec = nv->it_interval.tv_sec;
+        i.tv_nsec = nv->it_interval.tv_usec * 1000;
+        arm(tm, &v, &i, false);
+    }
+    pthread_mutex_unlock(&timer_mu);
+    return 0;
+}
+
+/* ---- POSIX timers ---- */
+
+int timer_posix_create(struct task *t, clockid_t clock, const struct sigevent *sev, int *id)
+{
+    struct ktimer *tm;
+    int nid = 0;
+
+    switch (clock) {
+    case CLOCK_REALTIME:
+    case CLOCK_MONOTONIC:
+    case CLOCK_BOOTTIME:
+    case CLOCK_PROCESS_CPUTIME_ID:
+    case CLOCK_THREAD_CPUTIME_ID:
+    case CLOCK_REALTIME_ALARM:
+    case CLOCK_BOOTTIME_ALARM:
+        break;
+    default:
+        return -EINVAL;
+    }
+    if (sev) {
+        if (sev->sigev_notify != SIGEV_NONE && sev->sigev_notify != SIGEV_SIGNAL &&
+            sev->sigev_notify != SIGEV_THREAD_ID)
+            return -EINVAL;
+        if (sev->sigev_notify != SIGEV_NONE &&
+            (sev->sigev_signo < 1 || sev->sigev_signo > SB_NSIG))
+            return -EINVAL;
+    }
+    pthread_mutex_lock(&timer_mu);
+    while (find(t->proc, nid))
+        nid++;
+    tm = xzalloc(sizeof(*tm));
+    tm->proc = t->proc;
+    tm->id = nid;
+    tm->clock = clock;
+    if (sev) {
+        tm->notify = sev->sigev_notify;
+        tm->signo = sev->sigev_signo;
+        tm->value = sev->sigev_value;
+        if (sev->sigev_notify == SIGEV_THREAD_ID) {
+            struct task *target;
+            pthread_mutex_lock(&t->k->lock);
+            target = pid_task(t->k, sev->_sigev_un._tid);
+            if (!target || target->proc != t->proc) {
+                pthread_mutex_unlock(&t->k->lock);
+                pthread_mutex_unlock(&timer_mu);
+                free(tm);
+                return -EINVAL;
+            }
+            pthread_mutex_unlock(&t->k->lock);
+            tm->tid = sev->_sigev_un._tid;
+        }
+    } else {
+        tm->notify = SIGEV_SIGNAL;
+        tm->signo = SIGALRM;
+        tm->value.sival_int = nid;
+    }
+    tm->next = timers;
+    timers = tm;
+    pthread_mutex_unlock(&timer_mu);
+    *id = nid;
+    return 0;
+}
+
+int timer_posix_settime(struct task *t, int id, int flags, const struct itimerspec *nv,
+                        struct itimerspec *ov)
+{
+    struct ktimer *tm;
+
+    if (nv->it_value.tv_nsec < 0 || nv->it_value.tv_nsec >= 1000000000 ||
+        nv->it_interval.tv_nsec < 0 || nv->it_interval.tv_nsec >= 1000000000 ||
+        nv->it_value.tv_sec < 0 || nv->it_interval.tv_sec < 0)
+        return -EINVAL;
+    pthread_mutex_lock(&timer_mu);
+    tm = find(t->proc, id);
+    if (!tm) {
+        pthread_mutex_unlock(&timer_mu);
+        return -EINVAL;
+    }
+    if (ov)
+        remaining(tm, &ov->it_value, &ov->it_interval);
+    arm(tm, &nv->it_value, &nv->it_interval, flags & TIMER_ABSTIME);
+    pthread_mutex_unlock(&timer_mu);
+    return 0;
+}
+
+int timer_posix_gettime(struct task *t, int id, struct itimerspec *cur)
+{
+    struct ktimer *tm;
+
+    pthread_mutex_lock(&timer_mu);
+    tm = find(t->proc, id);
+    if (tm)
+        remaining(tm, &cur->it_value, &cur->it_interval);
+    pthread_mutex_unlock(&timer_mu);
+    return tm ? 0 : -EINVAL;
+}
+
+int timer_posix_getoverrun(struct task *t, int id)
+{
+    struct ktimer *tm;
+    int r;
+
+    pthread_mutex_lock(&timer_mu);
+    tm = find(t->proc, id);
+    r = tm ? tm->last_overrun : -EINVAL;
+    pthread_mutex_unlock(&timer_mu);
+    return r;
+}
+
+int timer_posix_delete(struct task *t, int id)
+{
+    struct ktimer *tm;
+
+    pthread_mutex_lock(&timer_mu);
+    tm = find(t->proc, id);
+    if (tm)
+        unlink_timer(tm);
+    pthread_mutex_unlock(&timer_mu);
+    free(tm);
+    return tm ? 0 : -EINVAL;
+}
