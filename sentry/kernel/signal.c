@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "lib/log.h"
@@ -64,18 +65,21 @@ static void kick(struct kernel *k, struct task *t)
         k->pops->ctx_interrupt(t->ctx);
 }
 
-static void queue(struct sigpending *sp, int sig, const siginfo_t *info)
+static int queue(struct sigpending *sp, int sig, const siginfo_t *info, uint64_t limit)
 {
     if (sig < SIGRTMIN && (sp->set & SIGBIT(sig)))
-        return; /* standard signals do not queue */
+        return 0; /* standard signals do not queue */
+    if (sig >= SIGRTMIN && info->si_code < 0 && (uint64_t)sp->nq >= limit)
+        return -EAGAIN; /* RLIMIT_SIGPENDING, for queued (sigqueue) signals */
     if (sp->nq < (int)(sizeof(sp->q) / sizeof(sp->q[0]))) {
         sp->q[sp->nq].signo = sig;
         sp->q[sp->nq].info = *info;
         sp->nq++;
     } else if (sig >= SIGRTMIN) {
-        return; /* queue full: dropped, as with RLIMIT_SIGPENDING */
+        return -EAGAIN; /* queue full */
     }
     __atomic_or_fetch(&sp->set, SIGBIT(sig), __ATOMIC_SEQ_CST);
+    return 0;
 }
 
 static void unqueue_mask(struct sigpending *sp, uint64_t mask)
@@ -178,11 +182,17 @@ static int send_locked(struct kernel *k, struct process *p, struct task *target_
             return 0;
     }
     if (target_t) {
-        queue(&target_t->pending, sig, info);
+        int r = queue(&target_t->pending, sig, info, p->rlim[RLIMIT_SIGPENDING].cur);
+        if (r)
+            return r;
         kick(k, target_t);
         return 0;
     }
-    queue(&p->pending, sig, info);
+    {
+        int r = queue(&p->pending, sig, info, p->rlim[RLIMIT_SIGPENDING].cur);
+        if (r)
+            return r;
+    }
     /* Wake a thread that can take it, or the first one. */
     for (t = p->threads; t; t = t->tg_next) {
         if (!(t->sigmask & SIGBIT(sig))) {
@@ -603,7 +613,7 @@ void signal_force(struct task *t, int sig, const siginfo_t *info)
         a->handler = (uint64_t)SIG_DFL;
         t->sigmask &= ~SIGBIT(sig);
     }
-    queue(&t->pending, sig, info);
+    (void)queue(&t->pending, sig, info, UINT64_MAX);
     pthread_mutex_unlock(&k->lock);
 }
 

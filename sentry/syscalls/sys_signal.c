@@ -99,7 +99,7 @@ long sys_sigaltstack(struct task *t, const struct syscall_args *a)
             return -EFAULT;
         if (on)
             return -EPERM;
-        if (ss.ss_flags & ~(SS_DISABLE | (1U << 31)))
+        if (ss.ss_flags & ~(SS_DISABLE | SS_ONSTACK | (1U << 31)))
             return -EINVAL;
         if (!(ss.ss_flags & SS_DISABLE) && ss.ss_size < 2048)
             return -ENOMEM;
@@ -203,10 +203,11 @@ static long tkill_common(struct task *t, int tgid, int tid, int sig, const sigin
         pthread_mutex_unlock(&k->lock);
         return -EPERM;
     }
-    if (sig)
-        signal_send_task(k, target, sig, &si);
-    pthread_mutex_unlock(&k->lock);
-    return 0;
+    {
+        long r = sig ? signal_send_task(k, target, sig, &si) : 0;
+        pthread_mutex_unlock(&k->lock);
+        return r;
+    }
 }
 
 long sys_tgkill(struct task *t, const struct syscall_args *a)
@@ -221,12 +222,12 @@ long sys_tkill(struct task *t, const struct syscall_args *a)
     return tkill_common(t, -1, (int)a->a[0], (int)a->a[1], NULL);
 }
 
-static long copy_user_info(struct task *t, int sig, uint64_t uinfo, siginfo_t *si)
+static long copy_user_info(struct task *t, int sig, uint64_t uinfo, siginfo_t *si, bool self)
 {
     if (mm_copy_in(t->mm, si, uinfo, sizeof(*si)))
         return -EFAULT;
-    /* Only the kernel may claim SI_USER/SI_KERNEL as a sender's code. */
-    if ((si->si_code >= 0 || si->si_code == SI_TKILL) && t->cred.euid != 0)
+    /* Only the kernel may claim SI_USER/SI_KERNEL/SI_TKILL to others. */
+    if ((si->si_code >= 0 || si->si_code == SI_TKILL) && !self)
         return -EPERM;
     si->si_signo = sig;
     return 0;
@@ -242,17 +243,21 @@ long sys_rt_sigqueueinfo(struct task *t, const struct syscall_args *a)
 
     if (sig < 0 || sig > SB_NSIG)
         return -EINVAL;
-    if ((r = copy_user_info(t, sig, a->a[2], &si)))
+    if ((r = copy_user_info(t, sig, a->a[2], &si, pid == t->proc->tgid)))
         return r;
     pthread_mutex_lock(&k->lock);
     p = pid_process(k, pid);
-    if (!p || p->state != PROC_LIVE) {
+    if (!p) {
         pthread_mutex_unlock(&k->lock);
         return -ESRCH;
     }
-    signal_send_process(k, p, sig, &si);
+    if (p->threads && !may_signal(t, p->threads)) {
+        pthread_mutex_unlock(&k->lock);
+        return -EPERM;
+    }
+    r = p->state == PROC_LIVE ? signal_send_process(k, p, sig, &si) : 0;
     pthread_mutex_unlock(&k->lock);
-    return 0;
+    return r;
 }
 
 long sys_rt_tgsigqueueinfo(struct task *t, const struct syscall_args *a)
@@ -262,7 +267,7 @@ long sys_rt_tgsigqueueinfo(struct task *t, const struct syscall_args *a)
 
     if ((int)a->a[2] < 0 || (int)a->a[2] > SB_NSIG)
         return -EINVAL;
-    if ((r = copy_user_info(t, (int)a->a[2], a->a[3], &si)))
+    if ((r = copy_user_info(t, (int)a->a[2], a->a[3], &si, (int)a->a[0] == t->proc->tgid)))
         return r;
     return tkill_common(t, (int)a->a[0], (int)a->a[1], (int)a->a[2], &si);
 }
