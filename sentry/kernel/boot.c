@@ -119,8 +119,7 @@ int kernel_run(const struct kernel_cfg *cfg)
     waitq_init(&p->child_wq);
     waitq_init(&p->stop_wq);
     clock_gettime(CLOCK_MONOTONIC, &p->start);
-    t->cred.uid = t->cred.suid = t->cred.fsuid = t->cred.euid = geteuid();
-    t->cred.gid = t->cred.sgid = t->cred.fsgid = t->cred.egid = getegid();
+    cred_init(&t->cred, geteuid(), getegid());
     for (int i = 0; i < RLIM_NLIMITS && i < 16; i++) {
         struct rlimit rl;
         getrlimit(i, &rl);

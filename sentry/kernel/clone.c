@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "lib/log.h"
+#include <linux/capability.h>
 #include "lib/xalloc.h"
 
 #define CLONE_NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
@@ -65,7 +66,8 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
         return -EINVAL;
     if (!(flags & CLONE_THREAD)) {
         uint64_t nproc = p->rlim[RLIMIT_NPROC].cur;
-        if (t->cred.uid != 0 && (uint64_t)k->nprocs >= nproc)
+        if (!capable(t, CAP_SYS_RESOURCE) && !capable(t, CAP_SYS_ADMIN) &&
+            (uint64_t)k->nprocs >= nproc)
             return -EAGAIN;
     }
 

@@ -373,6 +373,7 @@ static int load_elf_image(struct task *t, const char *path, struct file *f, uint
         a->mask = 0;
         a->restorer = 0;
     }
+    cred_exec(&t->cred);
     t->clear_child_tid = 0;
     t->robust_list = 0;
     timer_process_exit(t->proc, true);

@@ -55,6 +55,10 @@ int fdt_set_cloexec(struct fdtable *t, int fd, bool on);
 struct creds {
     uid_t uid, euid, suid, fsuid;
     gid_t gid, egid, sgid, fsgid;
+    uint64_t cap_eff, cap_prm, cap_inh, cap_bnd, cap_amb;
+    bool keep_caps;
+    int ngroups;
+    gid_t groups[64];
 };
 
 struct kernel;
@@ -290,6 +294,14 @@ int futex_wake_addr(struct task *t, uint64_t uaddr, int n, bool shared);
 void sighand_put(struct sighand *sh);
 /* Notify the parent of a child's stop, continue or exit (k->lock held). */
 void signal_notify_parent(struct process *child, int code, int status);
+
+/* Credentials (cred.c) */
+void cred_init(struct creds *c, uid_t uid, gid_t gid);
+bool capable(const struct task *t, int cap);
+void cred_fixup_caps(struct creds *n, const struct creds *o);
+void cred_exec(struct creds *c);
+int cred_capset(struct task *t, uint64_t eff, uint64_t prm, uint64_t inh);
+bool cred_in_group(const struct creds *c, gid_t g);
 
 /* Timers (timer.c) */
 struct itimerval;

@@ -10,6 +10,7 @@
 #include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 /* Resolve dirfd+upath to the parent directory and final name. */
 static int parent_of(struct task *t, int dirfd, uint64_t upath, struct vpath *parent,
@@ -357,9 +358,9 @@ static long do_access(struct task *t, int dirfd, uint64_t upath, int mode, int f
             if ((mode & X_OK) && !S_ISDIR(st.st_mode) && !(st.st_mode & 0111))
                 r = -EACCES;
         } else {
-            bits = st.st_uid == uid   ? (st.st_mode >> 6) & 7
-                   : st.st_gid == gid ? (st.st_mode >> 3) & 7
-                                      : st.st_mode & 7;
+            bits = st.st_uid == uid                                  ? (st.st_mode >> 6) & 7
+                   : (st.st_gid == gid || cred_in_group(&t->cred, st.st_gid)) ? (st.st_mode >> 3) & 7
+                                                                              : st.st_mode & 7;
             if ((mode & bits) != mode)
                 r = -EACCES;
         }
@@ -481,6 +482,19 @@ long sys_ftruncate(struct task *t, const struct syscall_args *a)
     return r;
 }
 
+/* Only the owner (or CAP_FOWNER) changes modes and times. */
+static long owner_ok(struct task *t, struct inode *ino)
+{
+    struct stat st;
+    int r = vfs_getattr(ino, &st);
+
+    if (r)
+        return r;
+    if (st.st_uid != t->cred.fsuid && !capable(t, CAP_FOWNER))
+        return -EPERM;
+    return 0;
+}
+
 static long do_chmod(struct task *t, int dirfd, uint64_t upath, mode_t mode, int flags)
 {
     struct setattr sa = { .valid = SA_MODE, .mode = mode & 07777 };
@@ -489,7 +503,9 @@ static long do_chmod(struct task *t, int dirfd, uint64_t upath, mode_t mode, int
 
     if ((r = lookup_at(t, dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &p)))
         return r;
-    r = (int)do_setattr(&p, p.d->inode, &sa);
+    r = (int)owner_ok(t, p.d->inode);
+    if (!r)
+        r = (int)do_setattr(&p, p.d->inode, &sa);
     vpath_put(&p);
     return r;
 }
@@ -512,7 +528,9 @@ long sys_fchmod(struct task *t, const struct syscall_args *a)
 
     if (!f)
         return -EBADF;
-    r = do_setattr(f->path.d ? &f->path : NULL, f->inode, &sa);
+    r = owner_ok(t, f->inode);
+    if (!r)
+        r = do_setattr(f->path.d ? &f->path : NULL, f->inode, &sa);
     file_put(f);
     return r;
 }
@@ -697,9 +715,9 @@ static long chown_inode(struct task *t, struct vpath *p, struct inode *ino, uint
 
     if ((r = vfs_getattr(ino, &st)))
         return r;
-    if (t->cred.euid != 0) {
+    if (!capable(t, CAP_CHOWN)) {
         if ((uid != (uint32_t)-1 && uid != st.st_uid) || st.st_uid != t->cred.fsuid ||
-            (gid != (uint32_t)-1 && gid != st.st_gid && gid != t->cred.egid))
+            (gid != (uint32_t)-1 && gid != st.st_gid && !cred_in_group(&t->cred, gid)))
             return -EPERM;
     }
     if (uid != (uint32_t)-1) {

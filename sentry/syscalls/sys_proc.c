@@ -50,53 +50,9 @@ long sys_getresgid(struct task *t, const struct syscall_args *a)
     return put_ids(t, a, t->cred.gid, t->cred.egid, t->cred.sgid);
 }
 
-long sys_getgroups(struct task *t, const struct syscall_args *a)
-{
-    if ((int)a->a[0] < 0)
-        return -EINVAL;
-    return 0;
-}
 
-long sys_setgroups(struct task *t, const struct syscall_args *a)
-{
-    if (t->cred.euid != 0)
-        return -EPERM;
-    if (a->a[0] > 65536)
-        return -EINVAL;
-    return 0;
-}
 
-long sys_setuid(struct task *t, const struct syscall_args *a)
-{
-    uid_t u = (uid_t)a->a[0];
 
-    if (u == (uid_t)-1)
-        return -EINVAL;
-    if (t->cred.euid == 0) {
-        t->cred.uid = t->cred.euid = t->cred.suid = t->cred.fsuid = u;
-        return 0;
-    }
-    if (u != t->cred.uid && u != t->cred.suid)
-        return -EPERM;
-    t->cred.euid = t->cred.fsuid = u;
-    return 0;
-}
-
-long sys_setgid(struct task *t, const struct syscall_args *a)
-{
-    gid_t g = (gid_t)a->a[0];
-
-    if (g == (gid_t)-1)
-        return -EINVAL;
-    if (t->cred.euid == 0) {
-        t->cred.gid = t->cred.egid = t->cred.sgid = t->cred.fsgid = g;
-        return 0;
-    }
-    if (g != t->cred.gid && g != t->cred.sgid)
-        return -EPERM;
-    t->cred.egid = t->cred.fsgid = g;
-    return 0;
-}
 
 
 long sys_uname(struct task *t, const struct syscall_args *a)
@@ -117,7 +73,7 @@ long sys_sethostname(struct task *t, const struct syscall_args *a)
 {
     char buf[65];
 
-    if (t->cred.euid != 0)
+    if (!capable(t, CAP_SYS_ADMIN))
         return -EPERM;
     if (a->a[1] > 64)
         return -EINVAL;
@@ -188,7 +144,7 @@ static long do_prlimit(struct task *t, int pid, unsigned res, uint64_t unew, uin
         return -EFAULT;
     if (unew && nl.rlim_cur > nl.rlim_max)
         return -EINVAL;
-    if (unew && nl.rlim_max > t->proc->rlim[res].max && t->cred.euid != 0)
+    if (unew && nl.rlim_max > t->proc->rlim[res].max && !capable(t, CAP_SYS_RESOURCE))
         return -EPERM;
     if (unew && res == RLIMIT_NOFILE && nl.rlim_max > 1048576)
         return -EPERM;
@@ -259,8 +215,22 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
         v = p->pdeathsig;
         return mm_copy_out(t->mm, a->a[1], &v, sizeof(v)) ? -EFAULT : 0;
     case PR_CAPBSET_READ:
-        return a->a[1] <= CAP_LAST_CAP ? 1 : -EINVAL;
+        return a->a[1] <= CAP_LAST_CAP ? (int)((t->cred.cap_bnd >> a->a[1]) & 1) : -EINVAL;
     case PR_GET_SECCOMP:
+        return 0;
+    case PR_SET_KEEPCAPS:
+        if (a->a[1] > 1)
+            return -EINVAL;
+        t->cred.keep_caps = a->a[1];
+        return 0;
+    case PR_GET_KEEPCAPS:
+        return t->cred.keep_caps;
+    case PR_CAPBSET_DROP:
+        if (a->a[1] > CAP_LAST_CAP)
+            return -EINVAL;
+        if (!capable(t, CAP_SETPCAP))
+            return -EPERM;
+        t->cred.cap_bnd &= ~(1ULL << a->a[1]);
         return 0;
     case PR_SET_CHILD_SUBREAPER:
         p->child_subreaper = a->a[1] != 0;
@@ -273,32 +243,6 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
     }
 }
 
-long sys_capget(struct task *t, const struct syscall_args *a)
-{
-    struct __user_cap_header_struct h;
-    struct __user_cap_data_struct d[2];
-
-    if (mm_copy_in(t->mm, &h, a->a[0], sizeof(h)))
-        return -EFAULT;
-    if (h.version != _LINUX_CAPABILITY_VERSION_3 && h.version != _LINUX_CAPABILITY_VERSION_2) {
-        h.version = _LINUX_CAPABILITY_VERSION_3;
-        if (mm_copy_out(t->mm, a->a[0], &h, sizeof(h)))
-            return -EFAULT;
-        return a->a[1] ? -EINVAL : 0;
-    }
-    if (h.pid < 0)
-        return -EINVAL;
-    if (h.pid && h.pid != t->proc->tgid)
-        return -ESRCH;
-    memset(d, 0, sizeof(d));
-    if (t->cred.euid == 0) {
-        d[0].effective = d[0].permitted = 0xffffffff;
-        d[1].effective = d[1].permitted = (1u << (CAP_LAST_CAP - 31)) - 1;
-    }
-    if (a->a[1] && mm_copy_out(t->mm, a->a[1], d, sizeof(d)))
-        return -EFAULT;
-    return 0;
-}
 
 long sys_sysinfo(struct task *t, const struct syscall_args *a)
 {
@@ -431,63 +375,266 @@ long sys_personality(struct task *t, const struct syscall_args *a)
     return -EINVAL;
 }
 
-/* -1 keeps a field. Unprivileged callers may only pick among their ids. */
-static int id_ok(struct task *t, uint32_t v, uint32_t a, uint32_t b, uint32_t c)
+
+
+
+
+
+
+
+/* ---- credentials ---- */
+
+static bool one_of(uint32_t v, uint32_t a, uint32_t b, uint32_t c)
 {
-    return v == (uint32_t)-1 || t->cred.euid == 0 || v == a || v == b || v == c;
+    return v == a || v == b || v == c;
 }
 
-static long set_res(struct task *t, uint32_t r, uint32_t e, uint32_t s, int gid)
+static long set_uids(struct task *t, uint32_t r, uint32_t e, uint32_t s, bool setre)
 {
-    uint32_t *pr = gid ? &t->cred.gid : &t->cred.uid;
-    uint32_t *pe = gid ? &t->cred.egid : &t->cred.euid;
-    uint32_t *ps = gid ? &t->cred.sgid : &t->cred.suid;
-    uint32_t *pf = gid ? &t->cred.fsgid : &t->cred.fsuid;
+    struct creds o = t->cred, *n = &t->cred;
+    bool priv = capable(t, CAP_SETUID);
+    const uint32_t keep = (uint32_t)-1;
 
-    if (!id_ok(t, r, *pr, *pe, *ps) || !id_ok(t, e, *pr, *pe, *ps) || !id_ok(t, s, *pr, *pe, *ps))
-        return -EPERM;
-    if (r != (uint32_t)-1)
-        *pr = r;
-    if (e != (uint32_t)-1)
-        *pe = e;
-    if (s != (uint32_t)-1)
-        *ps = s;
-    *pf = *pe;
+    if (!priv) {
+        if (setre) {
+            if (r != keep && r != o.uid && r != o.euid)
+                return -EPERM;
+            if (e != keep && !one_of(e, o.uid, o.euid, o.suid))
+                return -EPERM;
+        } else {
+            if ((r != keep && !one_of(r, o.uid, o.euid, o.suid)) ||
+                (e != keep && !one_of(e, o.uid, o.euid, o.suid)) ||
+                (s != keep && !one_of(s, o.uid, o.euid, o.suid)))
+                return -EPERM;
+        }
+    }
+    if (r != keep)
+        n->uid = r;
+    if (e != keep)
+        n->euid = e;
+    if (setre) {
+        if (r != keep || (e != keep && e != o.uid))
+            n->suid = n->euid;
+    } else if (s != keep) {
+        n->suid = s;
+    }
+    n->fsuid = n->euid;
+    cred_fixup_caps(n, &o);
     return 0;
 }
 
-long sys_setresuid(struct task *t, const struct syscall_args *a)
+static long set_gids(struct task *t, uint32_t r, uint32_t e, uint32_t s, bool setre)
 {
-    return set_res(t, (uint32_t)a->a[0], (uint32_t)a->a[1], (uint32_t)a->a[2], 0);
+    struct creds o = t->cred, *n = &t->cred;
+    bool priv = capable(t, CAP_SETGID);
+    const uint32_t keep = (uint32_t)-1;
+
+    if (!priv) {
+        if (setre) {
+            if (r != keep && r != o.gid && r != o.egid)
+                return -EPERM;
+            if (e != keep && !one_of(e, o.gid, o.egid, o.sgid))
+                return -EPERM;
+        } else {
+            if ((r != keep && !one_of(r, o.gid, o.egid, o.sgid)) ||
+                (e != keep && !one_of(e, o.gid, o.egid, o.sgid)) ||
+                (s != keep && !one_of(s, o.gid, o.egid, o.sgid)))
+                return -EPERM;
+        }
+    }
+    if (r != keep)
+        n->gid = r;
+    if (e != keep)
+        n->egid = e;
+    if (setre) {
+        if (r != keep || (e != keep && e != o.gid))
+            n->sgid = n->egid;
+    } else if (s != keep) {
+        n->sgid = s;
+    }
+    n->fsgid = n->egid;
+    return 0;
 }
 
-long sys_setresgid(struct task *t, const struct syscall_args *a)
+long sys_setuid(struct task *t, const struct syscall_args *a)
 {
-    return set_res(t, (uint32_t)a->a[0], (uint32_t)a->a[1], (uint32_t)a->a[2], 1);
+    uint32_t u = (uint32_t)a->a[0];
+    struct creds o = t->cred;
+
+    if (u == (uint32_t)-1)
+        return -EINVAL;
+    if (capable(t, CAP_SETUID)) {
+        t->cred.uid = t->cred.euid = t->cred.suid = t->cred.fsuid = u;
+    } else if (u == o.uid || u == o.suid) {
+        t->cred.euid = t->cred.fsuid = u;
+    } else {
+        return -EPERM;
+    }
+    cred_fixup_caps(&t->cred, &o);
+    return 0;
+}
+
+long sys_setgid(struct task *t, const struct syscall_args *a)
+{
+    uint32_t g = (uint32_t)a->a[0];
+
+    if (g == (uint32_t)-1)
+        return -EINVAL;
+    if (capable(t, CAP_SETGID)) {
+        t->cred.gid = t->cred.egid = t->cred.sgid = t->cred.fsgid = g;
+    } else if (g == t->cred.gid || g == t->cred.sgid) {
+        t->cred.egid = t->cred.fsgid = g;
+    } else {
+        return -EPERM;
+    }
+    return 0;
 }
 
 long sys_setreuid(struct task *t, const struct syscall_args *a)
 {
-    return set_res(t, (uint32_t)a->a[0], (uint32_t)a->a[1], (uint32_t)-1, 0);
+    return set_uids(t, (uint32_t)a->a[0], (uint32_t)a->a[1], (uint32_t)-1, true);
 }
 
 long sys_setregid(struct task *t, const struct syscall_args *a)
 {
-    return set_res(t, (uint32_t)a->a[0], (uint32_t)a->a[1], (uint32_t)-1, 1);
+    return set_gids(t, (uint32_t)a->a[0], (uint32_t)a->a[1], (uint32_t)-1, true);
+}
+
+long sys_setresuid(struct task *t, const struct syscall_args *a)
+{
+    return set_uids(t, (uint32_t)a->a[0], (uint32_t)a->a[1], (uint32_t)a->a[2], false);
+}
+
+long sys_setresgid(struct task *t, const struct syscall_args *a)
+{
+    return set_gids(t, (uint32_t)a->a[0], (uint32_t)a->a[1], (uint32_t)a->a[2], false);
 }
 
 long sys_setfsuid(struct task *t, const struct syscall_args *a)
 {
-    uint32_t old = t->cred.fsuid;
-    if (id_ok(t, (uint32_t)a->a[0], t->cred.uid, t->cred.euid, t->cred.suid))
-        t->cred.fsuid = (uint32_t)a->a[0];
-    return old;
+    struct creds o = t->cred;
+    uint32_t u = (uint32_t)a->a[0];
+
+    if (u != (uint32_t)-1 &&
+        (capable(t, CAP_SETUID) || one_of(u, o.uid, o.euid, o.suid) || u == o.fsuid)) {
+        t->cred.fsuid = u;
+        cred_fixup_caps(&t->cred, &o);
+    }
+    return o.fsuid;
 }
 
 long sys_setfsgid(struct task *t, const struct syscall_args *a)
 {
-    uint32_t old = t->cred.fsgid;
-    if (id_ok(t, (uint32_t)a->a[0], t->cred.gid, t->cred.egid, t->cred.sgid))
-        t->cred.fsgid = (uint32_t)a->a[0];
+    uint32_t old = t->cred.fsgid, g = (uint32_t)a->a[0];
+
+    if (g != (uint32_t)-1 && (capable(t, CAP_SETGID) ||
+                              one_of(g, t->cred.gid, t->cred.egid, t->cred.sgid) || g == old))
+        t->cred.fsgid = g;
     return old;
+}
+
+long sys_getgroups(struct task *t, const struct syscall_args *a)
+{
+    int size = (int)a->a[0], n = t->cred.ngroups;
+
+    if (size < 0)
+        return -EINVAL;
+    if (size == 0)
+        return n;
+    if (size < n)
+        return -EINVAL;
+    if (n && mm_copy_out(t->mm, a->a[1], t->cred.groups, n * sizeof(gid_t)))
+        return -EFAULT;
+    return n;
+}
+
+long sys_setgroups(struct task *t, const struct syscall_args *a)
+{
+    size_t n = a->a[0];
+    gid_t g[64];
+
+    if (!capable(t, CAP_SETGID))
+        return -EPERM;
+    if (n > 65536)
+        return -EINVAL;
+    if (n > SB_ARRAY_SIZE(g))
+        return -ENOMEM; /* partial: 64 supplementary groups at most */
+    if (n && mm_copy_in(t->mm, g, a->a[1], n * sizeof(gid_t)))
+        return -EFAULT;
+    memcpy(t->cred.groups, g, n * sizeof(gid_t));
+    t->cred.ngroups = (int)n;
+    return 0;
+}
+
+static long cap_header(struct task *t, uint64_t uhdr, int *pid, bool *v1)
+{
+    struct __user_cap_header_struct h;
+
+    if (mm_copy_in(t->mm, &h, uhdr, sizeof(h)))
+        return -EFAULT;
+    if (h.version != _LINUX_CAPABILITY_VERSION_1 && h.version != _LINUX_CAPABILITY_VERSION_2 &&
+        h.version != _LINUX_CAPABILITY_VERSION_3) {
+        h.version = _LINUX_CAPABILITY_VERSION_3;
+        if (mm_copy_out(t->mm, uhdr, &h, sizeof(h)))
+            return -EFAULT;
+        return -EINVAL;
+    }
+    *pid = h.pid;
+    *v1 = h.version == _LINUX_CAPABILITY_VERSION_1;
+    return 0;
+}
+
+long sys_capget(struct task *t, const struct syscall_args *a)
+{
+    struct __user_cap_data_struct d[2];
+    struct creds c = t->cred;
+    int pid;
+    bool v1;
+    long r = cap_header(t, a->a[0], &pid, &v1);
+
+    if (r == -EINVAL && !a->a[1])
+        return 0; /* probing for the version */
+    if (r)
+        return r;
+    if (pid < 0)
+        return -EINVAL;
+    if (pid && pid != t->tid) {
+        struct task *o;
+        pthread_mutex_lock(&t->k->lock);
+        o = pid_task(t->k, pid);
+        if (o)
+            c = o->cred;
+        pthread_mutex_unlock(&t->k->lock);
+        if (!o)
+            return -ESRCH;
+    }
+    memset(d, 0, sizeof(d));
+    d[0].effective = (uint32_t)c.cap_eff;
+    d[0].permitted = (uint32_t)c.cap_prm;
+    d[0].inheritable = (uint32_t)c.cap_inh;
+    d[1].effective = (uint32_t)(c.cap_eff >> 32);
+    d[1].permitted = (uint32_t)(c.cap_prm >> 32);
+    d[1].inheritable = (uint32_t)(c.cap_inh >> 32);
+    if (a->a[1] && mm_copy_out(t->mm, a->a[1], d, v1 ? sizeof(d[0]) : sizeof(d)))
+        return -EFAULT;
+    return 0;
+}
+
+long sys_capset(struct task *t, const struct syscall_args *a)
+{
+    struct __user_cap_data_struct d[2];
+    int pid;
+    bool v1;
+    long r = cap_header(t, a->a[0], &pid, &v1);
+
+    if (r)
+        return r;
+    if (pid != 0 && pid != t->tid)
+        return -EPERM;
+    memset(d, 0, sizeof(d));
+    if (mm_copy_in(t->mm, d, a->a[1], v1 ? sizeof(d[0]) : sizeof(d)))
+        return -EFAULT;
+    return cred_capset(t, d[0].effective | ((uint64_t)d[1].effective << 32),
+                       d[0].permitted | ((uint64_t)d[1].permitted << 32),
+                       d[0].inheritable | ((uint64_t)d[1].inheritable << 32));
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "lib/log.h"
+#include <linux/capability.h>
 
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
@@ -123,7 +124,7 @@ long sys_rt_sigreturn(struct task *t, const struct syscall_args *a)
 /* May t send sig to a process of creds c? Root may; else same uid. */
 static bool may_signal(struct task *t, struct task *target)
 {
-    return t->cred.euid == 0 || t->cred.uid == target->cred.uid ||
+    return capable(t, CAP_KILL) || t->cred.uid == target->cred.uid ||
            t->cred.euid == target->cred.uid || t->cred.uid == target->cred.suid ||
            t->cred.euid == target->cred.suid;
 }

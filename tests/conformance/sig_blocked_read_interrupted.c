@@ -31,15 +31,6 @@ static void *poker(void *arg)
     return NULL;
 }
 
-static void *drainer(void *arg)
-{
-    static char sink[65536];
-    usleep(100000);
-    while (read((int)(long)arg, sink, sizeof(sink)) > 0)
-        ;
-    return NULL;
-}
-
 int main(void)
 {
     struct sigaction sa;
@@ -136,7 +127,6 @@ int main(void)
         close(q[0]);
         close(q[1]);
     }
-    (void)drainer;
 
     /* Stop and continue: the read just goes on. */
     pid = fork();
