@@ -28,6 +28,7 @@
 #define ERESTARTNOINTR 513
 #define ERESTARTNOHAND 514
 #define ERESTART_RESTARTBLOCK 516
+#define RESTART_SLEEP 1
 #define FDT_MAX_DEFAULT 1024
 
 struct fdtable {
@@ -200,7 +201,9 @@ struct task {
     bool proc_released; /* its process was reaped (k->lock) */
     /* the syscall being run, for restarts */
     long restart_nr;
+    int restart_kind; /* RESTART_*: what restart_syscall continues */
     struct timespec restart_deadline;
+    uint64_t restart_urem;
 };
 
 struct kernel_cfg {

@@ -101,11 +101,20 @@ void task_run(struct task *t)
             break;
         }
         case SW_FAULT:
-            if ((fi.signo == SIGSEGV || fi.signo == SIGBUS) &&
-                mm_fault(t->mm, fi.addr, fi.code) == 0)
-                break;
             {
                 siginfo_t si;
+                int fr = -EFAULT;
+                if (fi.signo == SIGSEGV || fi.signo == SIGBUS) {
+                    fr = mm_fault(t->mm, fi.addr, fi.code);
+                    if (fr == 0)
+                        break;
+                    if (fr == -EIO) {
+                        fi.signo = SIGBUS;
+                        fi.code = BUS_ADRERR;
+                    } else if (fi.signo == SIGSEGV && fi.code != SEGV_ACCERR) {
+                        fi.code = SEGV_MAPERR;
+                    }
+                }
                 memset(&si, 0, sizeof(si));
                 si.si_signo = fi.signo;
                 si.si_code = fi.code;

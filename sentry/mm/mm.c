@@ -380,6 +380,16 @@ int mm_fault(struct mm *mm, uint64_t addr, int code)
         mm->last_fault_count = 0;
     }
     vc = *v;
+    if (vc.obj && !(vc.flags & VMA_SHARED_ANON)) {
+        /* A page wholly past the end of the file: SIGBUS. */
+        struct stat st;
+        uint64_t foff = vc.off + (PAGE_DOWN(addr) - vc.start);
+        if (vfs_getattr(((struct file *)vc.obj)->inode, &st) == 0 && S_ISREG(st.st_mode) &&
+            foff >= PAGE_UP((uint64_t)st.st_size)) {
+            r = -EIO;
+            goto out;
+        }
+    }
     chunk = vc.obj ? MM_FILE_CHUNK : MM_ANON_CHUNK;
     cs = SB_MAX(vc.start, addr & ~(chunk - 1));
     ce = SB_MIN(vc.end, (addr & ~(chunk - 1)) + chunk);

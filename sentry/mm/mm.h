@@ -34,6 +34,7 @@ struct file;
 #define VMA_HEAP 8
 #define VMA_DONTFORK 16
 #define VMA_WIPEONFORK 32
+#define VMA_SHARED_ANON 64 /* reserved: shmem-backed file objects */
 
 /* pma flags (mm_range.flags of mm->pmas) */
 #define PMA_COW 1 /* shared with another mm since fork: copy before writing */
@@ -88,7 +89,8 @@ long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len,
 int mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice);
 
 /* Handle an application fault at addr: 0 if it may retry, -EFAULT if the
- * access is not allowed (the caller sends SIGSEGV). */
+ * access is not allowed (the caller sends SIGSEGV), -EIO for a file page
+ * past the end of its file (SIGBUS). */
 int mm_fault(struct mm *mm, uint64_t addr, int code);
 
 int mm_copy_in(struct mm *mm, void *dst, uint64_t src, size_t len) SB_MUST_CHECK;

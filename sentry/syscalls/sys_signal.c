@@ -362,7 +362,8 @@ long sys_signal_self(struct task *t, int sig)
 {
     siginfo_t si;
 
-    signal_fill_kill_info(&si, sig, SI_KERNEL, NULL);
+    /* As Linux's send_sig(): SI_USER, from the task itself. */
+    signal_fill_kill_info(&si, sig, SI_USER, t);
     pthread_mutex_lock(&t->k->lock);
     signal_send_task(t->k, t, sig, &si);
     pthread_mutex_unlock(&t->k->lock);

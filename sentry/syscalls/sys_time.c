@@ -86,6 +86,8 @@ long sys_time(struct task *t, const struct syscall_args *a)
     return now;
 }
 
+static long sleep_deadline(struct task *t, const struct timespec *dl, int abs, uint64_t urem);
+
 /* Sleep on the task's own condvar so a signal interrupts it; on EINTR the
  * remaining time goes to rem (relative sleeps). */
 static long sleep_until(struct task *t, clockid_t id, const struct timespec *req, int abs,
@@ -93,7 +95,6 @@ static long sleep_until(struct task *t, clockid_t id, const struct timespec *req
 {
     struct timespec now, d;
     int64_t ns;
-    int r;
 
     clock_gettime(id, &now);
     if (abs)
@@ -109,6 +110,18 @@ static long sleep_until(struct task *t, clockid_t id, const struct timespec *req
         d.tv_sec++;
         d.tv_nsec -= 1000000000;
     }
+    return sleep_deadline(t, &d, abs, urem);
+}
+
+/* Sleep until the CLOCK_MONOTONIC deadline d. Interrupted: a relative
+ * sleep is continued by restart_syscall when no handler runs (a stop and
+ * continue are invisible), or ends with EINTR and the time left. */
+static long sleep_deadline(struct task *t, const struct timespec *dl, int abs, uint64_t urem)
+{
+    struct timespec now, d = *dl;
+    int64_t ns;
+    int r;
+
     for (;;) {
         r = task_block(t, &d);
         if (r == -ETIMEDOUT)
@@ -127,8 +140,21 @@ static long sleep_until(struct task *t, clockid_t id, const struct timespec *req
         if (mm_copy_out(t->mm, urem, &left, sizeof(left)))
             return -EFAULT;
     }
-    /* Linux restarts absolute sleeps; relative ones report EINTR. */
-    return abs ? -ERESTARTNOHAND : -EINTR;
+    if (abs)
+        return -ERESTARTNOHAND;
+    t->restart_kind = RESTART_SLEEP;
+    t->restart_deadline = d;
+    t->restart_urem = urem;
+    return -ERESTART_RESTARTBLOCK;
+}
+
+long sys_restart_syscall(struct task *t, const struct syscall_args *a)
+{
+    if (t->restart_kind == RESTART_SLEEP) {
+        t->restart_kind = 0;
+        return sleep_deadline(t, &t->restart_deadline, 0, t->restart_urem);
+    }
+    return -EINTR;
 }
 
 long sys_nanosleep(struct task *t, const struct syscall_args *a)
