@@ -196,6 +196,11 @@ void process_exit_thread(struct task *t)
         p->state = PROC_ZOMBIE;
         if (p->exit_signal == SIGCHLD && parent_auto_reaps(p->parent)) {
             struct process *parent = p->parent;
+            /* SA_NOCLDWAIT with a handler still gets the signal. */
+            if (parent->sighand->act[SIGCHLD - 1].handler != (uint64_t)SIG_IGN)
+                signal_notify_parent(p, WIFSIGNALED(p->exit_status) ? CLD_KILLED : CLD_EXITED,
+                                     WIFSIGNALED(p->exit_status) ? WTERMSIG(p->exit_status)
+                                                                 : WEXITSTATUS(p->exit_status));
             process_release(k, p); /* p is gone after this */
             waitq_wake_all(&parent->child_wq);
         } else {
