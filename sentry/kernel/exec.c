@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <string.h>
 
 #include "lib/log.h"
@@ -327,6 +328,7 @@ static int load_elf_image(struct task *t, const char *path, struct file *f, uint
         goto out;
     mm->brk_start = mm->brk = (main_img.end + 4095) & ~4095ULL;
     mm_set_exe(mm, f);
+    mm->as_limit = t->proc->rlim[RLIMIT_AS].cur;
     ax.phdr = main_img.phdr;
     ax.phnum = info->phnum;
     ax.entry = main_img.entry;

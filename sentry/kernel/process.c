@@ -186,6 +186,13 @@ void process_exit_thread(struct task *t)
         /* The process is gone: its children go to a reaper; it becomes
          * a zombie for its parent (or is reaped at once). */
         struct process *reaper = reaper_for(k, p);
+        for (struct process *c = p->children; c; c = c->sibling) {
+            if (c->pdeathsig && c->state == PROC_LIVE) {
+                siginfo_t si;
+                signal_fill_kill_info(&si, c->pdeathsig, SI_USER, NULL);
+                signal_send_process(k, c, c->pdeathsig, &si);
+            }
+        }
         while (p->children) {
             struct process *c = p->children;
             p->children = c->sibling;

@@ -37,6 +37,7 @@ int mm_new(struct memfile *mf, const struct platform_ops *pops, struct address_s
     struct mm *mm = xzalloc(sizeof(*mm));
 
     mm->users = 1;
+    mm->as_limit = UINT64_MAX;
     pthread_mutex_init(&mm->lock, NULL);
     mm->vmas.get = vma_get;
     mm->pmas.merge = 1;
@@ -88,6 +89,18 @@ static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
         return mm->pops->as_unmap(mm->as, start, end - start);
     }
     return 0;
+}
+
+/* Would mapping len more bytes (less `replacing`) pass RLIMIT_AS? */
+static bool within_limit(struct mm *mm, uint64_t len, uint64_t replacing)
+{
+    uint64_t total = 0;
+
+    if (mm->as_limit == UINT64_MAX)
+        return true;
+    for (size_t i = 0; i < mm->vmas.n; i++)
+        total += mm->vmas.v[i].end - mm->vmas.v[i].start;
+    return total - SB_MIN(total, replacing) + len <= mm->as_limit;
 }
 
 uint64_t mm_find_free(struct mm *mm, uint64_t len)
@@ -143,6 +156,10 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
         return -EINVAL;
 
     pthread_mutex_lock(&mm->lock);
+    if (!within_limit(mm, len, 0)) {
+        r = -ENOMEM;
+        goto out;
+    }
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
         if (addr + len < addr || addr + len > mm->max_addr || addr < mm->min_addr) {
             r = -ENOMEM;
@@ -249,7 +266,8 @@ long mm_brk(struct mm *mm, uint64_t addr)
     if (new_end > old_end) {
         struct mm_range v = { .start = old_end, .end = new_end,
                               .prot = PROT_READ | PROT_WRITE, .flags = VMA_HEAP };
-        if (rmap_overlaps(&mm->vmas, old_end, new_end))
+        if (rmap_overlaps(&mm->vmas, old_end, new_end) ||
+            !within_limit(mm, new_end - old_end, 0))
             goto out;
         SB_BUG_ON(rmap_insert(&mm->vmas, &v));
     } else if (new_end < old_end) {
@@ -611,6 +629,10 @@ long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, 
         r = r < 0 ? r : (long)old;
         goto out;
     }
+    if (!within_limit(mm, new_len - old_len, 0)) {
+        r = -ENOMEM;
+        goto out;
+    }
     if (old + old_len == vc.end && old + new_len <= mm->max_addr &&
         !rmap_overlaps(&mm->vmas, vc.end, old + new_len)) {
         v->end = old + new_len;
@@ -765,6 +787,7 @@ int mm_fork(struct mm *parent, struct address_space *child_as, struct mm **out)
     c->arg_end = parent->arg_end;
     c->env_start = parent->env_start;
     c->env_end = parent->env_end;
+    c->as_limit = parent->as_limit;
     if (parent->exe)
         mm_set_exe(c, parent->exe);
     for (size_t i = 0; i < parent->vmas.n; i++) {

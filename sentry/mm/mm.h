@@ -59,6 +59,7 @@ struct mm {
     int last_fault_count;
     struct mm_stats stats;
     struct file *exe; /* the program (its inode counts as executing) */
+    uint64_t as_limit; /* RLIMIT_AS (bytes), UINT64_MAX: none */
 };
 
 void mm_set_exe(struct mm *mm, struct file *f);

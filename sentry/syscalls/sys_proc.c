@@ -157,6 +157,8 @@ static long do_prlimit(struct task *t, int pid, unsigned res, uint64_t unew, uin
         t->proc->rlim[res].max = nl.rlim_max;
         if (res == RLIMIT_NOFILE)
             t->fdt->max = (int)SB_MIN(nl.rlim_cur, 1048576);
+        if (res == RLIMIT_AS)
+            t->mm->as_limit = nl.rlim_cur;
     }
     return 0;
 }
