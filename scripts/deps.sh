@@ -3,7 +3,7 @@
 # does nothing when all are present.
 set -e
 PKGS="gcc make libseccomp-dev libcap-dev liburing-dev libcriterion-dev \
-busybox-static python3 sqlite3 pkg-config"
+busybox-static python3 sqlite3 git pkg-config"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

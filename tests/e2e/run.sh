@@ -70,6 +70,29 @@ db.execute("create table t(x)")
 db.executemany("insert into t values (?)", [(i,) for i in range(1000)])
 db.commit()
 print(db.execute("select sum(x) from t").fetchone()[0])'
+# Processes, pipes, signals (issue 3).
+expect bash-pipeline 0 "$(printf '3\n2\n3')" -- "$SBX" run -- /bin/bash -c \
+    'for i in 1 2 3; do echo $i; done | sort -r | head -2; (exit 3); echo $?'
+expect busybox-kill-wait 0 143 -- "$SBX" run -- /bin/busybox sh -c 'sleep 5 & kill $!; wait $!; echo $?'
+expect python3-threads-fork 0 "$(printf '4000\nsub\n3')" -- "$SBX" run -- python3 -S -c '
+import threading, subprocess, os
+c = [0]; l = threading.Lock()
+def w():
+    for _ in range(1000):
+        with l: c[0] += 1
+ts = [threading.Thread(target=w) for _ in range(4)]
+[t.start() for t in ts]; [t.join() for t in ts]
+print(c[0])
+print(subprocess.run(["/bin/echo", "sub"], capture_output=True, text=True).stdout.strip())
+pid = os.fork()
+if pid == 0: os._exit(3)
+print(os.waitpid(pid, 0)[1] >> 8)'
+expect ps-sees-only-sandbox 0 yes -- "$SBX" run -- /bin/sh -c \
+    'n=$(ls -d /proc/[0-9]* | wc -l); [ "$n" -le 3 ] && echo yes || echo "no: $n"'
+expect gcc-compile-run 0 "hi from gcc" -- "$SBX" run -- /bin/sh -c \
+    'printf "#include <stdio.h>\nint main(void){puts(\"hi from gcc\");return 0;}\n" > /tmp/h.c && gcc -o /tmp/h /tmp/h.c && /tmp/h'
+expect git-commit 0 1 -- "$SBX" run -- /bin/sh -c \
+    'cd /tmp && git init -q r && cd r && git -c user.email=a@b -c user.name=n commit -q --allow-empty -m m && git log --oneline | wc -l'
 expect path-lookup 0 hi -- "$SBX" run -- busybox echo hi
 expect clean-env 0 "$(printf 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nHOME=/root\nTERM=xterm\nX=1')" -- \
     env TERM=xterm FOO=leak "$SBX" run --env X=1 -- /usr/bin/env

@@ -239,6 +239,12 @@ Test(walk, symlink_in_the_middle_is_always_followed)
     expect_at(NULL, "/lnk_dir/rel", WALK_FOLLOW, f, NULL);
 }
 
+Test(walk, symlink_to_a_file_in_the_middle_is_enotdir)
+{
+    expect_err(NULL, "/lnk_file/x", 0, -ENOTDIR);
+    expect_err(NULL, "/a/b/abs/x", WALK_FOLLOW, -ENOTDIR);
+}
+
 Test(walk, trailing_slash_follows_a_final_symlink)
 {
     expect_at(NULL, "/lnk_dir/", 0, b, NULL);
@@ -353,6 +359,28 @@ Test(walk, path_of_path_max_is_enametoolong)
     expect_err(NULL, path, 0, -ENAMETOOLONG);
     path[VFS_PATH_MAX - 1] = 0; /* 4095 chars is fine */
     expect_at(NULL, path, 0, root_d->inode, NULL);
+}
+
+/* Linux resolves a symlink body as its own string: a target and the rest
+ * of the path may together exceed PATH_MAX, as long as each fits. */
+Test(walk, long_symlink_target_plus_the_rest_of_the_path_resolves)
+{
+    static char target[VFS_PATH_MAX], path[VFS_PATH_MAX];
+    size_t n = 0;
+
+    while (n < 3980) {
+        memcpy(target + n, "./", 2);
+        n += 2;
+    }
+    strcpy(target + n, "a"); /* 3981 chars naming /a */
+    tmpfs_add(root_d->inode, "longlnk", S_IFLNK | 0777, 0, NULL, target);
+    strcpy(path, "/longlnk/");
+    for (int i = 0; i < 100; i++)
+        strcat(path, "./");
+    strcat(path, "b/f"); /* 212 chars */
+    cr_assert_gt(strlen(target) + strlen(path), VFS_PATH_MAX);
+    expect_at(NULL, "/longlnk", WALK_FOLLOW, a, NULL);
+    expect_at(NULL, path, 0, f, NULL);
 }
 
 Test(walk, empty_path_is_enoent_unless_walk_empty)
