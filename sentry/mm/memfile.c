@@ -59,6 +59,8 @@ int memfile_alloc(struct memfile *mf, uint64_t len, uint64_t *off)
 
     if (len == 0)
         return -EINVAL;
+    if (len > mf->size)
+        return -ENOMEM; /* also keeps the rounding below from wrapping */
     len = (len + MF_PAGE - 1) & ~(MF_PAGE - 1);
     pthread_mutex_lock(&mf->lock);
     for (size_t i = 0; i < mf->nfree; i++) {

@@ -48,7 +48,7 @@ static int new_session(void)
     CHECK(2, getsid(0) == me && getsid(me) == me);
     CHECK(3, getpgrp() == me);
     CHECK(4, setsid() == -1 && errno == EPERM);      /* already a leader */
-    CHECK(5, setpgid(0, 0) == 0);                    /* own group: allowed */
+    CHECK(5, setpgid(0, 0) == -1 && errno == EPERM); /* a session leader: even a no-op */
     CHECK(6, getsid(getppid()) == old_sid);          /* others' sessions are visible */
     CHECK(7, setpgid(0, getpgid(getppid())) == -1 && errno == EPERM); /* other session */
     return res;
