@@ -3,6 +3,7 @@
 #include "sentry/kernel/kernel.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -166,6 +167,10 @@ int kernel_run(const struct kernel_cfg *cfg)
                                           : strerror(-r));
         return r == -ENOENT ? 127 : 126;
     }
+    /* One malloc arena: glibc's per-thread arenas read
+     * /sys/devices/system/cpu when created and /proc/sys/vm/overcommit_memory
+     * when they shrink, and the lock-down forbids opening anything. */
+    mallopt(M_ARENA_MAX, 1);
     if ((r = timer_init(k))) {
         sb_err("timers: %s", strerror(-r));
         return 125;

@@ -87,6 +87,15 @@ print(subprocess.run(["/bin/echo", "sub"], capture_output=True, text=True).stdou
 pid = os.fork()
 if pid == 0: os._exit(3)
 print(os.waitpid(pid, 0)[1] >> 8)'
+expect threads-spawning-processes 0 ok -- "$SBX" run -- python3 -S -c '
+import threading, subprocess
+def w(i):
+    for _ in range(10):
+        r = subprocess.run(["/bin/echo", str(i)], capture_output=True)
+        assert r.stdout.strip() == str(i).encode()
+ts = [threading.Thread(target=w, args=(i,)) for i in range(6)]
+[t.start() for t in ts]; [t.join() for t in ts]
+print("ok")'
 expect ps-sees-only-sandbox 0 yes -- "$SBX" run -- /bin/sh -c \
     'n=$(ls -d /proc/[0-9]* | wc -l); [ "$n" -le 3 ] && echo yes || echo "no: $n"'
 expect gcc-compile-run 0 "hi from gcc" -- "$SBX" run -- /bin/sh -c \

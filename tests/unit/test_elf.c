@@ -115,7 +115,7 @@ static void make_dyn(struct img *im)
 
 static int parse_sized(struct img *im, uint64_t size, struct elf_info *info)
 {
-    struct mfile f = { .p = im->b, .len = size };
+    struct mfile f = {.p = im->b, .len = size};
     int r = elf_parse(mread, &f, size, MAX_ADDR, info);
 
     cr_assert_leq(f.max_end, size, "elf_parse read up to %#llx of a %#llx byte file",
@@ -217,7 +217,7 @@ Test(elf, accepts_load_ending_exactly_at_max_addr)
 Test(elf, read_errors_are_passed_up)
 {
     struct img im;
-    struct mfile f = { .p = im.b, .len = IMG_SIZE, .fail = 1 };
+    struct mfile f = {.p = im.b, .len = IMG_SIZE, .fail = 1};
 
     make_static(&im);
     cr_assert_eq(elf_parse(mread, &f, IMG_SIZE, MAX_ADDR, &info), -EIO);
@@ -227,7 +227,7 @@ Test(elf, short_read_is_enoexec)
 {
     struct img im;
     /* The caller claims a size larger than what can be read. */
-    struct mfile f = { .p = im.b, .len = 0x60 };
+    struct mfile f = {.p = im.b, .len = 0x60};
 
     make_static(&im);
     cr_assert_eq(elf_parse(mread, &f, IMG_SIZE, MAX_ADDR, &info), -ENOEXEC);
@@ -250,7 +250,7 @@ static int parse_host_file(const char *path, struct elf_info *out)
     close(fd);
     cr_assert_eq(n, st.st_size);
     {
-        struct mfile f = { .p = buf, .len = st.st_size };
+        struct mfile f = {.p = buf, .len = st.st_size};
         r = elf_parse(mread, &f, st.st_size, MAX_ADDR, out);
         cr_assert_leq(f.max_end, (uint64_t)st.st_size);
     }
@@ -350,7 +350,7 @@ Test(elf_bad, bad_ident_version)
 Test(elf_bad, wrong_machine)
 {
     struct img im;
-    uint16_t machines[] = { EM_386, EM_AARCH64, EM_NONE, EM_RISCV };
+    uint16_t machines[] = {EM_386, EM_AARCH64, EM_NONE, EM_RISCV};
 
     for (size_t i = 0; i < sizeof(machines) / sizeof(machines[0]); i++) {
         make_static(&im);
@@ -362,7 +362,7 @@ Test(elf_bad, wrong_machine)
 Test(elf_bad, rel_core_and_none_types)
 {
     struct img im;
-    uint16_t types[] = { ET_REL, ET_CORE, ET_NONE, 0xfe00 };
+    uint16_t types[] = {ET_REL, ET_CORE, ET_NONE, 0xfe00};
 
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         make_static(&im);
@@ -374,7 +374,7 @@ Test(elf_bad, rel_core_and_none_types)
 Test(elf_bad, wrong_phentsize)
 {
     struct img im;
-    uint16_t sizes[] = { 0, 32, sizeof(Elf64_Phdr) - 1, sizeof(Elf64_Phdr) + 8, 0xffff };
+    uint16_t sizes[] = {0, 32, sizeof(Elf64_Phdr) - 1, sizeof(Elf64_Phdr) + 8, 0xffff};
 
     for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
         make_static(&im);

@@ -32,8 +32,7 @@ static uint64_t alloc_ok(uint64_t len)
 {
     uint64_t off = UINT64_MAX;
 
-    cr_assert_eq(memfile_alloc(&mf, len, &off), 0, "alloc(%llu) failed",
-                 (unsigned long long)len);
+    cr_assert_eq(memfile_alloc(&mf, len, &off), 0, "alloc(%llu) failed", (unsigned long long)len);
     return off;
 }
 
@@ -75,7 +74,7 @@ Test(memfile, init_maps_a_sparse_file_of_the_asked_size)
 
 Test(memfile, alloc_returns_page_aligned_offsets)
 {
-    uint64_t lens[] = { 1, 7, PG - 1, PG, PG + 1, 3 * PG + 5, 100 };
+    uint64_t lens[] = {1, 7, PG - 1, PG, PG + 1, 3 * PG + 5, 100};
 
     for (size_t i = 0; i < SB_ARRAY_SIZE(lens); i++) {
         uint64_t off = alloc_ok(lens[i]);
@@ -302,24 +301,22 @@ Test(memfile, random_alloc_free_never_overlaps_and_accounts_used)
         if (nlive == 0 || (nlive < MAXLIVE && r < 55)) {
             uint64_t len = 1 + random() % (16 * PG);
             uint64_t rounded = (len + PG - 1) & ~(PG - 1);
-            struct live l = { .len = rounded, .tag = next_tag++ };
+            struct live l = {.len = rounded, .tag = next_tag++};
 
             cr_assert_eq(memfile_alloc(&mf, len, &l.off), 0);
             cr_assert_eq(l.off % PG, 0);
             cr_assert_leq(l.off + l.len, mf.size);
             for (size_t i = 0; i < nlive; i++)
                 cr_assert(l.off + l.len <= live[i].off || live[i].off + live[i].len <= l.off,
-                          "[%#llx,%#llx) overlaps live [%#llx,%#llx)",
-                          (unsigned long long)l.off, (unsigned long long)(l.off + l.len),
-                          (unsigned long long)live[i].off,
+                          "[%#llx,%#llx) overlaps live [%#llx,%#llx)", (unsigned long long)l.off,
+                          (unsigned long long)(l.off + l.len), (unsigned long long)live[i].off,
                           (unsigned long long)(live[i].off + live[i].len));
             /* Fresh pages are zero even where a freed extent was reused. */
             for (uint64_t a = l.off; a < l.off + l.len; a += PG) {
                 cr_assert_eq(*(uint32_t *)memfile_ptr(&mf, a), 0,
                              "op %d: fresh page %#llx of [%#llx,%#llx) holds tag %u", op,
                              (unsigned long long)a, (unsigned long long)l.off,
-                             (unsigned long long)(l.off + l.len),
-                             *(uint32_t *)memfile_ptr(&mf, a));
+                             (unsigned long long)(l.off + l.len), *(uint32_t *)memfile_ptr(&mf, a));
                 cr_assert_eq(memfile_refcount(&mf, a), 1);
             }
             tag_pages(&l);
@@ -341,9 +338,9 @@ Test(memfile, random_alloc_free_never_overlaps_and_accounts_used)
             want_used -= (b - a) * PG;
             live[i] = live[--nlive];
             if (a > 0)
-                live[nlive++] = (struct live){ l.off, a * PG, l.tag };
+                live[nlive++] = (struct live){l.off, a * PG, l.tag};
             if (b < pages)
-                live[nlive++] = (struct live){ l.off + b * PG, (pages - b) * PG, l.tag };
+                live[nlive++] = (struct live){l.off + b * PG, (pages - b) * PG, l.tag};
         }
         cr_assert_eq(mf.used, want_used, "op %d: used %llu, expected %llu", op,
                      (unsigned long long)mf.used, (unsigned long long)want_used);
@@ -375,8 +372,7 @@ Test(memfile_small, enomem_when_the_file_is_full, .init = setup_small, .fini = t
     cr_assert_eq(alloc_ok(1), 15 * PG);
 }
 
-Test(memfile_small, enomem_when_no_hole_is_large_enough, .init = setup_small,
-     .fini = teardown)
+Test(memfile_small, enomem_when_no_hole_is_large_enough, .init = setup_small, .fini = teardown)
 {
     uint64_t off;
 

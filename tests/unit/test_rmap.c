@@ -11,11 +11,11 @@
 #include "sentry/mm/rmap.h"
 
 #define PG 4096ULL
-#define R(s, e) ((s) * PG), ((e) * PG) /* page numbers to addresses */
+#define R(s, e) ((s)*PG), ((e)*PG) /* page numbers to addresses */
 
 static struct mm_range range(uint64_t s, uint64_t e, uint64_t off)
 {
-    return (struct mm_range){ .start = s * PG, .end = e * PG, .off = off, .prot = 3 };
+    return (struct mm_range){.start = s * PG, .end = e * PG, .off = off, .prot = 3};
 }
 
 static void insert_ok(struct rmap *m, struct mm_range r)
@@ -67,7 +67,7 @@ static void record_get(struct mm_range *r)
 
 Test(rmap, insert_keeps_order)
 {
-    struct rmap m = { 0 };
+    struct rmap m = {0};
 
     insert_ok(&m, range(50, 60, 0));
     insert_ok(&m, range(10, 20, 0));
@@ -88,7 +88,7 @@ Test(rmap, insert_keeps_order)
 
 Test(rmap, insert_grows_past_initial_capacity)
 {
-    struct rmap m = { 0 };
+    struct rmap m = {0};
 
     /* Inserted backwards so every insert shifts the whole array. */
     for (int i = 199; i >= 0; i--)
@@ -102,7 +102,7 @@ Test(rmap, insert_grows_past_initial_capacity)
 
 Test(rmap, insert_rejects_overlap_with_eexist)
 {
-    struct rmap m = { 0 };
+    struct rmap m = {0};
     struct mm_range bad[] = {
         range(4, 6, 0),  /* right edge */
         range(1, 3, 0),  /* left edge */
@@ -129,7 +129,7 @@ Test(rmap, insert_rejects_overlap_with_eexist)
 
 Test(rmap, find_inside_at_edges_and_outside)
 {
-    struct rmap m = { 0 };
+    struct rmap m = {0};
     struct mm_range *r;
 
     insert_ok(&m, range(2, 4, 0));
@@ -153,7 +153,7 @@ Test(rmap, find_inside_at_edges_and_outside)
 
 Test(rmap, find_in_empty_map_is_null)
 {
-    struct rmap m = { 0 };
+    struct rmap m = {0};
 
     cr_assert_null(rmap_find(&m, 0));
     cr_assert_eq(rmap_lower_bound(&m, 123), 0);
@@ -162,7 +162,7 @@ Test(rmap, find_in_empty_map_is_null)
 
 Test(rmap, lower_bound_is_first_range_ending_after_addr)
 {
-    struct rmap m = { 0 };
+    struct rmap m = {0};
 
     insert_ok(&m, range(2, 4, 0));
     insert_ok(&m, range(6, 8, 0));
@@ -181,7 +181,7 @@ Test(rmap, lower_bound_is_first_range_ending_after_addr)
 
 Test(rmap, overlaps_only_on_shared_bytes)
 {
-    struct rmap m = { 0 };
+    struct rmap m = {0};
 
     insert_ok(&m, range(2, 4, 0));
     insert_ok(&m, range(6, 8, 0));
@@ -200,7 +200,7 @@ Test(rmap, overlaps_only_on_shared_bytes)
 
 Test(rmap, split_in_the_middle_shifts_off_and_calls_get)
 {
-    struct rmap m = { .get = record_get };
+    struct rmap m = {.get = record_get};
     struct mm_range r = range(1, 5, 0x10000);
     int obj;
 
@@ -224,7 +224,7 @@ Test(rmap, split_in_the_middle_shifts_off_and_calls_get)
 
 Test(rmap, split_at_an_edge_or_outside_is_a_no_op)
 {
-    struct rmap m = { .get = record_get };
+    struct rmap m = {.get = record_get};
 
     insert_ok(&m, range(2, 5, 0));
     insert_ok(&m, range(7, 9, 0));
@@ -243,8 +243,8 @@ Test(rmap, split_at_an_edge_or_outside_is_a_no_op)
 
 Test(rmap, remove_middle_of_one_range_leaves_two)
 {
-    struct rmap m = { .get = record_get };
-    struct seen s = { 0 };
+    struct rmap m = {.get = record_get};
+    struct seen s = {0};
 
     insert_ok(&m, range(1, 9, 0x100000));
     gets.n = 0;
@@ -263,8 +263,8 @@ Test(rmap, remove_middle_of_one_range_leaves_two)
 
 Test(rmap, remove_spanning_several_ranges)
 {
-    struct rmap m = { 0 };
-    struct seen s = { 0 };
+    struct rmap m = {0};
+    struct seen s = {0};
 
     insert_ok(&m, range(1, 3, 100 * PG));
     insert_ok(&m, range(4, 6, 200 * PG));
@@ -290,8 +290,8 @@ Test(rmap, remove_spanning_several_ranges)
 
 Test(rmap, remove_of_a_gap_or_empty_range_removes_nothing)
 {
-    struct rmap m = { 0 };
-    struct seen s = { 0 };
+    struct rmap m = {0};
+    struct seen s = {0};
 
     insert_ok(&m, range(1, 3, 0));
     insert_ok(&m, range(5, 7, 0));
@@ -311,7 +311,7 @@ Test(rmap, remove_of_a_gap_or_empty_range_removes_nothing)
 
 Test(rmap, merge_mode_joins_ranges_that_continue_each_other)
 {
-    struct rmap m = { .merge = 1 };
+    struct rmap m = {.merge = 1};
 
     insert_ok(&m, range(1, 2, 10 * PG));
     insert_ok(&m, range(2, 3, 11 * PG)); /* continues on the left */
@@ -332,7 +332,7 @@ Test(rmap, merge_mode_joins_ranges_that_continue_each_other)
 
 Test(rmap, merge_mode_keeps_ranges_that_do_not_continue)
 {
-    struct rmap m = { .merge = 1 };
+    struct rmap m = {.merge = 1};
     struct mm_range r;
     int obj;
 
@@ -373,7 +373,7 @@ Test(rmap, merge_mode_keeps_ranges_that_do_not_continue)
 
 Test(rmap, without_merge_mode_continuing_ranges_stay_apart)
 {
-    struct rmap m = { 0 };
+    struct rmap m = {0};
 
     insert_ok(&m, range(1, 2, 10 * PG));
     insert_ok(&m, range(2, 3, 11 * PG));
@@ -384,8 +384,8 @@ Test(rmap, without_merge_mode_continuing_ranges_stay_apart)
 
 Test(rmap, clear_calls_back_for_each_range)
 {
-    struct rmap m = { 0 };
-    struct seen s = { 0 };
+    struct rmap m = {0};
+    struct seen s = {0};
 
     insert_ok(&m, range(5, 6, 1));
     insert_ok(&m, range(1, 2, 2));
@@ -444,8 +444,7 @@ static void obj_put_checked(void *arg, const struct mm_range *r)
     for (uint64_t a = r->start; a < r->end; a += PG) {
         uint64_t p = a / PG;
         cr_assert_eq(c->before->off[p], r->off + (a - r->start),
-                     "removed piece maps page %llu at the wrong offset",
-                     (unsigned long long)p);
+                     "removed piece maps page %llu at the wrong offset", (unsigned long long)p);
         cr_assert_eq(c->before->prot[p], r->prot);
         c->pages++;
     }
@@ -459,12 +458,10 @@ static void compare(struct rmap *m, const struct model *md, int step)
     for (uint64_t p = 0; p < NPAGES; p++) {
         struct mm_range *r = rmap_find(m, p * PG);
         if (md->off[p] == NONE) {
-            cr_assert_null(r, "step %d: page %llu should be unmapped", step,
-                           (unsigned long long)p);
+            cr_assert_null(r, "step %d: page %llu should be unmapped", step, (unsigned long long)p);
             continue;
         }
-        cr_assert_not_null(r, "step %d: page %llu should be mapped", step,
-                           (unsigned long long)p);
+        cr_assert_not_null(r, "step %d: page %llu should be mapped", step, (unsigned long long)p);
         cr_assert_eq(r->off + (p * PG - r->start), md->off[p],
                      "step %d: page %llu maps offset %#llx, expected %#llx", step,
                      (unsigned long long)p, (unsigned long long)(r->off + (p * PG - r->start)),
@@ -476,9 +473,9 @@ static void compare(struct rmap *m, const struct model *md, int step)
 
 static void random_ops(int merge, unsigned seed)
 {
-    struct rmap m = { .get = obj_get, .merge = merge };
+    struct rmap m = {.get = obj_get, .merge = merge};
     struct model md;
-    struct refobj obj = { 0 };
+    struct refobj obj = {0};
     int nranges_with_obj;
 
     for (int p = 0; p < NPAGES; p++)
@@ -488,7 +485,7 @@ static void random_ops(int merge, unsigned seed)
         if (random() % 100 < 55) {
             /* Insert into a free gap around a random free page. */
             uint64_t p = random() % NPAGES, lo, hi, s, e;
-            struct mm_range r = { 0 };
+            struct mm_range r = {0};
             if (md.off[p] != NONE)
                 continue;
             for (lo = p; lo > 0 && md.off[lo - 1] == NONE; lo--)
@@ -518,13 +515,13 @@ static void random_ops(int merge, unsigned seed)
             }
             /* An insert over a mapped page must fail and change nothing. */
             if (s > 0 && md.off[s - 1] != NONE) {
-                struct mm_range bad = { .start = (s - 1) * PG, .end = s * PG };
+                struct mm_range bad = {.start = (s - 1) * PG, .end = s * PG};
                 cr_assert_eq(rmap_insert(&m, &bad), -EEXIST);
             }
         } else {
             uint64_t s = random() % NPAGES, e = s + 1 + random() % 32;
             struct model before = md;
-            struct removed_check c = { .before = &before };
+            struct removed_check c = {.before = &before};
             size_t want = 0;
             if (e > NPAGES)
                 e = NPAGES;
@@ -543,12 +540,12 @@ static void random_ops(int merge, unsigned seed)
         nranges_with_obj = 0;
         for (size_t i = 0; i < m.n; i++)
             nranges_with_obj += m.v[i].obj == &obj;
-        cr_assert_eq(obj.refs, nranges_with_obj, "step %d: %d refs for %d ranges", step,
-                     obj.refs, nranges_with_obj);
+        cr_assert_eq(obj.refs, nranges_with_obj, "step %d: %d refs for %d ranges", step, obj.refs,
+                     nranges_with_obj);
     }
     {
         struct model before = md;
-        struct removed_check c = { .before = &before, .start = 0, .end = NPAGES * PG };
+        struct removed_check c = {.before = &before, .start = 0, .end = NPAGES * PG};
         rmap_clear(&m, obj_put_checked, &c);
     }
     cr_assert_eq(obj.refs, 0);

@@ -34,10 +34,10 @@ static void setup(void)
 {
     struct vpath rp;
 
-    vfs_cur_cred = (struct vfs_cred){ 0, 0 };
+    vfs_cur_cred = (struct vfs_cred){0, 0};
     root_d = tmpfs_new("tmpfs", 0755);
     root_mnt = vfs_mount_root(root_d, "tmpfs", "root");
-    rp = (struct vpath){ root_mnt, root_d };
+    rp = (struct vpath){root_mnt, root_d};
     fs = fs_ctx_new(&rp);
 
     struct inode *r = root_d->inode;
@@ -69,8 +69,7 @@ TestSuite(walk_parent, .init = setup, .fini = teardown);
 TestSuite(walk_mount, .init = setup, .fini = teardown);
 TestSuite(walk_open, .init = setup, .fini = teardown);
 
-static int walk_from(const struct vpath *start, const char *path, unsigned flags,
-                     struct vpath *out)
+static int walk_from(const struct vpath *start, const char *path, unsigned flags, struct vpath *out)
 {
     out->mnt = NULL;
     out->d = NULL;
@@ -86,8 +85,7 @@ static void expect_at(const struct vpath *start, const char *path, unsigned flag
 
     cr_assert_eq(r, 0, "walk \"%s\" flags %u: %d (%s)", path, flags, r, strerror(-r));
     cr_assert_eq(p.d->inode, want, "walk \"%s\" landed on ino %llu (%s), want ino %llu", path,
-                 (unsigned long long)p.d->inode->ino, p.d->name,
-                 (unsigned long long)want->ino);
+                 (unsigned long long)p.d->inode->ino, p.d->name, (unsigned long long)want->ino);
     cr_assert_eq(p.mnt, mnt ? mnt : root_mnt, "walk \"%s\" in the wrong mount", path);
     vpath_put(&p);
 }
@@ -269,6 +267,17 @@ Test(walk, absolute_targets_resolve_from_the_root)
     expect_at(NULL, "/a/b/abs", WALK_FOLLOW, file, NULL);
     expect_at(&ab, "abs", WALK_FOLLOW, file, NULL);
     vpath_put(&ab);
+}
+
+Test(walk, empty_symlink_target_is_enoent)
+{
+    struct vpath p;
+
+    tmpfs_add(root_d->inode, "empty", S_IFLNK | 0777, 0, NULL, "");
+    expect_err(NULL, "/empty", WALK_FOLLOW, -ENOENT);
+    expect_err(NULL, "/empty/x", 0, -ENOENT);
+    cr_assert_eq(walk_from(NULL, "/empty", 0, &p), 0);
+    vpath_put(&p);
 }
 
 Test(walk, dangling_symlink_is_enoent_when_followed)
@@ -666,7 +675,7 @@ Test(walk_open, creat_excl_creates_then_gives_eexist)
     struct file *fp = NULL;
     struct stat st;
 
-    vfs_cur_cred = (struct vfs_cred){ .fsuid = 1234, .fsgid = 5678 };
+    vfs_cur_cred = (struct vfs_cred){.fsuid = 1234, .fsgid = 5678};
     expect_err(NULL, "/a/new", 0, -ENOENT);
     cr_assert_eq(vfs_open(fs, NULL, "/a/new", O_CREAT | O_EXCL | O_RDWR, 0666, &fp), 0);
     cr_assert_not_null(fp);
@@ -680,8 +689,7 @@ Test(walk_open, creat_excl_creates_then_gives_eexist)
     fp = NULL;
     cr_assert_eq(vfs_open(fs, NULL, "/a/new", O_CREAT | O_EXCL | O_RDWR, 0666, &fp), -EEXIST);
     cr_assert_null(fp);
-    cr_assert_eq(vfs_open(fs, NULL, "/a/b/f", O_CREAT | O_EXCL | O_WRONLY, 0666, &fp),
-                 -EEXIST);
+    cr_assert_eq(vfs_open(fs, NULL, "/a/b/f", O_CREAT | O_EXCL | O_WRONLY, 0666, &fp), -EEXIST);
     cr_assert_eq(vfs_open(fs, NULL, "/a", O_CREAT | O_EXCL | O_RDONLY, 0666, &fp), -EEXIST);
 }
 
@@ -689,10 +697,8 @@ Test(walk_open, creat_excl_does_not_follow_a_final_symlink)
 {
     struct file *fp = NULL;
 
-    cr_assert_eq(vfs_open(fs, NULL, "/dangling", O_CREAT | O_EXCL | O_WRONLY, 0644, &fp),
-                 -EEXIST);
-    cr_assert_eq(vfs_open(fs, NULL, "/lnk_file", O_CREAT | O_EXCL | O_WRONLY, 0644, &fp),
-                 -EEXIST);
+    cr_assert_eq(vfs_open(fs, NULL, "/dangling", O_CREAT | O_EXCL | O_WRONLY, 0644, &fp), -EEXIST);
+    cr_assert_eq(vfs_open(fs, NULL, "/lnk_file", O_CREAT | O_EXCL | O_WRONLY, 0644, &fp), -EEXIST);
     cr_assert_null(fp);
 }
 
@@ -760,10 +766,66 @@ Test(walk_open, opening_a_directory_for_write_is_eisdir)
     cr_assert_eq(vfs_open(fs, NULL, "/a/b/", O_RDWR, 0, &fp), -EISDIR);
     cr_assert_eq(vfs_open(fs, NULL, "/lnk_dir", O_WRONLY, 0, &fp), -EISDIR);
     cr_assert_eq(vfs_open(fs, NULL, "/a", O_CREAT | O_WRONLY, 0600, &fp), -EISDIR);
+    cr_assert_eq(vfs_open(fs, NULL, "/lnk_dir", O_CREAT | O_RDWR, 0600, &fp), -EISDIR);
     cr_assert_null(fp);
     cr_assert_eq(vfs_open(fs, NULL, "/a", O_RDONLY, 0, &fp), 0);
     cr_assert_eq(fp->inode, a);
     file_put(fp);
+}
+
+/* Linux: O_TRUNC asks for write access, so a directory refuses it even
+ * with O_RDONLY (open("/tmp", O_RDONLY | O_TRUNC) is EISDIR). */
+Test(walk_open, o_trunc_on_a_directory_is_eisdir)
+{
+    struct file *fp = NULL;
+    int r = vfs_open(fs, NULL, "/a", O_RDONLY | O_TRUNC, 0, &fp);
+
+    if (r == 0)
+        file_put(fp);
+    cr_assert_eq(r, -EISDIR, "got %d", r);
+}
+
+/* Linux: O_CREAT on an existing directory is EISDIR whatever the access
+ * mode (open("/tmp", O_RDONLY | O_CREAT) is EISDIR). */
+Test(walk_open, o_creat_on_an_existing_directory_is_eisdir)
+{
+    struct file *fp = NULL;
+    int r = vfs_open(fs, NULL, "/a", O_RDONLY | O_CREAT, 0644, &fp);
+
+    if (r == 0)
+        file_put(fp);
+    cr_assert_eq(r, -EISDIR, "got %d", r);
+    r = vfs_open(fs, NULL, "/lnk_dir", O_RDONLY | O_CREAT, 0644, &fp);
+    if (r == 0)
+        file_put(fp);
+    cr_assert_eq(r, -EISDIR, "through a symlink: got %d", r);
+}
+
+Test(walk_open, creat_on_a_trailing_slash_or_dot_is_eisdir)
+{
+    struct file *fp = NULL;
+
+    cr_assert_eq(vfs_open(fs, NULL, "/a/b/f/", O_CREAT | O_WRONLY, 0600, &fp), -EISDIR);
+    cr_assert_eq(vfs_open(fs, NULL, "/a/.", O_CREAT | O_WRONLY, 0600, &fp), -EISDIR);
+    cr_assert_eq(vfs_open(fs, NULL, "/", O_CREAT | O_WRONLY, 0600, &fp), -EISDIR);
+    cr_assert_null(fp);
+}
+
+/* Linux would create the link's target; the Sentry may refuse instead, but
+ * must never replace the symlink itself. */
+Test(walk_open, creat_on_a_dangling_symlink_keeps_the_symlink)
+{
+    struct file *fp = NULL;
+    struct vpath p;
+    int r = vfs_open(fs, NULL, "/dangling", O_CREAT | O_WRONLY, 0644, &fp);
+
+    if (r == 0) {
+        expect_at(NULL, "/nowhere", 0, fp->inode, NULL);
+        file_put(fp);
+    }
+    cr_assert_eq(walk_from(NULL, "/dangling", 0, &p), 0);
+    cr_assert(S_ISLNK(p.d->inode->mode), "the symlink was replaced");
+    vpath_put(&p);
 }
 
 Test(walk_open, nofollow_on_a_final_symlink_is_eloop)
@@ -781,7 +843,7 @@ Test(walk_open, nofollow_on_a_final_symlink_is_eloop)
 Test(walk_open, written_data_reads_back_through_another_open)
 {
     struct file *w = NULL, *r = NULL;
-    char buf[16] = { 0 };
+    char buf[16] = {0};
 
     cr_assert_eq(vfs_open(fs, NULL, "/a/data", O_CREAT | O_WRONLY, 0644, &w), 0);
     cr_assert_eq(w->ops->write(w, "hello", 5, 0), 5);
