@@ -28,9 +28,9 @@ int vfs_open_path(const struct vpath *p, int flags, struct file **out)
     }
     if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
         return -ENOTDIR;
-    if (S_ISDIR(ino->mode) && writable_access(flags) && !(flags & O_TRUNC))
-        return -EISDIR;
-    if (S_ISDIR(ino->mode) && (flags & O_ACCMODE) != O_RDONLY)
+    /* A directory is never opened for writing; O_TRUNC and O_CREAT count
+     * as asking to write. */
+    if (S_ISDIR(ino->mode) && (writable_access(flags) || (flags & O_CREAT)))
         return -EISDIR;
     if (S_ISLNK(ino->mode))
         return -ELOOP;
@@ -40,6 +40,7 @@ int vfs_open_path(const struct vpath *p, int flags, struct file **out)
         __atomic_load_n(&ino->execs, __ATOMIC_RELAXED) > 0)
         return -ETXTBSY;
     f = file_new(p, ino, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+    flags &= ~O_CREAT;
     if (ino->iops && ino->iops->open && (r = ino->iops->open(ino, f))) {
         file_put(f);
         return r;

@@ -183,7 +183,9 @@ static int do_walk(struct fs_ctx *fs, const struct vpath *start, const char *pat
                 goto fail;
             }
             target[n] = 0;
-            if (n + strlen(buf + pos) + 2 > VFS_PATH_MAX) {
+            /* The target and the rest each fit PATH_MAX, as Linux
+             * resolves them separately. */
+            if (strlen(buf + pos) >= VFS_PATH_MAX) {
                 r = -ENAMETOOLONG;
                 goto fail;
             }
