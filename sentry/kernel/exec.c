@@ -343,6 +343,7 @@ static int load_elf_image(struct task *t, const char *path, struct file *f, uint
         goto out;
 
     /* Point of no return: the new image replaces the old. */
+    t->proc->did_exec = true;
     mm_put(t->mm);
     t->mm = mm;
     mm = NULL;

@@ -304,8 +304,9 @@ static long futex_wake_op(struct task *t, uint64_t uaddr, bool priv, int n, int 
 
     oa.op = (val3 >> 28) & 7;
     oa.cmp = (val3 >> 24) & 15;
-    oa.oparg = (val3 >> 12) & 0xfff;
-    oa.cmparg = val3 & 0xfff;
+    /* Both arguments are 12-bit, sign-extended (as Linux decodes them). */
+    oa.oparg = (uint32_t)((int32_t)(val3 << 8) >> 20);
+    oa.cmparg = (uint32_t)((int32_t)(val3 << 20) >> 20);
     if ((val3 >> 28) & FUTEX_OP_OPARG_SHIFT) {
         if (oa.oparg > 31)
             return -EINVAL;

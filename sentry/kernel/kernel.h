@@ -165,6 +165,7 @@ struct process {
     bool no_new_privs;
     bool child_subreaper;
     bool timers_gone;
+    bool did_exec;   /* setpgid by the parent is refused after it */
     int pdeathsig;
     int dumpable;
 };

@@ -290,8 +290,12 @@ long sys_setpgid(struct task *t, const struct syscall_args *a)
     }
     if (!pgid)
         pgid = p->tgid;
-    if (p != me && p->exe && p->vfork_parent == NULL && p->sid != me->sid) {
+    if (p != me && p->sid != me->sid) {
         r = -EPERM;
+        goto out;
+    }
+    if (p != me && p->did_exec) {
+        r = -EACCES;
         goto out;
     }
     if (p->sid == p->tgid) { /* a session leader */
