@@ -422,3 +422,67 @@ long kernel_futex(struct task *t, uint64_t uaddr, int op, uint32_t val, uint64_t
         return -ENOSYS;
     }
 }
+
+/* ---- robust futexes: released when their owner thread dies ---- */
+
+#define ROBUST_LIST_LIMIT 2048
+
+struct owner_died_arg {
+    int tid;
+    bool wake;
+};
+
+static void mark_owner_died(uint32_t *p, void *arg)
+{
+    struct owner_died_arg *a = arg;
+    uint32_t v = __atomic_load_n(p, __ATOMIC_SEQ_CST);
+
+    for (;;) {
+        uint32_t nv;
+        if ((int)(v & FUTEX_TID_MASK) != a->tid)
+            return;
+        nv = (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+        if (__atomic_compare_exchange_n(p, &v, nv, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            a->wake = v & FUTEX_WAITERS;
+            return;
+        }
+    }
+}
+
+static void release_one(struct task *t, uint64_t uaddr)
+{
+    struct owner_died_arg a = { .tid = t->tid };
+
+    if (mm_with_u32(t->mm, uaddr, true, mark_owner_died, &a) == 0 && a.wake)
+        futex_wake_addr(t, uaddr, 1, true);
+}
+
+void futex_exit_robust_list(struct task *t)
+{
+    struct {
+        uint64_t next;
+        int64_t futex_offset;
+        uint64_t list_op_pending;
+    } head;
+    uint64_t entry, pending;
+    int n = 0;
+
+    if (!t->robust_list || !t->mm)
+        return;
+    pthread_once(&once, init_buckets);
+    if (mm_copy_in(t->mm, &head, t->robust_list, sizeof(head)))
+        return;
+    entry = head.next;
+    pending = head.list_op_pending & ~1ULL;
+    while (entry != t->robust_list && n++ < ROBUST_LIST_LIMIT) {
+        uint64_t next;
+        uint64_t e = entry & ~1ULL;
+        if (!e || mm_copy_in(t->mm, &next, e, sizeof(next)))
+            break;
+        if (e != pending)
+            release_one(t, e + head.futex_offset);
+        entry = next;
+    }
+    if (pending)
+        release_one(t, pending + head.futex_offset);
+}

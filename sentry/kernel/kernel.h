@@ -295,6 +295,7 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
                   uint64_t tls);
 struct task *task_alloc(struct kernel *k);
 int futex_wake_addr(struct task *t, uint64_t uaddr, int n, bool shared);
+void futex_exit_robust_list(struct task *t);
 void sighand_put(struct sighand *sh);
 /* Notify the parent of a child's stop, continue or exit (k->lock held). */
 void signal_notify_parent(struct process *child, int code, int status);

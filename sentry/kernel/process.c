@@ -123,6 +123,9 @@ void process_exit_thread(struct task *t)
     struct mm *mm;
     bool last, leader, free_me;
 
+    /* Robust futexes this thread held are marked FUTEX_OWNER_DIED. */
+    if (t->mm)
+        futex_exit_robust_list(t);
     /* CLONE_CHILD_CLEARTID: zero the tid word and wake a pthread_join. */
     if (t->clear_child_tid && t->mm && t->mm->users > 1) {
         uint32_t zero = 0;

@@ -6,6 +6,38 @@
 #include <sys/time.h>
 #include <time.h>
 
+/* CPU-time clocks: the standard ids and the dynamic ones glibc makes for
+ * clock_getcpuclockid/pthread_getcpuclockid (negative: ~pid << 3 | type,
+ * bit 2 for a thread). A thread's clock reads its process's (partial). */
+static int cpu_clock_ns(struct task *t, clockid_t id, uint64_t *ns)
+{
+    int pid;
+
+    if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID) {
+        *ns = task_cpu_ns(t);
+        return 0;
+    }
+    if (id >= 0 || (id & 3) == 3)
+        return -EINVAL;
+    pid = ~(id >> 3);
+    if (pid == 0 || pid == t->proc->tgid || pid == t->tid) {
+        *ns = task_cpu_ns(t);
+        return 0;
+    }
+    {
+        struct task *o;
+        int r = -EINVAL;
+        pthread_mutex_lock(&t->k->lock);
+        o = pid_task(t->k, pid);
+        if (o && ((id & 4) ? 1 : o->proc->tgid == pid) && o->mm) {
+            *ns = task_cpu_ns(o);
+            r = 0;
+        }
+        pthread_mutex_unlock(&t->k->lock);
+        return r;
+    }
+}
+
 static int clock_ok(clockid_t id)
 {
     switch (id) {
@@ -28,14 +60,16 @@ long sys_clock_gettime(struct task *t, const struct syscall_args *a)
     clockid_t id = (clockid_t)a->a[0];
     struct timespec ts;
 
-    if (!clock_ok(id))
-        return -EINVAL;
-    if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID) {
+    if (id < 0 || id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID) {
         /* The app's threads run in the platform: its CPU clock (per
          * process; a thread reads its process's). */
-        uint64_t ns = task_cpu_ns(t);
+        uint64_t ns;
+        if (cpu_clock_ns(t, id, &ns))
+            return -EINVAL;
         ts.tv_sec = ns / 1000000000ULL;
         ts.tv_nsec = ns % 1000000000ULL;
+    } else if (!clock_ok(id)) {
+        return -EINVAL;
     } else {
         clock_gettime(id, &ts);
     }
@@ -46,8 +80,11 @@ long sys_clock_getres(struct task *t, const struct syscall_args *a)
 {
     clockid_t id = (clockid_t)a->a[0];
     struct timespec ts = { 0, 1 };
+    uint64_t ns;
 
-    if (!clock_ok(id))
+    if (id < 0 && cpu_clock_ns(t, id, &ns))
+        return -EINVAL;
+    if (id >= 0 && !clock_ok(id))
         return -EINVAL;
     if (id == CLOCK_REALTIME_COARSE || id == CLOCK_MONOTONIC_COARSE)
         ts.tv_nsec = 4000000;
@@ -174,17 +211,40 @@ long sys_clock_nanosleep(struct task *t, const struct syscall_args *a)
     int flags = (int)a->a[1];
     struct timespec req;
 
-    if (id == CLOCK_THREAD_CPUTIME_ID)
+    if (id == CLOCK_THREAD_CPUTIME_ID || (id < 0 && (id & 4)))
         return -EINVAL;
+    if (id < 0) {
+        uint64_t ns;
+        if (cpu_clock_ns(t, id, &ns))
+            return -EINVAL;
+        id = CLOCK_PROCESS_CPUTIME_ID; /* ours or another's: sleep on ours */
+    }
     if (!clock_ok(id) || id == CLOCK_MONOTONIC_RAW || id == CLOCK_REALTIME_COARSE ||
         id == CLOCK_MONOTONIC_COARSE)
         return -EINVAL;
-    if (id == CLOCK_PROCESS_CPUTIME_ID)
-        return -EOPNOTSUPP;
     if (mm_copy_in(t->mm, &req, a->a[2], sizeof(req)))
         return -EFAULT;
     if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
         return -EINVAL;
+    if (id == CLOCK_PROCESS_CPUTIME_ID) {
+        /* Until the process has used that much CPU: checked every ms. */
+        uint64_t target = (uint64_t)req.tv_sec * 1000000000ULL + req.tv_nsec;
+        if (!(flags & TIMER_ABSTIME))
+            target += task_cpu_ns(t);
+        for (;;) {
+            struct timespec d;
+            if (task_cpu_ns(t) >= target)
+                return 0;
+            clock_gettime(CLOCK_MONOTONIC, &d);
+            d.tv_nsec += 1000000;
+            if (d.tv_nsec >= 1000000000) {
+                d.tv_sec++;
+                d.tv_nsec -= 1000000000;
+            }
+            if (task_block(t, &d) == -EINTR)
+                return (flags & TIMER_ABSTIME) ? -ERESTARTNOHAND : -EINTR;
+        }
+    }
     return sleep_until(t, id, &req, flags & TIMER_ABSTIME, a->a[3]);
 }
 
