@@ -126,6 +126,7 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
         np->state = PROC_LIVE;
         np->no_new_privs = p->no_new_privs;
         np->dumpable = p->dumpable;
+        np->nice = p->nice;
         waitq_init(&np->child_wq);
         waitq_init(&np->stop_wq);
         clock_gettime(CLOCK_MONOTONIC, &np->start);
@@ -162,6 +163,9 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
     c->cred = t->cred;
     memcpy(c->comm, t->comm, sizeof(c->comm));
     c->sigmask = t->sigmask;
+    c->cpumask = t->cpumask;
+    c->sched_policy = t->sched_policy;
+    c->sched_prio = t->sched_prio;
     if (!(flags & CLONE_VM) || (flags & CLONE_VFORK))
         c->altstack = t->altstack;
     c->cpu = t->cpu;

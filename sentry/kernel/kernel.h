@@ -162,8 +162,10 @@ struct process {
     struct timespec start;
     uint64_t utime_ns, cutime_ns;     /* CPU time: own (at exit), reaped children */
     uint64_t maxrss_kb, cmaxrss_kb;
+    uint64_t minflt, cminflt;
     bool no_new_privs;
     bool child_subreaper;
+    int nice;
     bool timers_gone;
     bool did_exec;   /* setpgid by the parent is refused after it */
     int pdeathsig;
@@ -192,6 +194,9 @@ struct task {
     bool exiting;
     int exit_code;  /* for a thread's own exit */
     uint64_t nsyscalls;
+    uint64_t run_ns;    /* time spent running app code (thread CPU clock) */
+    uint64_t cpumask;   /* sched_setaffinity (0: all) */
+    int sched_policy, sched_prio;
     pthread_t thread;
     /* blocking */
     pthread_mutex_t wait_mu;
@@ -291,6 +296,7 @@ long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int option
                    struct rusage *ru);
 /* CPU time of t's process so far (its address space), in ns. */
 uint64_t task_cpu_ns(struct task *t);
+uint64_t task_thread_cpu_ns(struct task *t);
 long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
                   uint64_t tls);
 struct task *task_alloc(struct kernel *k);

@@ -151,6 +151,7 @@ void process_exit_thread(struct task *t)
     if (last && t->mm && t->mm->as) {
         p->utime_ns = k->pops->as_cpu_ns(t->mm->as);
         p->maxrss_kb = mm_rss_kb(t->mm);
+        p->minflt = t->mm->stats.pages_backed;
     }
     if (last)
         p->timers_gone = true;
@@ -286,6 +287,7 @@ static int wait_scan(struct kernel *k, struct wait_req *w)
             if (!(w->options & WNOWAIT)) {
                 me->cutime_ns += c->utime_ns + c->cutime_ns;
                 me->cmaxrss_kb = SB_MAX(me->cmaxrss_kb, w->maxrss_kb);
+                me->cminflt += c->minflt + c->cminflt;
                 process_release(k, c);
             }
             return 1;

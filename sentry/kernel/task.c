@@ -70,7 +70,13 @@ void task_run(struct task *t)
             signal_deliver(t, &ret, false);
         if (t->exiting || t->proc->group_exit)
             break;
-        why = pops->ctx_switch(t->ctx, t->mm->as, &t->cpu, &fi);
+        {
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            why = pops->ctx_switch(t->ctx, t->mm->as, &t->cpu, &fi);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            t->run_ns += (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ULL + t1.tv_nsec - t0.tv_nsec;
+        }
         switch (why) {
         case SW_SYSCALL: {
             struct syscall_args a;
@@ -134,6 +140,16 @@ void task_run(struct task *t)
             break;
         }
     }
+}
+
+uint64_t task_thread_cpu_ns(struct task *t)
+{
+    /* One thread: the process clock is exact. Several: time spent running
+     * app code, never more than the whole process has used. */
+    uint64_t p = task_cpu_ns(t);
+    if (t->proc->nthreads <= 1)
+        return p;
+    return SB_MIN(t->run_ns, p);
 }
 
 uint64_t task_cpu_ns(struct task *t)

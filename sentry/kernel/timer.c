@@ -29,6 +29,8 @@ struct ktimer {
     union sigval value;
     clockid_t clock;
     bool armed;
+    bool cpu;           /* a CPU-time timer: deadline in process CPU ns */
+    uint64_t cpu_deadline;
     struct timespec deadline; /* CLOCK_MONOTONIC */
     uint64_t interval_ns;
     int overrun, last_overrun;
@@ -57,12 +59,39 @@ static uint64_t now_ns(void)
     return ts_ns(&ts);
 }
 
+/* The timer's signal still queued and not yet taken? Then Linux counts an
+ * overrun instead of queueing it again (k->lock held). */
+static bool bump_queued(struct sigpending *sp, struct ktimer *tm, int extra)
+{
+    for (int i = 0; i < sp->nq; i++) {
+        siginfo_t *q = &sp->q[i].info;
+        if (sp->q[i].signo == tm->signo && q->si_code == SI_TIMER && q->si_timerid == tm->id) {
+            q->si_overrun += 1 + extra;
+            tm->last_overrun = q->si_overrun;
+            return true;
+        }
+    }
+    return false;
+}
+
 static void fire(struct kernel *k, struct ktimer *tm)
 {
     siginfo_t si;
 
     if (tm->notify == SIGEV_NONE)
         return;
+    if (tm->id >= 0) {
+        bool queued;
+        pthread_mutex_lock(&k->lock);
+        queued = tm->proc->state == PROC_LIVE && bump_queued(&tm->proc->pending, tm, tm->overrun);
+        for (struct task *o = tm->proc->threads; !queued && o; o = o->tg_next)
+            queued = bump_queued(&o->pending, tm, tm->overrun);
+        pthread_mutex_unlock(&k->lock);
+        if (queued) {
+            tm->overrun = 0;
+            return;
+        }
+    }
     memset(&si, 0, sizeof(si));
     si.si_signo = tm->signo;
     if (tm->id >= 0) {
@@ -86,6 +115,18 @@ static void fire(struct kernel *k, struct ktimer *tm)
     pthread_mutex_unlock(&k->lock);
 }
 
+/* CPU time of a process so far (takes k->lock). */
+static uint64_t process_cpu_ns(struct kernel *k, struct process *p)
+{
+    uint64_t ns = 0;
+
+    pthread_mutex_lock(&k->lock);
+    if (p->state == PROC_LIVE && p->threads)
+        ns = task_cpu_ns(p->threads);
+    pthread_mutex_unlock(&k->lock);
+    return ns;
+}
+
 static void *timer_main(void *arg)
 {
     struct kernel *k = arg;
@@ -97,6 +138,20 @@ static void *timer_main(void *arg)
             uint64_t d;
             if (!tm->armed)
                 continue;
+            if (tm->cpu) {
+                /* CPU-time timers: polled every 2 ms while armed. */
+                uint64_t c = process_cpu_ns(k, tm->proc);
+                if (c >= tm->cpu_deadline) {
+                    if (tm->interval_ns)
+                        tm->cpu_deadline = c + tm->interval_ns;
+                    else
+                        tm->armed = false;
+                    fire(k, tm);
+                }
+                if (tm->armed && now + 2000000 < next)
+                    next = now + 2000000;
+                continue;
+            }
             d = ts_ns(&tm->deadline);
             if (d <= now) {
                 if (tm->interval_ns) {
@@ -184,6 +239,11 @@ static void remaining(struct ktimer *tm, struct timespec *value, struct timespec
         value->tv_sec = value->tv_nsec = 0;
         return;
     }
+    if (tm->cpu) {
+        uint64_t c = process_cpu_ns(sb_kernel, tm->proc);
+        *value = ns_ts(tm->cpu_deadline > c ? tm->cpu_deadline - c : 1);
+        return;
+    }
     *value = ns_ts(d > now ? d - now : 1);
 }
 
@@ -198,10 +258,22 @@ static void arm(struct ktimer *tm, const struct timespec *value, const struct ti
         tm->armed = false;
         return;
     }
+    if (tm->cpu) {
+        uint64_t c = process_cpu_ns(sb_kernel, tm->proc);
+        tm->cpu_deadline = absolute ? v : c + v;
+        tm->armed = true;
+        pthread_cond_signal(&timer_cv);
+        return;
+    }
     if (absolute) {
         struct timespec now;
         uint64_t cur;
-        clock_gettime(tm->clock == CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC, &now);
+        clockid_t c = tm->clock == CLOCK_REALTIME || tm->clock == CLOCK_REALTIME_ALARM
+                          ? CLOCK_REALTIME
+                      : tm->clock == CLOCK_BOOTTIME || tm->clock == CLOCK_BOOTTIME_ALARM
+                          ? CLOCK_BOOTTIME
+                          : CLOCK_MONOTONIC;
+        clock_gettime(c, &now);
         cur = ts_ns(&now);
         v = v > cur ? v - cur : 1;
     }
@@ -268,16 +340,26 @@ int timer_posix_create(struct task *t, clockid_t clock, const struct sigevent *s
     struct ktimer *tm;
     int nid = 0;
 
+    bool cpu = false;
+
     switch (clock) {
     case CLOCK_REALTIME:
     case CLOCK_MONOTONIC:
     case CLOCK_BOOTTIME:
-    case CLOCK_PROCESS_CPUTIME_ID:
-    case CLOCK_THREAD_CPUTIME_ID:
     case CLOCK_REALTIME_ALARM:
     case CLOCK_BOOTTIME_ALARM:
         break;
+    case CLOCK_PROCESS_CPUTIME_ID:
+    case CLOCK_THREAD_CPUTIME_ID:
+        cpu = true;
+        break;
     default:
+        /* dynamic CPU clocks of this process (~pid << 3 | type) */
+        if (clock < 0 && (clock & 3) != 3 &&
+            (~(clock >> 3) == 0 || ~(clock >> 3) == t->proc->tgid || ~(clock >> 3) == t->tid)) {
+            cpu = true;
+            break;
+        }
         return -EINVAL;
     }
     if (sev) {
@@ -295,6 +377,7 @@ int timer_posix_create(struct task *t, clockid_t clock, const struct sigevent *s
     tm->proc = t->proc;
     tm->id = nid;
     tm->clock = clock;
+    tm->cpu = cpu;
     if (sev) {
         tm->notify = sev->sigev_notify;
         tm->signo = sev->sigev_signo;

@@ -300,6 +300,7 @@ static int ensure_backed(struct mm *mm, const struct mm_range *v, uint64_t start
         gap_end = i < mm->pmas.n ? SB_MIN(mm->pmas.v[i].start, end) : end;
         if ((r = memfile_alloc(mm->mf, gap_end - a, &off)))
             return r;
+        mm->stats.pages_backed += (gap_end - a) / MM_PAGE;
         if (v->obj) {
             uint64_t foff = v->off + (a - v->start), done = 0;
             uint8_t *dst = memfile_ptr(mm->mf, off);

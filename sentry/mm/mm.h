@@ -41,6 +41,7 @@ struct file;
 
 struct mm_stats {
     uint64_t faults, maps, unmaps;
+    uint64_t pages_backed; /* "minor faults": pages given backing */
 };
 
 struct mm {

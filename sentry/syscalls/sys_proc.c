@@ -266,56 +266,11 @@ long sys_sched_yield(struct task *t, const struct syscall_args *a)
     return 0;
 }
 
-long sys_sched_getaffinity(struct task *t, const struct syscall_args *a)
-{
-    uint64_t mask;
-    int n = t->k->ncpus > 0 ? t->k->ncpus : 1;
 
-    if (!is_self(t, (int)a->a[0]))
-        return -ESRCH;
-    if (a->a[1] < 8 || (a->a[1] & 7))
-        return -EINVAL;
-    mask = n >= 64 ? ~0ULL : (1ULL << n) - 1;
-    return mm_copy_out(t->mm, a->a[2], &mask, 8) ? -EFAULT : 8;
-}
 
-long sys_sched_setaffinity(struct task *t, const struct syscall_args *a)
-{
-    uint64_t mask = 0;
 
-    if (!is_self(t, (int)a->a[0]))
-        return -ESRCH;
-    if (mm_copy_in(t->mm, &mask, a->a[2], SB_MIN(a->a[1], 8)))
-        return -EFAULT;
-    return mask ? 0 : -EINVAL;
-}
 
-long sys_sched_getparam(struct task *t, const struct syscall_args *a)
-{
-    int prio = 0;
-    if (!is_self(t, (int)a->a[0]))
-        return -ESRCH;
-    return mm_copy_out(t->mm, a->a[1], &prio, sizeof(prio)) ? -EFAULT : 0;
-}
 
-long sys_sched_getscheduler(struct task *t, const struct syscall_args *a)
-{
-    return is_self(t, (int)a->a[0]) ? SCHED_OTHER : -ESRCH;
-}
-
-long sys_getpriority(struct task *t, const struct syscall_args *a)
-{
-    if (a->a[0] > 2)
-        return -EINVAL;
-    return 20; /* the kernel returns 20 - nice */
-}
-
-long sys_setpriority(struct task *t, const struct syscall_args *a)
-{
-    if (a->a[0] > 2)
-        return -EINVAL;
-    return 0;
-}
 
 long sys_getcpu(struct task *t, const struct syscall_args *a)
 {
@@ -337,7 +292,11 @@ long sys_getrusage(struct task *t, const struct syscall_args *a)
         return -EINVAL;
     memset(&ru, 0, sizeof(ru));
     {
-        uint64_t ns = who == RUSAGE_CHILDREN ? t->proc->cutime_ns : task_cpu_ns(t);
+        uint64_t ns = who == RUSAGE_CHILDREN ? t->proc->cutime_ns
+                      : who == RUSAGE_THREAD ? task_thread_cpu_ns(t)
+                                             : task_cpu_ns(t);
+        ru.ru_minflt = who == RUSAGE_CHILDREN ? (long)t->proc->cminflt
+                                              : (long)t->mm->stats.pages_backed;
         ts.tv_sec = ns / 1000000000ULL;
         ts.tv_nsec = ns % 1000000000ULL;
         ru.ru_utime.tv_sec = ts.tv_sec;
@@ -639,4 +598,184 @@ long sys_capset(struct task *t, const struct syscall_args *a)
     return cred_capset(t, d[0].effective | ((uint64_t)d[1].effective << 32),
                        d[0].permitted | ((uint64_t)d[1].permitted << 32),
                        d[0].inheritable | ((uint64_t)d[1].inheritable << 32));
+}
+
+/* ---- scheduling: affinity, policy, nice (stored; the host schedules) ---- */
+
+static struct task *sched_target(struct task *t, int pid)
+{
+    struct task *o;
+
+    if (pid == 0)
+        return t;
+    pthread_mutex_lock(&t->k->lock);
+    o = pid_task(t->k, pid);
+    pthread_mutex_unlock(&t->k->lock);
+    return o;
+}
+
+static uint64_t host_cpus(struct task *t)
+{
+    int n = t->k->ncpus > 0 ? t->k->ncpus : 1;
+    return n >= 64 ? ~0ULL : (1ULL << n) - 1;
+}
+
+long sys_sched_getaffinity(struct task *t, const struct syscall_args *a)
+{
+    struct task *o;
+    uint64_t mask;
+
+    if (a->a[1] < 8 || (a->a[1] & 7))
+        return -EINVAL;
+    o = sched_target(t, (int)a->a[0]);
+    if (!o)
+        return -ESRCH;
+    mask = o->cpumask ? o->cpumask : host_cpus(t);
+    return mm_copy_out(t->mm, a->a[2], &mask, 8) ? -EFAULT : 8;
+}
+
+long sys_sched_setaffinity(struct task *t, const struct syscall_args *a)
+{
+    uint64_t mask = 0;
+    struct task *o;
+
+    if (mm_copy_in(t->mm, &mask, a->a[2], SB_MIN(a->a[1], 8)))
+        return -EFAULT;
+    o = sched_target(t, (int)a->a[0]);
+    if (!o)
+        return -ESRCH;
+    mask &= host_cpus(t);
+    if (!mask)
+        return -EINVAL;
+    o->cpumask = mask;
+    return 0;
+}
+
+long sys_sched_getparam(struct task *t, const struct syscall_args *a)
+{
+    struct task *o = (int)a->a[0] < 0 ? NULL : sched_target(t, (int)a->a[0]);
+    int prio;
+
+    if ((int)a->a[0] < 0 || !a->a[1])
+        return -EINVAL;
+    if (!o)
+        return -ESRCH;
+    prio = o->sched_prio;
+    return mm_copy_out(t->mm, a->a[1], &prio, sizeof(prio)) ? -EFAULT : 0;
+}
+
+long sys_sched_getscheduler(struct task *t, const struct syscall_args *a)
+{
+    struct task *o;
+
+    if ((int)a->a[0] < 0)
+        return -EINVAL;
+    o = sched_target(t, (int)a->a[0]);
+    return o ? o->sched_policy : -ESRCH;
+}
+
+static int prio_max(int policy)
+{
+    switch (policy) {
+    case SCHED_FIFO:
+    case SCHED_RR:
+        return 99;
+    case SCHED_OTHER:
+    case SCHED_BATCH:
+    case SCHED_IDLE:
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+long sys_sched_get_priority_max(struct task *t, const struct syscall_args *a)
+{
+    return prio_max((int)a->a[0]);
+}
+
+long sys_sched_get_priority_min(struct task *t, const struct syscall_args *a)
+{
+    int m = prio_max((int)a->a[0]);
+    return m < 0 ? m : m ? 1 : 0;
+}
+
+static long set_sched(struct task *t, int pid, int policy, uint64_t uparam, bool keep_policy)
+{
+    struct task *o;
+    int prio, max;
+
+    if (pid < 0 || !uparam)
+        return -EINVAL;
+    if (mm_copy_in(t->mm, &prio, uparam, sizeof(prio)))
+        return -EFAULT;
+    o = sched_target(t, pid);
+    if (!o)
+        return -ESRCH;
+    if (keep_policy)
+        policy = o->sched_policy;
+    policy &= ~0x40000000; /* SCHED_RESET_ON_FORK */
+    max = prio_max(policy);
+    if (max < 0)
+        return -EINVAL;
+    if (prio < (max ? 1 : 0) || prio > max)
+        return -EINVAL;
+    if (max && !capable(t, CAP_SYS_NICE))
+        return -EPERM;
+    o->sched_policy = policy;
+    o->sched_prio = prio;
+    return 0;
+}
+
+long sys_sched_setscheduler(struct task *t, const struct syscall_args *a)
+{
+    return set_sched(t, (int)a->a[0], (int)a->a[1], a->a[2], false);
+}
+
+long sys_sched_setparam(struct task *t, const struct syscall_args *a)
+{
+    return set_sched(t, (int)a->a[0], 0, a->a[1], true);
+}
+
+long sys_sched_rr_get_interval(struct task *t, const struct syscall_args *a)
+{
+    struct timespec ts = { 0, 100000000 };
+    if (!sched_target(t, (int)a->a[0]))
+        return -ESRCH;
+    return mm_copy_out(t->mm, a->a[1], &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+long sys_getpriority(struct task *t, const struct syscall_args *a)
+{
+    int which = (int)a->a[0], who = (int)a->a[1];
+    struct task *o;
+
+    if (which < PRIO_PROCESS || which > PRIO_USER)
+        return -EINVAL;
+    if (which != PRIO_PROCESS)
+        return 20 - t->proc->nice;
+    o = sched_target(t, who);
+    if (!o)
+        return -ESRCH;
+    return 20 - o->proc->nice;
+}
+
+long sys_setpriority(struct task *t, const struct syscall_args *a)
+{
+    int which = (int)a->a[0], who = (int)a->a[1], nice = (int)a->a[2];
+    struct task *o;
+
+    if (which < PRIO_PROCESS || which > PRIO_USER)
+        return -EINVAL;
+    if (nice < -20)
+        nice = -20;
+    if (nice > 19)
+        nice = 19;
+    o = which == PRIO_PROCESS ? sched_target(t, who) : t;
+    if (!o)
+        return -ESRCH;
+    if (nice < o->proc->nice && !capable(t, CAP_SYS_NICE))
+        return -EACCES;
+    o->proc->nice = nice;
+    return 0;
 }

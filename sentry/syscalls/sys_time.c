@@ -13,8 +13,12 @@ static int cpu_clock_ns(struct task *t, clockid_t id, uint64_t *ns)
 {
     int pid;
 
-    if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID) {
+    if (id == CLOCK_PROCESS_CPUTIME_ID) {
         *ns = task_cpu_ns(t);
+        return 0;
+    }
+    if (id == CLOCK_THREAD_CPUTIME_ID) {
+        *ns = task_thread_cpu_ns(t);
         return 0;
     }
     if (id >= 0 || (id & 3) == 3)

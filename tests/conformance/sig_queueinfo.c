@@ -144,7 +144,7 @@ int main(void)
             int n = 0, r;
             sigfillset(&all);
             sigprocmask(SIG_BLOCK, &all, NULL);
-            if (setrlimit(RLIMIT_SIGPENDING, &rl) || setresuid(54321, 54321, 54321))
+            if (setrlimit(RLIMIT_SIGPENDING, &rl) || setresuid(54331, 54331, 54331))
                 _exit(200);
             for (int i = 0; i < 10; i++) {
                 r = sigqueue(getpid(), SIGRTMIN, (union sigval){ i });
