@@ -127,8 +127,7 @@ int kernel_run(const struct kernel_cfg *cfg)
         p->rlim[i].cur = rl.rlim_cur;
         p->rlim[i].max = rl.rlim_max;
     }
-    vfs_cur_cred.fsuid = t->cred.fsuid;
-    vfs_cur_cred.fsgid = t->cred.fsgid;
+    task_set_vfs_cred(t);
     t->fs = fs_ctx_new(&rootp);
     t->fdt = fdt_new();
     t->fdt->lock_owner = p;

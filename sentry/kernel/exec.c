@@ -48,7 +48,7 @@ static int open_exec_at(struct fs_ctx *fs, const struct vpath *start, const char
     if (r)
         return r == -EISDIR ? -EACCES : r;
     if ((r = vfs_getattr(f->inode, &st)) == 0) {
-        if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
+        if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111) || vfs_permission(f->inode, MAY_EXEC))
             r = -EACCES;
         else if (__atomic_load_n(&f->inode->writers, __ATOMIC_RELAXED) > 0)
             r = -ETXTBSY;

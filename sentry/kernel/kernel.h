@@ -297,6 +297,8 @@ long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int option
 /* CPU time of t's process so far (its address space), in ns. */
 uint64_t task_cpu_ns(struct task *t);
 uint64_t task_thread_cpu_ns(struct task *t);
+/* Make the VFS see t's credentials on this Sentry thread. */
+void task_set_vfs_cred(struct task *t);
 long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
                   uint64_t tls);
 struct task *task_alloc(struct kernel *k);

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 
 #include "lib/log.h"
+#include <linux/capability.h>
 #include "lib/xalloc.h"
 #include "sentry/syscalls/syscalls.h"
 
@@ -95,8 +96,7 @@ void task_run(struct task *t)
             a.a[3] = r->r10;
             a.a[4] = r->r8;
             a.a[5] = r->r9;
-            vfs_cur_cred.fsuid = t->cred.fsuid;
-            vfs_cur_cred.fsgid = t->cred.fsgid;
+            task_set_vfs_cred(t);
             t->restart_nr = a.nr;
             ret = syscall_dispatch(t, &a);
             if (a.nr == SYS_rt_sigreturn)
@@ -140,6 +140,17 @@ void task_run(struct task *t)
             break;
         }
     }
+}
+
+void task_set_vfs_cred(struct task *t)
+{
+    vfs_cur_cred.fsuid = t->cred.fsuid;
+    vfs_cur_cred.fsgid = t->cred.fsgid;
+    vfs_cur_cred.dac_override = capable(t, CAP_DAC_OVERRIDE);
+    vfs_cur_cred.dac_read_search = capable(t, CAP_DAC_READ_SEARCH);
+    vfs_cur_cred.fowner = capable(t, CAP_FOWNER);
+    vfs_cur_cred.groups = t->cred.groups;
+    vfs_cur_cred.ngroups = t->cred.ngroups;
 }
 
 uint64_t task_thread_cpu_ns(struct task *t)

@@ -63,6 +63,23 @@ static int ro(struct vpath *p)
     return p->mnt->flags & MS_RDONLY;
 }
 
+/* Removing victim from dir: write+search on dir, and the sticky bit rule. */
+static int may_delete(struct task *t, struct inode *dir, struct inode *victim)
+{
+    struct stat ds, vs;
+    int r;
+
+    if ((r = vfs_permission(dir, MAY_WRITE | MAY_EXEC)))
+        return r;
+    if (vfs_getattr(dir, &ds) || !(ds.st_mode & S_ISVTX))
+        return 0;
+    if (vfs_getattr(victim, &vs))
+        return 0;
+    if (vs.st_uid == t->cred.fsuid || ds.st_uid == t->cred.fsuid || capable(t, CAP_FOWNER))
+        return 0;
+    return -EPERM;
+}
+
 static long do_mkdir(struct task *t, int dirfd, uint64_t upath, mode_t mode)
 {
     char last[VFS_NAME_MAX + 1];
@@ -82,7 +99,7 @@ static long do_mkdir(struct task *t, int dirfd, uint64_t upath, mode_t mode)
     dir = parent.d->inode;
     if (ro(&parent) || !dir->iops->mkdir)
         r = -EROFS;
-    else
+    else if ((r = vfs_permission(dir, MAY_WRITE | MAY_EXEC)) == 0)
         r = dir->iops->mkdir(dir, last, mode & ~t->fs->umask & 07777);
     vpath_put(&parent);
     return r;
@@ -129,7 +146,7 @@ static long do_unlink(struct task *t, int dirfd, uint64_t upath, int flags)
         dir = parent.d->inode;
         if (ro(&parent) || !(rmdir ? dir->iops->rmdir : dir->iops->unlink))
             r = -EROFS;
-        else
+        else if ((r = may_delete(t, dir, c.d->inode)) == 0)
             r = rmdir ? dir->iops->rmdir(dir, last) : dir->iops->unlink(dir, last);
         if (!r)
             dentry_forget(parent.d, last);
@@ -189,6 +206,9 @@ static long do_rename(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t
         r = -EROFS;
         goto out;
     }
+    if ((r = vfs_permission(op.d->inode, MAY_WRITE | MAY_EXEC)) ||
+        (r = vfs_permission(np.d->inode, MAY_WRITE | MAY_EXEC)))
+        goto out;
     r = op.d->inode->iops->rename(op.d->inode, olast, np.d->inode, nlast, flags);
     if (!r) {
         dentry_forget(op.d, olast);
@@ -238,7 +258,7 @@ static long do_symlink(struct task *t, uint64_t utarget, int dirfd, uint64_t upa
     }
     if (ro(&parent) || !parent.d->inode->iops->symlink)
         r = -EROFS;
-    else
+    else if ((r = vfs_permission(parent.d->inode, MAY_WRITE | MAY_EXEC)) == 0)
         r = parent.d->inode->iops->symlink(parent.d->inode, last, target);
     vpath_put(&parent);
     return r;

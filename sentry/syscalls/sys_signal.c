@@ -145,7 +145,7 @@ long sys_kill(struct task *t, const struct syscall_args *a)
             pthread_mutex_unlock(&k->lock);
             return p ? 0 : -ESRCH; /* a zombie takes (and drops) signals */
         }
-        if (!p->threads || !may_signal(t, p->threads)) {
+        if (!p->threads || (!may_signal(t, p->threads) && !(sig == SIGCONT && p->sid == t->proc->sid))) {
             pthread_mutex_unlock(&k->lock);
             return -EPERM;
         }

@@ -8,6 +8,9 @@
 
 #include "lib/log.h"
 
+/* Internal: the file was just created by this open (no permission check). */
+#define O_CREAT_NEW 0x80000000
+
 static int writable_access(int flags)
 {
     int acc = flags & O_ACCMODE;
@@ -39,6 +42,13 @@ int vfs_open_path(const struct vpath *p, int flags, struct file **out)
     if ((flags & O_ACCMODE) != O_RDONLY && S_ISREG(ino->mode) &&
         __atomic_load_n(&ino->execs, __ATOMIC_RELAXED) > 0)
         return -ETXTBSY;
+    if (!S_ISLNK(ino->mode) && !(flags & O_CREAT_NEW)) {
+        int want = ((flags & O_ACCMODE) != O_WRONLY ? MAY_READ : 0) |
+                   ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) ? MAY_WRITE : 0);
+        if ((r = vfs_permission(ino, want)))
+            return r;
+    }
+    flags &= ~O_CREAT_NEW;
     f = file_new(p, ino, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
     flags &= ~O_CREAT;
     if (ino->iops && ino->iops->open && (r = ino->iops->open(ino, f))) {
@@ -107,6 +117,10 @@ int vfs_open(struct fs_ctx *fs, const struct vpath *start, const char *path, int
             vpath_put(&parent);
             return -EROFS;
         }
+        if ((r = vfs_permission(dir, MAY_WRITE | MAY_EXEC))) {
+            vpath_put(&parent);
+            return r;
+        }
         {
             struct inode *ino;
             struct dentry *d;
@@ -121,7 +135,8 @@ int vfs_open(struct fs_ctx *fs, const struct vpath *start, const char *path, int
             p.mnt = parent.mnt;
             p.d = d;
             vpath_put(&parent);
-            r = vfs_open_path(&p, flags & ~O_TRUNC, out);
+            /* A file we just made is ours to open, whatever its mode. */
+            r = vfs_open_path(&p, (flags & ~O_TRUNC) | O_CREAT_NEW, out);
             vpath_put(&p);
             return r;
         }

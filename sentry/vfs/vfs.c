@@ -226,6 +226,33 @@ int vfs_getattr(struct inode *ino, struct stat *st)
     return 0;
 }
 
+int vfs_permission(struct inode *ino, int mask)
+{
+    const struct vfs_cred *c = &vfs_cur_cred;
+    struct stat st;
+    int bits, r;
+
+    if ((r = vfs_getattr(ino, &st)))
+        return r;
+    if (c->dac_override) {
+        /* Everything but executing a file with no x bit at all. */
+        if (!(mask & MAY_EXEC) || S_ISDIR(st.st_mode) || (st.st_mode & 0111))
+            return 0;
+    }
+    if (c->dac_read_search && !(mask & MAY_WRITE) &&
+        (!(mask & MAY_EXEC) || S_ISDIR(st.st_mode)))
+        return 0;
+    if (st.st_uid == c->fsuid) {
+        bits = (st.st_mode >> 6) & 7;
+    } else {
+        bool in = st.st_gid == c->fsgid;
+        for (int i = 0; !in && i < c->ngroups; i++)
+            in = c->groups[i] == st.st_gid;
+        bits = in ? (st.st_mode >> 3) & 7 : st.st_mode & 7;
+    }
+    return (bits & mask) == mask ? 0 : -EACCES;
+}
+
 long vfs_kernel_read(struct file *f, void *buf, size_t len, uint64_t off)
 {
     if (!f->ops || !f->ops->read)

@@ -174,7 +174,18 @@ extern pthread_mutex_t vfs_lock;
 struct vfs_cred {
     uid_t fsuid;
     gid_t fsgid;
+    bool dac_override;     /* CAP_DAC_OVERRIDE */
+    bool dac_read_search;  /* CAP_DAC_READ_SEARCH */
+    bool fowner;           /* CAP_FOWNER */
+    const gid_t *groups;
+    int ngroups;
 };
+
+#define MAY_EXEC 1
+#define MAY_WRITE 2
+#define MAY_READ 4
+/* Mode-bit permission for the current credentials (-EACCES if denied). */
+int vfs_permission(struct inode *ino, int mask);
 extern __thread struct vfs_cred vfs_cur_cred;
 
 struct inode *inode_new(struct super *sb, const struct inode_ops *iops,

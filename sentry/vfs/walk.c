@@ -59,6 +59,9 @@ static int step(struct fs_ctx *fs, struct vpath *cur, const char *name)
 
     if (!S_ISDIR(cur->d->inode->mode))
         return -ENOTDIR;
+    if (!vfs_cur_cred.dac_override && !vfs_cur_cred.dac_read_search &&
+        (r = vfs_permission(cur->d->inode, MAY_EXEC)))
+        return r;
     if (!strcmp(name, "."))
         return 0;
     if (!strcmp(name, "..")) {
