@@ -937,10 +937,10 @@ static int generate(struct pnode *n, struct sbuf *b)
                      "nodev\t9p\n");
         break;
     case G_HOSTNAME:
-        sb_printf(b, "%s\n", k->hostname);
+        sb_printf(b, "%s\n", me ? me->proc->uts->hostname : "sandbox");
         break;
     case G_DOMAIN:
-        sb_printf(b, "%s\n", k->domainname);
+        sb_printf(b, "%s\n", me ? me->proc->uts->domainname : "(none)");
         break;
     case G_OSRELEASE:
         sb_printf(b, "6.1.0-sbx\n");

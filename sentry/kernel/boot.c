@@ -116,6 +116,10 @@ int kernel_run(const struct kernel_cfg *cfg)
     p->state = PROC_LIVE;
     p->exit_signal = SIGCHLD;
     p->sighand = sighand_new(NULL);
+    p->uts = xzalloc(sizeof(*p->uts));
+    p->uts->ref = 1;
+    strcpy(p->uts->hostname, "sandbox");
+    strcpy(p->uts->domainname, "(none)");
     p->dumpable = 1;
     waitq_init(&p->child_wq);
     waitq_init(&p->stop_wq);

@@ -58,17 +58,30 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
         return -EINVAL;
     if ((flags & CLONE_CLEAR_SIGHAND) && (flags & CLONE_SIGHAND))
         return -EINVAL;
-    if (flags & CLONE_NS_FLAGS)
-        return -EINVAL; /* namespaces inside the sandbox: not yet */
+    if (flags & CLONE_NS_FLAGS & ~CLONE_NEWUTS)
+        return -EINVAL; /* namespaces inside the sandbox: UTS only so far */
+    if ((flags & CLONE_NEWUTS) && !capable(t, CAP_SYS_ADMIN))
+        return -EPERM;
     if (flags & CLONE_PIDFD)
         return -EINVAL; /* pidfds: not yet */
     if ((flags & CLONE_PARENT) && p == k->init)
         return -EINVAL;
-    if (!(flags & CLONE_THREAD)) {
-        uint64_t nproc = p->rlim[RLIMIT_NPROC].cur;
-        if (!capable(t, CAP_SYS_RESOURCE) && !capable(t, CAP_SYS_ADMIN) &&
-            (uint64_t)k->nprocs >= nproc)
-            return -EAGAIN;
+    {
+        /* RLIMIT_NPROC counts every task (threads too) of the real uid. */
+        uint64_t nproc = p->rlim[RLIMIT_NPROC].cur, n = 0;
+        if (nproc != RLIM_INFINITY && !capable(t, CAP_SYS_RESOURCE) &&
+            !capable(t, CAP_SYS_ADMIN)) {
+            pthread_mutex_lock(&k->lock);
+            for (int i = 1; i < PID_MAX; i++) {
+                struct task *o = k->tasks[i];
+                if (o && o->proc && o->proc->state == PROC_LIVE && !o->thread_done &&
+                    o->cred.uid == t->cred.uid)
+                    n++;
+            }
+            pthread_mutex_unlock(&k->lock);
+            if (n >= nproc)
+                return -EAGAIN;
+        }
     }
 
     /* Memory and the platform context first: they can fail. */
@@ -127,6 +140,7 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
         np->no_new_privs = p->no_new_privs;
         np->dumpable = p->dumpable;
         np->nice = p->nice;
+        np->uts = (flags & CLONE_NEWUTS) ? uts_copy(p->uts) : uts_get(p->uts);
         waitq_init(&np->child_wq);
         waitq_init(&np->stop_wq);
         clock_gettime(CLOCK_MONOTONIC, &np->start);

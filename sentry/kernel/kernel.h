@@ -132,6 +132,16 @@ struct sigpending {
     int nq;
 };
 
+/* A UTS namespace: the names uname reports (shared, copied by unshare). */
+struct uts_ns {
+    int ref;
+    char hostname[65];
+    char domainname[65];
+};
+struct uts_ns *uts_get(struct uts_ns *u);
+void uts_put(struct uts_ns *u);
+struct uts_ns *uts_copy(const struct uts_ns *u);
+
 /* ---- processes (process.c) ---- */
 enum proc_state { PROC_LIVE, PROC_ZOMBIE, PROC_DEAD };
 
@@ -163,8 +173,10 @@ struct process {
     uint64_t utime_ns, cutime_ns;     /* CPU time: own (at exit), reaped children */
     uint64_t maxrss_kb, cmaxrss_kb;
     uint64_t minflt, cminflt;
+    uint64_t run_ns_total; /* all threads' run_ns, exited ones too */
     bool no_new_privs;
     bool child_subreaper;
+    struct uts_ns *uts;
     int nice;
     bool timers_gone;
     bool did_exec;   /* setpgid by the parent is refused after it */

@@ -84,6 +84,7 @@ static void process_release(struct kernel *k, struct process *p)
     unlink_child(p->parent, p);
     k->nprocs--;
     sighand_put(p->sighand);
+    uts_put(p->uts);
     free(p->exe);
     p->state = PROC_DEAD;
     if (leader && leader->proc == p) {
@@ -421,4 +422,24 @@ long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int option
             fill_rusage(ru, w.utime_ns, w.maxrss_kb);
     }
     return r < 0 ? r : 0;
+}
+
+struct uts_ns *uts_get(struct uts_ns *u)
+{
+    __atomic_add_fetch(&u->ref, 1, __ATOMIC_RELAXED);
+    return u;
+}
+
+void uts_put(struct uts_ns *u)
+{
+    if (u && !__atomic_sub_fetch(&u->ref, 1, __ATOMIC_ACQ_REL))
+        free(u);
+}
+
+struct uts_ns *uts_copy(const struct uts_ns *u)
+{
+    struct uts_ns *n = xzalloc(sizeof(*n));
+    memcpy(n, u, sizeof(*n));
+    n->ref = 1;
+    return n;
 }

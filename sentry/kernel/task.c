@@ -76,7 +76,12 @@ void task_run(struct task *t)
             clock_gettime(CLOCK_MONOTONIC, &t0);
             why = pops->ctx_switch(t->ctx, t->mm->as, &t->cpu, &fi);
             clock_gettime(CLOCK_MONOTONIC, &t1);
-            t->run_ns += (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ULL + t1.tv_nsec - t0.tv_nsec;
+            {
+                uint64_t d = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ULL + t1.tv_nsec -
+                             t0.tv_nsec;
+                t->run_ns += d;
+                __atomic_add_fetch(&t->proc->run_ns_total, d, __ATOMIC_RELAXED);
+            }
         }
         switch (why) {
         case SW_SYSCALL: {
@@ -155,12 +160,12 @@ void task_set_vfs_cred(struct task *t)
 
 uint64_t task_thread_cpu_ns(struct task *t)
 {
-    /* One thread: the process clock is exact. Several: time spent running
-     * app code, never more than the whole process has used. */
-    uint64_t p = task_cpu_ns(t);
-    if (t->proc->nthreads <= 1)
+    /* The process clock is exact; a thread gets the share of it that its
+     * time running app code is of all its threads' (exact with one). */
+    uint64_t p = task_cpu_ns(t), total = __atomic_load_n(&t->proc->run_ns_total, __ATOMIC_RELAXED);
+    if (!total || t->run_ns >= total)
         return p;
-    return SB_MIN(t->run_ns, p);
+    return (uint64_t)((unsigned __int128)p * t->run_ns / total);
 }
 
 uint64_t task_cpu_ns(struct task *t)

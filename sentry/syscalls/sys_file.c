@@ -305,6 +305,11 @@ long sys_close_range(struct task *t, const struct syscall_args *a)
         return -EINVAL;
     if (first > last)
         return -EINVAL;
+    if ((flags & CLOSE_RANGE_UNSHARE) && t->fdt->ref > 1) {
+        struct fdtable *n = fdt_copy(t->fdt);
+        fdt_put(t->fdt);
+        t->fdt = n;
+    }
     for (unsigned fd = first; fd <= last && fd < (unsigned)t->fdt->cap; fd++) {
         if (flags & CLOSE_RANGE_CLOEXEC)
             (void)fdt_set_cloexec(t->fdt, fd, true);

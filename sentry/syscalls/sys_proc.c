@@ -8,6 +8,7 @@
 #include <linux/capability.h>
 #include <sched.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
@@ -61,15 +62,15 @@ long sys_uname(struct task *t, const struct syscall_args *a)
 
     memset(&u, 0, sizeof(u));
     strcpy(u.sysname, "Linux");
-    snprintf(u.nodename, sizeof(u.nodename), "%s", t->k->hostname);
+    snprintf(u.nodename, sizeof(u.nodename), "%s", t->proc->uts->hostname);
     strcpy(u.release, "6.1.0-sbx");
     strcpy(u.version, "#1 SMP PREEMPT_DYNAMIC sbx");
     strcpy(u.machine, "x86_64");
-    snprintf(u.domainname, sizeof(u.domainname), "%s", t->k->domainname);
+    snprintf(u.domainname, sizeof(u.domainname), "%s", t->proc->uts->domainname);
     return mm_copy_out(t->mm, a->a[0], &u, sizeof(u)) ? -EFAULT : 0;
 }
 
-long sys_sethostname(struct task *t, const struct syscall_args *a)
+static long set_name(struct task *t, const struct syscall_args *a, char *dst)
 {
     char buf[65];
 
@@ -77,10 +78,58 @@ long sys_sethostname(struct task *t, const struct syscall_args *a)
         return -EPERM;
     if (a->a[1] > 64)
         return -EINVAL;
-    if (mm_copy_in(t->mm, buf, a->a[0], a->a[1]))
+    if (a->a[1] && mm_copy_in(t->mm, buf, a->a[0], a->a[1]))
         return -EFAULT;
     buf[a->a[1]] = 0;
-    strcpy(t->k->hostname, buf);
+    memcpy(dst, buf, a->a[1] + 1);
+    return 0;
+}
+
+long sys_sethostname(struct task *t, const struct syscall_args *a)
+{
+    return set_name(t, a, t->proc->uts->hostname);
+}
+
+long sys_setdomainname(struct task *t, const struct syscall_args *a)
+{
+    return set_name(t, a, t->proc->uts->domainname);
+}
+
+long sys_unshare(struct task *t, const struct syscall_args *a)
+{
+    unsigned long flags = a->a[0];
+    const unsigned long known = CLONE_FILES | CLONE_FS | CLONE_NEWUTS | CLONE_SYSVSEM |
+                                CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |
+                                CLONE_NEWUSER | CLONE_NEWCGROUP | CLONE_THREAD | CLONE_SIGHAND |
+                                CLONE_VM;
+
+    if (flags & ~known)
+        return -EINVAL;
+    if (flags & (CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWUSER |
+                 CLONE_NEWCGROUP))
+        return -EINVAL; /* partial: only UTS namespaces so far */
+    if ((flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_VM)) && t->proc->nthreads > 1)
+        return -EINVAL;
+    if ((flags & CLONE_NEWUTS) && !capable(t, CAP_SYS_ADMIN))
+        return -EPERM;
+    if (flags & CLONE_FILES && t->fdt->ref > 1) {
+        struct fdtable *n = fdt_copy(t->fdt);
+        fdt_put(t->fdt);
+        t->fdt = n;
+    }
+    if (flags & CLONE_FS && t->fs->ref > 1) {
+        struct fs_ctx *n = fs_ctx_new(&t->fs->root);
+        vpath_put(&n->cwd);
+        n->cwd = vpath_copy(&t->fs->cwd);
+        n->umask = t->fs->umask;
+        fs_ctx_put(t->fs);
+        t->fs = n;
+    }
+    if (flags & CLONE_NEWUTS) {
+        struct uts_ns *u = uts_copy(t->proc->uts);
+        uts_put(t->proc->uts);
+        t->proc->uts = u;
+    }
     return 0;
 }
 
@@ -135,30 +184,53 @@ long sys_rseq(struct task *t, const struct syscall_args *a)
 static long do_prlimit(struct task *t, int pid, unsigned res, uint64_t unew, uint64_t uold)
 {
     struct rlimit64 nl, ol;
+    struct process *p = t->proc;
 
-    if (!is_self(t, pid))
-        return -ESRCH;
+    if (!is_self(t, pid)) {
+        struct task *o;
+        pthread_mutex_lock(&t->k->lock);
+        o = pid_task(t->k, pid);
+        if (o && o->proc->state == PROC_LIVE && o->proc->threads &&
+            (capable(t, CAP_SYS_RESOURCE) || (o->proc->threads->cred.uid == t->cred.uid &&
+                                               o->proc->threads->cred.euid == t->cred.euid)))
+            p = o->proc;
+        else
+            p = NULL;
+        pthread_mutex_unlock(&t->k->lock);
+        if (!p)
+            return o ? -EPERM : -ESRCH;
+    }
     if (res >= RLIM_NLIMITS)
         return -EINVAL;
     if (unew && mm_copy_in(t->mm, &nl, unew, sizeof(nl)))
         return -EFAULT;
     if (unew && nl.rlim_cur > nl.rlim_max)
         return -EINVAL;
-    if (unew && nl.rlim_max > t->proc->rlim[res].max && !capable(t, CAP_SYS_RESOURCE))
+    if (unew && nl.rlim_max > p->rlim[res].max && !capable(t, CAP_SYS_RESOURCE))
         return -EPERM;
     if (unew && res == RLIMIT_NOFILE && nl.rlim_max > 1048576)
         return -EPERM;
-    ol.rlim_cur = t->proc->rlim[res].cur;
-    ol.rlim_max = t->proc->rlim[res].max;
+    ol.rlim_cur = p->rlim[res].cur;
+    ol.rlim_max = p->rlim[res].max;
     if (uold && mm_copy_out(t->mm, uold, &ol, sizeof(ol)))
         return -EFAULT;
     if (unew) {
-        t->proc->rlim[res].cur = nl.rlim_cur;
-        t->proc->rlim[res].max = nl.rlim_max;
-        if (res == RLIMIT_NOFILE)
+        p->rlim[res].cur = nl.rlim_cur;
+        p->rlim[res].max = nl.rlim_max;
+        if (p == t->proc && res == RLIMIT_NOFILE)
             t->fdt->max = (int)SB_MIN(nl.rlim_cur, 1048576);
-        if (res == RLIMIT_AS)
+        if (p == t->proc && res == RLIMIT_AS)
             t->mm->as_limit = nl.rlim_cur;
+        if (p != t->proc && (res == RLIMIT_NOFILE || res == RLIMIT_AS)) {
+            pthread_mutex_lock(&t->k->lock);
+            for (struct task *o = p->threads; o; o = o->tg_next) {
+                if (res == RLIMIT_NOFILE && o->fdt)
+                    o->fdt->max = (int)SB_MIN(nl.rlim_cur, 1048576);
+                if (res == RLIMIT_AS && o->mm)
+                    o->mm->as_limit = nl.rlim_cur;
+            }
+            pthread_mutex_unlock(&t->k->lock);
+        }
     }
     return 0;
 }

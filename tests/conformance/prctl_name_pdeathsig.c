@@ -75,31 +75,37 @@ int main(int argc, char **argv)
     ERR("PR_SET_PDEATHSIG 65", prctl(PR_SET_PDEATHSIG, 65, 0, 0, 0), EINVAL);
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     {
-        int p[2];
+        int p[2], r[2];
         pid_t mid, gc = 0;
-        MUST(pipe(p));
+        MUST(pipe(p)); /* grandchild -> us: its pid */
+        MUST(pipe(r)); /* grandchild -> mid: EOF once its signal is set */
         mid = fork();
         MUST(mid);
         if (mid == 0) {
-            pid_t g = fork();
+            char c;
+            pid_t g;
+            close(p[0]);
+            g = fork();
             if (g == 0) {
-                close(p[0]);
-                prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
                 pid_t me = getpid();
+                close(r[0]);
+                prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
                 if (write(p[1], &me, sizeof(me)) != sizeof(me))
                     _exit(1);
                 close(p[1]);
+                close(r[1]);
                 for (;;)
                     pause();
             }
-            char c;
             close(p[1]);
-            /* exit once the grandchild has set its signal (it closes p) */
-            while (read(p[0], &c, 1) > 0)
+            close(r[1]);
+            while (read(r[0], &c, 1) > 0)
                 ;
-            _exit(0);
+            _exit(0); /* the grandchild's parent dies */
         }
         close(p[1]);
+        close(r[0]);
+        close(r[1]);
         EQ("grandchild ready", read(p[0], &gc, sizeof(gc)), sizeof(gc));
         close(p[0]);
         MUST(waitpid(mid, &st, 0));
