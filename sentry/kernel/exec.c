@@ -339,6 +339,18 @@ static int load_elf_image(struct task *t, const char *path, struct file *f, uint
     ax.egid = t->cred.egid;
     ax.secure = t->cred.uid != t->cred.euid || t->cred.gid != t->cred.egid;
     ax.execfn = path;
+    {
+        /* The stack VMA is as big as RLIMIT_STACK allows (it does not grow
+         * on demand here), between 128 KiB and 256 MiB. */
+        uint64_t lim = t->proc->rlim[RLIMIT_STACK].cur;
+        if (lim == RLIM_INFINITY || lim > (256ULL << 20))
+            lim = lim == RLIM_INFINITY ? (8ULL << 20) : (256ULL << 20);
+        if (lim < (128ULL << 10))
+            lim = 128ULL << 10;
+        mm->stack_limit = (lim + 4095) & ~4095ULL;
+        /* The stack starts small and grows on faults, as Linux's does. */
+        ax.stack_size = SB_MIN(mm->stack_limit, 256ULL << 10);
+    }
     if ((r = loader_build_stack(mm, argv, envp, &ax, &sp)))
         goto out;
 

@@ -11,6 +11,7 @@ struct mm;
 struct stack_auxv {
     uint64_t phdr, phnum, entry, base, uid, euid, gid, egid, secure;
     const char *execfn;
+    uint64_t stack_size; /* RLIMIT_STACK, page aligned (0: 8 MiB) */
 };
 
 /* Create the stack VMA below mm->stack_top and fill it; *sp gets the

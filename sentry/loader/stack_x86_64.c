@@ -30,7 +30,9 @@ int loader_build_stack(struct mm *mm, const char *const *argv, const char *const
     unsigned a, b, c, d;
     long r;
 
-    r = mm_mmap(mm, top - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE,
+    uint64_t size = ax->stack_size ? ax->stack_size : STACK_SIZE;
+
+    r = mm_mmap(mm, top - size, size, PROT_READ | PROT_WRITE,
                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, NULL, 0);
     if (r < 0)
         return (int)r;

@@ -38,6 +38,7 @@ int mm_new(struct memfile *mf, const struct platform_ops *pops, struct address_s
 
     mm->users = 1;
     mm->as_limit = UINT64_MAX;
+    mm->stack_limit = 8ULL << 20;
     pthread_mutex_init(&mm->lock, NULL);
     mm->vmas.get = vma_get;
     mm->pmas.merge = 1;
@@ -360,6 +361,30 @@ static int cow_in(struct mm *mm, uint64_t start, uint64_t end)
     return 0;
 }
 
+/* A fault just below a grows-down VMA (the stack) extends it, up to
+ * RLIMIT_STACK and never closer than a guard gap to the VMA below. */
+static struct mm_range *grow_stack_locked(struct mm *mm, uint64_t addr)
+{
+    size_t i = rmap_lower_bound(&mm->vmas, addr);
+    struct mm_range *v;
+    uint64_t want;
+
+    if (i >= mm->vmas.n)
+        return NULL;
+    v = &mm->vmas.v[i];
+    if (!(v->flags & VMA_GROWSDOWN) || v->start <= addr)
+        return NULL;
+    want = PAGE_DOWN(addr);
+    if (v->end - want > mm->stack_limit)
+        return NULL;
+    if (i > 0 && mm->vmas.v[i - 1].end + 256 * MM_PAGE > want)
+        return NULL;
+    if (!within_limit(mm, v->start - want, 0))
+        return NULL;
+    v->start = want;
+    return v;
+}
+
 int mm_fault(struct mm *mm, uint64_t addr, int code)
 {
     struct mm_range *v, vc;
@@ -369,6 +394,8 @@ int mm_fault(struct mm *mm, uint64_t addr, int code)
     pthread_mutex_lock(&mm->lock);
     mm->stats.faults++;
     v = rmap_find(&mm->vmas, addr);
+    if (!v)
+        v = grow_stack_locked(mm, addr);
     if (!v || !v->prot) {
         r = -EFAULT;
         goto out;
@@ -456,6 +483,8 @@ static int access_locked(struct mm *mm, uint64_t addr, uint8_t *kbuf, size_t len
         return -EFAULT;
     while (len) {
         struct mm_range *v = rmap_find(&mm->vmas, addr), vc;
+        if (!v && dir == COPY_OUT)
+            v = grow_stack_locked(mm, addr); /* e.g. a signal frame */
         uint64_t n, a;
         int r;
 
@@ -789,6 +818,7 @@ int mm_fork(struct mm *parent, struct address_space *child_as, struct mm **out)
     c->env_start = parent->env_start;
     c->env_end = parent->env_end;
     c->as_limit = parent->as_limit;
+    c->stack_limit = parent->stack_limit;
     if (parent->exe)
         mm_set_exe(c, parent->exe);
     for (size_t i = 0; i < parent->vmas.n; i++) {

@@ -221,6 +221,8 @@ static long do_prlimit(struct task *t, int pid, unsigned res, uint64_t unew, uin
             t->fdt->max = (int)SB_MIN(nl.rlim_cur, 1048576);
         if (p == t->proc && res == RLIMIT_AS)
             t->mm->as_limit = nl.rlim_cur;
+        if (p == t->proc && res == RLIMIT_STACK)
+            t->mm->stack_limit = nl.rlim_cur == RLIM_INFINITY ? (1ULL << 30) : nl.rlim_cur;
         if (p != t->proc && (res == RLIMIT_NOFILE || res == RLIMIT_AS)) {
             pthread_mutex_lock(&t->k->lock);
             for (struct task *o = p->threads; o; o = o->tg_next) {
