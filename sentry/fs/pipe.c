@@ -23,7 +23,51 @@ struct pipe {
     int readers, writers;
     struct waitq rq, wq;   /* readers wait for data, writers for room */
     int ref;
+    struct file *async[8]; /* ends with O_ASYNC (not references) */
 };
+
+/* Send the O_ASYNC signal of ends that want it (POLL_IN / POLL_OUT). */
+static void notify_async(struct pipe *p, bool readers)
+{
+    struct file *targets[8];
+    int n = 0;
+
+    pthread_mutex_lock(&p->lock);
+    for (int i = 0; i < 8; i++) {
+        struct file *f = p->async[i];
+        if (f && (((f->flags & O_ACCMODE) == O_RDONLY) == readers))
+            targets[n++] = file_get(f);
+    }
+    pthread_mutex_unlock(&p->lock);
+    for (int i = 0; i < n; i++) {
+        struct file *f = targets[i];
+        if (f->owner)
+            kernel_send_io_signal(f->owner, f->async_sig ? f->async_sig : SIGIO, f->async_fd,
+                                  readers ? POLL_IN : POLL_OUT, f->async_sig != 0);
+        file_put(f);
+    }
+}
+
+static void p_fasync(struct file *f, int fd, bool on)
+{
+    struct pipe *p = f->priv;
+
+    pthread_mutex_lock(&p->lock);
+    for (int i = 0; i < 8; i++) {
+        if (p->async[i] == f)
+            p->async[i] = NULL;
+    }
+    if (on) {
+        for (int i = 0; i < 8; i++) {
+            if (!p->async[i]) {
+                p->async[i] = f;
+                break;
+            }
+        }
+        f->async_fd = fd;
+    }
+    pthread_mutex_unlock(&p->lock);
+}
 
 static struct super pipe_sb = { .fstype = "pipefs", .dev = 0x0d };
 static uint64_t pipe_ino = 1000;
@@ -77,6 +121,7 @@ static long p_read(struct file *f, void *buf, size_t n, uint64_t off)
         p->head = 0;
     pthread_mutex_unlock(&p->lock);
     waitq_wake_all(&p->wq);
+    notify_async(p, false);
     return (long)done;
 }
 
@@ -137,6 +182,7 @@ static long p_write(struct file *f, const void *buf, size_t n, uint64_t off)
     }
     pthread_mutex_unlock(&p->lock);
     waitq_wake_all(&p->rq);
+    notify_async(p, true);
     return (long)done;
 }
 
@@ -169,6 +215,9 @@ static void p_release(struct file *f)
     struct pipe *p = f->priv;
 
     pthread_mutex_lock(&p->lock);
+    for (int i = 0; i < 8; i++)
+        if (p->async[i] == f)
+            p->async[i] = NULL;
     if ((f->flags & O_ACCMODE) == O_RDONLY)
         p->readers--;
     else
@@ -188,6 +237,7 @@ static const struct file_ops pipe_fops = {
     .read = p_read,
     .write = p_write,
     .poll = p_poll,
+    .fasync = p_fasync,
     .release = p_release,
     .ioctl = p_ioctl,
 };

@@ -328,6 +328,10 @@ void cred_exec(struct creds *c);
 int cred_capset(struct task *t, uint64_t eff, uint64_t prm, uint64_t inh);
 bool cred_in_group(const struct creds *c, gid_t g);
 
+/* The signal of an O_ASYNC file to its owner (> 0 process, < 0 group);
+ * with F_SETSIG set, a full siginfo (code, fd). */
+void kernel_send_io_signal(int owner, int sig, int fd, int code, bool info);
+
 /* Timers (timer.c) */
 struct itimerval;
 struct itimerspec;

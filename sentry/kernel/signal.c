@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <poll.h>
 #include <sys/wait.h>
 
 #include "lib/log.h"
@@ -636,4 +637,33 @@ int signal_take(struct task *t, uint64_t set, siginfo_t *info)
     }
     pthread_mutex_unlock(&k->lock);
     return sig;
+}
+
+void kernel_send_io_signal(int owner, int sig, int fd, int code, bool info)
+{
+    struct kernel *k = sb_kernel;
+    siginfo_t si;
+
+    memset(&si, 0, sizeof(si));
+    si.si_signo = sig;
+    if (info) {
+        si.si_code = code;
+        si.si_fd = fd;
+        si.si_band = code == POLL_IN ? (POLLIN | POLLRDNORM) : (POLLOUT | POLLWRNORM);
+    } else {
+        si.si_code = SI_KERNEL;
+    }
+    pthread_mutex_lock(&k->lock);
+    if (owner > 0) {
+        struct process *p = pid_process(k, owner);
+        if (p)
+            send_locked(k, p, NULL, sig, &si);
+    } else {
+        for (int i = 1; i < PID_MAX; i++) {
+            struct task *o = k->tasks[i];
+            if (o && o->proc && o->proc->tgid == i && o->proc->pgid == -owner)
+                send_locked(k, o->proc, NULL, sig, &si);
+        }
+    }
+    pthread_mutex_unlock(&k->lock);
 }

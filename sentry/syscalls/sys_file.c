@@ -704,8 +704,38 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
     case F_SETFL:
         if (!f->ops)
             return -EBADF;
+        if (((int)a->a[2] ^ f->flags) & O_ASYNC) {
+            if (f->ops->fasync)
+                f->ops->fasync(f, fd, (int)a->a[2] & O_ASYNC);
+        }
         f->flags = (f->flags & ~settable) | ((int)a->a[2] & settable);
         return 0;
+    case F_SETOWN:
+        f->owner = (int)a->a[2];
+        return 0;
+    case F_GETOWN:
+        return f->owner;
+    case F_SETOWN_EX: {
+        struct f_owner_ex ox;
+        if (mm_copy_in(t->mm, &ox, a->a[2], sizeof(ox)))
+            return -EFAULT;
+        if (ox.type != F_OWNER_TID && ox.type != F_OWNER_PID && ox.type != F_OWNER_PGRP)
+            return -EINVAL;
+        f->owner = ox.type == F_OWNER_PGRP ? -ox.pid : ox.pid;
+        return 0;
+    }
+    case F_GETOWN_EX: {
+        struct f_owner_ex ox = { f->owner < 0 ? F_OWNER_PGRP : F_OWNER_PID,
+                                 f->owner < 0 ? -f->owner : f->owner };
+        return mm_copy_out(t->mm, a->a[2], &ox, sizeof(ox)) ? -EFAULT : 0;
+    }
+    case F_SETSIG:
+        if (a->a[2] > SB_NSIG)
+            return -EINVAL;
+        f->async_sig = (int)a->a[2];
+        return 0;
+    case F_GETSIG:
+        return f->async_sig;
     default:
         return -EINVAL;
     }

@@ -90,6 +90,8 @@ struct file_ops {
     /* Readiness (POLL* bits); registers the caller's wait with poll_wait()
      * when pr is not NULL. No poll op: always ready to read and write. */
     unsigned (*poll)(struct file *f, struct poll_req *pr);
+    /* O_ASYNC switched on or off for f (its fd number given). */
+    void (*fasync)(struct file *f, int fd, bool on);
 };
 
 struct super {
@@ -153,6 +155,9 @@ struct file {
     const struct file_ops *ops;
     void *priv;
     pthread_mutex_t lock; /* pos */
+    /* O_ASYNC: who gets the I/O signal (F_SETOWN: > 0 a process, < 0 a
+     * group), which one (F_SETSIG, 0: SIGIO), and the fd named in it. */
+    int owner, async_sig, async_fd;
 };
 
 /* The task's view: root and cwd. */
