@@ -675,7 +675,8 @@ Test(walk_open, creat_excl_creates_then_gives_eexist)
     struct file *fp = NULL;
     struct stat st;
 
-    vfs_cur_cred = (struct vfs_cred){.fsuid = 1234, .fsgid = 5678};
+    /* A privileged creator (CAP_DAC_OVERRIDE) with its own ids. */
+    vfs_cur_cred = (struct vfs_cred){.fsuid = 1234, .fsgid = 5678, .dac_override = true};
     expect_err(NULL, "/a/new", 0, -ENOENT);
     cr_assert_eq(vfs_open(fs, NULL, "/a/new", O_CREAT | O_EXCL | O_RDWR, 0666, &fp), 0);
     cr_assert_not_null(fp);
@@ -853,4 +854,14 @@ Test(walk_open, written_data_reads_back_through_another_open)
     cr_assert_str_eq(buf, "hello");
     file_put(w);
     file_put(r);
+}
+
+Test(walk_open, unprivileged_create_needs_write_on_the_directory)
+{
+    struct file *fp = NULL;
+
+    vfs_cur_cred = (struct vfs_cred){ .fsuid = 1234, .fsgid = 5678 };
+    cr_assert_eq(vfs_open(fs, NULL, "/a/nope", O_CREAT | O_RDWR, 0666, &fp), -EACCES);
+    cr_assert_null(fp);
+    vfs_cur_cred = (struct vfs_cred){ .dac_override = true, .dac_read_search = true, .fowner = true };
 }
