@@ -151,6 +151,7 @@ struct process {
     struct process *children, *sibling;
     struct task *threads;
     int nthreads;
+    int threads_exiting; /* between unlinking and the end of their exit */
     int pgid, sid;
     struct sighand *sighand;
     struct sigpending pending; /* shared by the threads */

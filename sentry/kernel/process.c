@@ -146,6 +146,7 @@ void process_exit_thread(struct task *t)
             break;
         }
     }
+    p->threads_exiting++;
     last = --p->nthreads == 0;
     if (!p->group_exit && last)
         p->exit_status = (t->exit_code & 0xff) << 8;
@@ -179,6 +180,9 @@ void process_exit_thread(struct task *t)
     leader = t->tid == p->tgid;
     if (!leader && k->tasks[t->tid] == t)
         k->tasks[t->tid] = NULL;
+    /* The process ends when the last thread is through here, not when
+     * the last one started exiting: others may still be releasing. */
+    last = --p->threads_exiting == 0 && p->nthreads == 0;
     if (last && p == k->init) {
         k->init_status = p->exit_status;
         k->init_gone = true;

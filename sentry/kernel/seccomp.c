@@ -66,6 +66,7 @@ static const struct allowed allowed[] = {
 static const char *const asan_extra[] = {
     "sigaltstack", "getpid", "gettid", "tgkill", "rt_sigprocmask", "rt_sigaction",
     "sched_yield", "prctl", "openat", "readlink", "fstat", "newfstatat", "lseek",
+    "sched_getaffinity", "getrlimit", "prlimit64", "close", "read", "munmap",
 };
 #endif
 
