@@ -366,6 +366,8 @@ long kernel_wait4(struct task *t, int pid, int *status, int options, struct rusa
 
     if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD))
         return -EINVAL;
+    if (pid == INT32_MIN)
+        return -ESRCH;
     w.options = options | WEXITED;
     if (pid > 0) {
         w.idtype = P_PID;

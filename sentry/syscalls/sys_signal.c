@@ -137,6 +137,8 @@ long sys_kill(struct task *t, const struct syscall_args *a)
 
     if (sig < 0 || sig > SB_NSIG)
         return -EINVAL;
+    if (pid == INT32_MIN)
+        return -ESRCH; /* -pid would overflow; Linux says ESRCH */
     signal_fill_kill_info(&si, sig, SI_USER, t);
     pthread_mutex_lock(&k->lock);
     if (pid > 0) {
