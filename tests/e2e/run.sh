@@ -120,6 +120,13 @@ timeout 20 "$SBX" run -- /usr/bin/yes 2>/dev/null | head -1 >/dev/null
 st=${PIPESTATUS[0]}
 [ "$st" = 141 ] && ok sigpipe-on-closed-stdout || bad sigpipe-on-closed-stdout "status $st, want 141"
 
+out=$( (sleep 1.5; echo late) | timeout 20 "$SBX" run -- python3 -S -c '
+import signal, sys
+signal.signal(signal.SIGALRM, lambda s, f: print("alarm", flush=True))
+signal.alarm(1)
+print(sys.stdin.readline().strip())' 2>&1)
+[ "$out" = "$(printf 'alarm\nlate')" ] && ok signal-during-stdin-read || bad signal-during-stdin-read "got '$out'"
+
 out=$(echo piped | "$SBX" run -- /bin/cat 2>&1)
 [ "$out" = piped ] && ok stdin-passthrough || bad stdin-passthrough "got '$out'"
 
