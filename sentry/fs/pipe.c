@@ -149,8 +149,9 @@ static long p_write(struct file *f, const void *buf, size_t n, uint64_t off)
         size_t room, want;
         if (p->readers == 0) {
             pthread_mutex_unlock(&p->lock);
-            /* SIGPIPE even after a partial write, as Linux does. */
-            if (done && current_task)
+            /* SIGPIPE even after a partial write, as Linux does (a
+             * second one from the caller coalesces while pending). */
+            if (current_task)
                 sys_signal_self(current_task, SIGPIPE);
             return done ? (long)done : -EPIPE;
         }
