@@ -78,6 +78,8 @@ struct platform_ops {
      * format (as a signal frame holds it). get returns the size. */
     int (*fpu_get)(struct context *c, void *buf, size_t cap);
     int (*fpu_set)(struct context *c, const void *buf, size_t len);
+    /* Take every address space down at once (the sandbox ends). */
+    void (*shutdown)(struct platform *p);
     /* CPU time consumed so far by the address space's threads, in ns. */
     uint64_t (*as_cpu_ns)(struct address_space *as);
     /* Highest application address + 1 (the platform may reserve the top). */

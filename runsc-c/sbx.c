@@ -110,6 +110,41 @@ static _Noreturn void run_gofer(int sock, int rootfd)
     _exit(r ? 1 : 0);
 }
 
+/* Kill and reap every process left below sbx. As a child subreaper, sbx
+ * inherits stubs whose Sentry is gone; none may outlive the sandbox. */
+static void reap_leftovers(void)
+{
+    for (int round = 0; round < 50; round++) {
+        char path[64], buf[4096];
+        int fd, any = 0;
+        ssize_t n;
+
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return;
+        n = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (n <= 0)
+            return;
+        buf[n] = 0;
+        for (char *s = buf, *e; *s; s = e) {
+            long pid = strtol(s, &e, 10);
+            if (e == s)
+                break;
+            if (pid > 0) {
+                kill((pid_t)pid, SIGKILL);
+                any = 1;
+            }
+        }
+        if (!any)
+            return;
+        usleep(2000);
+    }
+}
+
 static int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -177,6 +212,7 @@ static int cmd_run(int argc, char **argv)
     }
     if (optind >= argc)
         usage_error("%s", "run: no command given");
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0) {
         fprintf(stderr, "sbx: rootfs '%s': %s\n", rootfs, strerror(errno));
@@ -233,6 +269,7 @@ static int cmd_run(int argc, char **argv)
         ;
     kill(gofer, SIGKILL);
     waitpid(gofer, NULL, 0);
+    reap_leftovers();
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
         fprintf(stderr, "sbx: the Sentry was killed by signal %d (%s)%s\n", sig,

@@ -34,6 +34,35 @@
 /* The context the current Sentry thread runs. */
 static __thread struct ptrace_ctx *cur_ctx;
 
+/* Every stub process alive, so none outlives the sandbox: a stub parked
+ * before any Sentry thread seized it has no tracer to take it down. */
+static pthread_mutex_t stubs_mu = PTHREAD_MUTEX_INITIALIZER;
+static pid_t *stubs;
+static size_t nstubs, capstubs;
+
+static void stub_register(pid_t pid)
+{
+    pthread_mutex_lock(&stubs_mu);
+    if (nstubs == capstubs) {
+        capstubs = capstubs ? capstubs * 2 : 64;
+        stubs = xrealloc(stubs, capstubs * sizeof(*stubs));
+    }
+    stubs[nstubs++] = pid;
+    pthread_mutex_unlock(&stubs_mu);
+}
+
+static void stub_unregister(pid_t pid)
+{
+    pthread_mutex_lock(&stubs_mu);
+    for (size_t i = 0; i < nstubs; i++) {
+        if (stubs[i] == pid) {
+            stubs[i] = stubs[--nstubs];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&stubs_mu);
+}
+
 static int wait_stop(pid_t pid, int *status)
 {
     for (;;) {
@@ -265,6 +294,7 @@ static int pt_as_new(struct platform *pl, struct address_space **out)
         goto fail;
     as->fresh_tid = pid;
     as->creator = pthread_self();
+    stub_register(pid);
     *out = (struct address_space *)as;
     return 0;
 fail:
@@ -293,6 +323,7 @@ static int pt_as_clone(struct context *cc, struct address_space *parent,
     pid = clone_stub(c, SIGCHLD);
     if (pid < 0)
         return (int)pid;
+    stub_register((pid_t)pid);
     as = as_alloc(c->p);
     as->pid = (pid_t)pid;
     as->pending_tid = (pid_t)pid;
@@ -312,6 +343,7 @@ static int pt_as_new_from(struct context *cc, struct address_space **out)
     pid = clone_stub(c, SIGCHLD);
     if (pid < 0)
         return (int)pid;
+    stub_register((pid_t)pid);
     if ((r = seize((pid_t)pid)))
         goto fail;
     nc.p = c->p;
@@ -332,6 +364,7 @@ static int pt_as_new_from(struct context *cc, struct address_space **out)
 fail:
     syscall(SYS_tgkill, (pid_t)pid, (pid_t)pid, SIGKILL);
     waitpid((pid_t)pid, &status, __WALL);
+    stub_unregister((pid_t)pid);
     return (int)r;
 }
 
@@ -380,6 +413,7 @@ static void pt_as_release(struct address_space *a)
     if (!as)
         return;
     syscall(SYS_tgkill, as->pid, as->pid, SIGKILL);
+    stub_unregister(as->pid);
     /* Reap what this thread traces in it; other tracers see the death. */
     if (c && c->as == as && c->tid) {
         waitpid(c->tid, &status, __WALL);
@@ -538,6 +572,15 @@ static uint64_t pt_as_cpu_ns(struct address_space *a)
     return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+static void pt_shutdown(struct platform *p)
+{
+    pthread_mutex_lock(&stubs_mu);
+    for (size_t i = 0; i < nstubs; i++)
+        syscall(SYS_tgkill, stubs[i], stubs[i], SIGKILL);
+    nstubs = 0;
+    pthread_mutex_unlock(&stubs_mu);
+}
+
 static uint64_t pt_max_user_addr(struct platform *p)
 {
     return PTRACE_STUB_ADDR;
@@ -560,5 +603,6 @@ const struct platform_ops ptrace_platform_ops = {
     .max_user_addr = pt_max_user_addr,
     .fpu_get = pt_fpu_get,
     .as_cpu_ns = pt_as_cpu_ns,
+    .shutdown = pt_shutdown,
     .fpu_set = pt_fpu_set,
 };

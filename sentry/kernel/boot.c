@@ -202,6 +202,8 @@ int kernel_run(const struct kernel_cfg *cfg)
             pthread_cond_wait(&k->init_gone_cv, &k->lock);
         r = exit_code_of(k->init_status);
         pthread_mutex_unlock(&k->lock);
+        /* init is gone: every other process of the sandbox goes too. */
+        k->pops->shutdown(k->plat);
         if (cfg->stats) {
             char line[256];
             int n = snprintf(line, sizeof(line),

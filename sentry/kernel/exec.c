@@ -314,7 +314,9 @@ static int load_elf_image(struct task *t, const char *path, struct file *f, uint
         goto out;
     /* The first exec happens before the Sentry locks itself down, with no
      * address space yet; later ones clone a fresh stub. */
-    if (!t->mm || (r = k->pops->as_new_from(t->ctx, &as)))
+    if (t->mm)
+        r = k->pops->as_new_from(t->ctx, &as);
+    else
         r = k->pops->as_new(k->plat, &as);
     if (r)
         goto out;

@@ -99,6 +99,11 @@ static void on_sigsys(int sig, siginfo_t *si, void *ucv)
             n = snprintf(line, sizeof(line), "  %s+%#lx (%s)\n", di.dli_sname,
                          (unsigned long)(a - (uint64_t)di.dli_saddr), di.dli_fname);
             (void)!write(2, line, n);
+        } else if (dladdr((void *)a, &di) && di.dli_fname && strstr(di.dli_fname, "sbx")) {
+            /* our own static functions: an offset for addr2line */
+            n = snprintf(line, sizeof(line), "  %s+%#lx\n", di.dli_fname,
+                         (unsigned long)(a - (uint64_t)di.dli_fbase));
+            (void)!write(2, line, n);
         }
     }
     _exit(99);

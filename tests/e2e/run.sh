@@ -203,5 +203,11 @@ done
 [ -n "$procs" ] && [ -z "$left" ] && ok no-leftover-processes ||
     bad no-leftover-processes "still running:$left (of:$procs)"
 
+# Background children still running when init exits: all of them go.
+"$SBX" run -- /bin/busybox sh -c 'sleep 30 & sleep 30 & echo started' >/dev/null 2>&1
+sleep 0.3
+left=$(pgrep -x sbx-sentry | wc -l)
+[ "$left" = 0 ] && ok no-leftover-after-orphans || bad no-leftover-after-orphans "$left stub or Sentry processes remain"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
