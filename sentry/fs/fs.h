@@ -10,7 +10,9 @@
 /* goferfs: the rootfs served by the Gofer (read-only in this slice). */
 int goferfs_mount(struct gofer_client *c, const char *source, struct dentry **root) SB_MUST_CHECK;
 
-/* tmpfs: in-memory, writable. */
+/* tmpfs: in-memory, writable; file data in MemoryFile pages of this file. */
+struct memfile;
+extern struct memfile *tmpfs_memfile;
 struct dentry *tmpfs_new(const char *fstype, mode_t root_mode);
 /* Add a node to a tmpfs directory (devfs building). fops NULL: tmpfs's. */
 struct inode *tmpfs_add(struct inode *dir, const char *name, mode_t mode, dev_t rdev,

@@ -1,7 +1,7 @@
 /* sentry/fs/tmpfs.c: an in-memory file system (also the base of devfs).
  *
- * Regular file data lives in Sentry heap buffers for now (a later issue
- * moves it to MemoryFile pages). Directory entries carry ids that never
+ * Regular file data lives in MemoryFile pages (a sparse page map per file),
+ * so MAP_SHARED mappings of a file and read/write see the same bytes. Directory entries carry ids that never
  * change, so getdents offsets stay stable across unlinks.
  * Lock order: vfs_lock -> tmpfs_lock.
  */
@@ -16,6 +16,8 @@
 
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "sentry/mm/memfile.h"
+#include "sentry/mm/rmap.h"
 
 static pthread_mutex_t tmpfs_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
@@ -34,8 +36,8 @@ struct tnode {
     struct timespec atime, mtime, ctime;
     struct inode *parent; /* directories: for ".." ino; not a reference */
     /* regular */
-    uint8_t *data;
-    size_t size, cap;
+    uint64_t size;
+    struct rmap pages; /* file offset ranges -> MemoryFile offsets */
     /* directory */
     struct tdirent *ents;
     size_t nents, capents;
@@ -48,6 +50,46 @@ struct tsuper {
     struct super sb;
     uint64_t next_ino;
 };
+
+/* The MemoryFile file data lives in (the Sentry's; tests get their own). */
+struct memfile *tmpfs_memfile;
+
+static struct memfile *mf(void)
+{
+    static struct memfile own;
+    if (!tmpfs_memfile) {
+        SB_BUG_ON(memfile_init(&own, 1ULL << 32));
+        tmpfs_memfile = &own;
+    }
+    return tmpfs_memfile;
+}
+
+static void page_freed(void *arg, const struct mm_range *r)
+{
+    memfile_free(mf(), r->off, r->end - r->start);
+}
+
+/* MemoryFile offset of the file page at pgoff; a hole allocates when
+ * alloc, else -ENOENT (reads as zeros). tmpfs_lock held. */
+static int page_at(struct tnode *n, uint64_t pgoff, bool alloc, uint64_t *off)
+{
+    struct mm_range *r = rmap_find(&n->pages, pgoff), p = { 0 };
+    int e;
+
+    if (r) {
+        *off = r->off + (pgoff - r->start);
+        return 0;
+    }
+    if (!alloc)
+        return -ENOENT;
+    if ((e = memfile_alloc(mf(), 4096, off)))
+        return e == -ENOMEM ? -ENOSPC : e;
+    p.start = pgoff;
+    p.end = pgoff + 4096;
+    p.off = *off;
+    SB_BUG_ON(rmap_insert(&n->pages, &p));
+    return 0;
+}
 
 static const struct inode_ops tmpfs_iops;
 static const struct file_ops tmpfs_reg_fops, tmpfs_dir_fops;
@@ -65,6 +107,7 @@ static struct inode *tnode_new(struct super *sb, mode_t mode, dev_t rdev,
     struct inode *ino;
 
     n->mode = mode;
+    n->pages.merge = 1;
     n->uid = vfs_cur_cred.fsuid;
     n->gid = vfs_cur_cred.fsgid;
     n->nlink = S_ISDIR(mode) ? 2 : 1;
@@ -151,15 +194,13 @@ static int resize(struct tnode *n, uint64_t size)
 {
     if (size > (1ULL << 34))
         return -EFBIG;
-    if (size > n->cap) {
-        size_t cap = n->cap ? n->cap : 4096;
-        while (cap < size)
-            cap *= 2;
-        n->data = xrealloc(n->data, cap);
-        n->cap = cap;
+    if (size < n->size) {
+        uint64_t keep = (size + 4095) & ~4095ULL, off;
+        rmap_remove(&n->pages, keep, UINT64_MAX, page_freed, NULL);
+        /* the tail of the last page reads as zeros if it grows again */
+        if ((size & 4095) && page_at(n, size & ~4095ULL, false, &off) == 0)
+            memset((uint8_t *)memfile_ptr(mf(), off) + (size & 4095), 0, 4096 - (size & 4095));
     }
-    if (size > n->size)
-        memset(n->data + n->size, 0, size - n->size);
     n->size = size;
     return 0;
 }
@@ -404,9 +445,26 @@ static void t_release(struct inode *ino)
         inode_put(n->ents[i].ino);
     }
     free(n->ents);
-    free(n->data);
+    rmap_clear(&n->pages, page_freed, NULL);
     free(n->target);
     free(n);
+}
+
+/* A reference to the MemoryFile page backing file offset pgoff (shared
+ * mappings map it directly). */
+static int t_get_page(struct inode *ino, uint64_t pgoff, uint64_t *off)
+{
+    struct tnode *n = ino->priv;
+    int r;
+
+    if (!S_ISREG(n->mode))
+        return -ENODEV;
+    pthread_mutex_lock(&tmpfs_lock);
+    r = page_at(n, pgoff, true, off);
+    if (!r)
+        memfile_ref(mf(), *off, 4096);
+    pthread_mutex_unlock(&tmpfs_lock);
+    return r;
 }
 
 static int t_open(struct inode *ino, struct file *f)
@@ -421,8 +479,17 @@ static long t_read(struct file *f, void *buf, size_t len, uint64_t off)
 
     pthread_mutex_lock(&tmpfs_lock);
     if (off < n->size) {
+        uint64_t done = 0;
         r = (long)SB_MIN(len, n->size - off);
-        memcpy(buf, n->data + off, r);
+        while (done < (uint64_t)r) {
+            uint64_t pos = off + done, pg = pos & ~4095ULL, moff;
+            size_t k = SB_MIN((uint64_t)r - done, 4096 - (pos & 4095));
+            if (page_at(n, pg, false, &moff) == 0)
+                memcpy((uint8_t *)buf + done, (uint8_t *)memfile_ptr(mf(), moff) + (pos & 4095), k);
+            else
+                memset((uint8_t *)buf + done, 0, k);
+            done += k;
+        }
     }
     now(&n->atime);
     pthread_mutex_unlock(&tmpfs_lock);
@@ -437,12 +504,27 @@ static long t_write(struct file *f, const void *buf, size_t len, uint64_t off)
     pthread_mutex_lock(&tmpfs_lock);
     if (f->flags & O_APPEND)
         off = n->size;
-    if (off + len > n->size && (r = resize(n, off + len)))
+    if (off + len < off || off + len > (1ULL << 34)) {
+        r = -EFBIG;
         goto out;
-    memcpy(n->data + off, buf, len);
+    }
+    uint64_t done = 0;
+    while (done < len) {
+        uint64_t pos = off + done, moff;
+        size_t k = SB_MIN(len - done, 4096 - (pos & 4095));
+        if ((r = page_at(n, pos & ~4095ULL, true, &moff))) {
+            if (done)
+                break;
+            goto out;
+        }
+        memcpy((uint8_t *)memfile_ptr(mf(), moff) + (pos & 4095), (const uint8_t *)buf + done, k);
+        done += k;
+        if (pos + k > n->size)
+            n->size = pos + k;
+    }
     now(&n->mtime);
     n->ctime = n->mtime;
-    r = (long)len;
+    r = (long)done;
 out:
     pthread_mutex_unlock(&tmpfs_lock);
     return r;
@@ -489,6 +571,7 @@ static const struct inode_ops tmpfs_iops = {
     .rmdir = t_rmdir,
     .rename = t_rename,
     .release = t_release,
+    .get_page = t_get_page,
 };
 
 static const struct file_ops tmpfs_reg_fops = {

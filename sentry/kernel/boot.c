@@ -137,6 +137,7 @@ int kernel_run(const struct kernel_cfg *cfg)
     t->fdt->lock_owner = p;
     if (p->rlim[RLIMIT_NOFILE].cur < 1048576)
         t->fdt->max = (int)p->rlim[RLIMIT_NOFILE].cur;
+    tmpfs_memfile = &k->mf;
     mount_at(t->fs, "/dev", devfs_new(), "devtmpfs");
     mount_at(t->fs, "/tmp", tmpfs_new("tmpfs", 01777), "tmpfs");
     mount_at(t->fs, "/proc", procfs_new(), "proc");

@@ -299,6 +299,22 @@ static int ensure_backed(struct mm *mm, const struct mm_range *v, uint64_t start
             continue;
         }
         gap_end = i < mm->pmas.n ? SB_MIN(mm->pmas.v[i].start, end) : end;
+        if (v->obj && (v->flags & VMA_SHARED) &&
+            ((struct file *)v->obj)->inode->iops &&
+            ((struct file *)v->obj)->inode->iops->get_page) {
+            /* A shared file mapping maps the file's own pages. */
+            struct inode *ino = ((struct file *)v->obj)->inode;
+            for (; a < gap_end; a += MM_PAGE) {
+                if ((r = ino->iops->get_page(ino, v->off + (a - v->start), &off)))
+                    return r;
+                p.start = a;
+                p.end = a + MM_PAGE;
+                p.off = off;
+                p.flags = 0;
+                SB_BUG_ON(rmap_insert(&mm->pmas, &p));
+            }
+            continue;
+        }
         if ((r = memfile_alloc(mm->mf, gap_end - a, &off)))
             return r;
         mm->stats.pages_backed += (gap_end - a) / MM_PAGE;

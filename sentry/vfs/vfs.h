@@ -66,6 +66,9 @@ struct inode_ops {
     int (*rename)(struct inode *odir, const char *oname, struct inode *ndir,
                   const char *nname, unsigned flags);
     void (*release)(struct inode *ino);
+    /* Shared file mappings: a new reference to the MemoryFile page that
+     * holds the file's bytes at pgoff (page aligned), made if needed. */
+    int (*get_page)(struct inode *ino, uint64_t pgoff, uint64_t *mf_off);
 };
 
 struct dir_emit {
