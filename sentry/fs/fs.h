@@ -18,6 +18,11 @@ struct dentry *tmpfs_new(const char *fstype, mode_t root_mode);
 struct inode *tmpfs_add(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
                         const struct file_ops *fops, const char *symlink_target);
 
+/* memfd_create: an unlinked tmpfs file; seals (F_ADD_SEALS/F_GET_SEALS):
+ * set adds `add`, else returns the seals; -EINVAL for other files. */
+int tmpfs_memfd(const char *name, bool sealing, struct file **out);
+int tmpfs_seals(struct inode *ino, unsigned add, bool set);
+
 /* devfs: a tmpfs with null, zero, full, random, urandom. */
 struct dentry *devfs_new(void);
 

@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
 #include <time.h>
@@ -38,6 +39,8 @@ struct tnode {
     /* regular */
     uint64_t size;
     struct rmap pages; /* file offset ranges -> MemoryFile offsets */
+    unsigned seals;    /* memfd F_SEAL_*; -1 bit pattern unused */
+    bool memfd;
     /* directory */
     struct tdirent *ents;
     size_t nents, capents;
@@ -218,6 +221,11 @@ static int t_setattr(struct inode *ino, const struct setattr *sa)
         }
         if (!S_ISREG(n->mode)) {
             r = -EINVAL;
+            goto out;
+        }
+        if ((sa->size < n->size && (n->seals & F_SEAL_SHRINK)) ||
+            (sa->size > n->size && (n->seals & F_SEAL_GROW))) {
+            r = -EPERM;
             goto out;
         }
         if ((r = resize(n, sa->size)))
@@ -508,6 +516,17 @@ static long t_write(struct file *f, const void *buf, size_t len, uint64_t off)
         r = -EFBIG;
         goto out;
     }
+    if (n->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) {
+        r = -EPERM;
+        goto out;
+    }
+    if ((n->seals & F_SEAL_GROW) && off + len > n->size) {
+        if (off >= n->size) {
+            r = -EPERM;
+            goto out;
+        }
+        len = n->size - off;
+    }
     uint64_t done = 0;
     while (done < len) {
         uint64_t pos = off + done, moff;
@@ -609,4 +628,64 @@ struct inode *tmpfs_add(struct inode *dir, const char *name, mode_t mode, dev_t 
     add_entry(dir, name, ino);
     pthread_mutex_unlock(&tmpfs_lock);
     return ino;
+}
+
+/* ---- memfd ---- */
+
+static struct dentry *memfd_root;
+static struct mount *memfd_mnt;
+
+int tmpfs_memfd(const char *name, bool sealing, struct file **out)
+{
+    struct inode *ino;
+    struct tnode *n;
+    struct dentry *d;
+    struct vpath p;
+    char nm[VFS_NAME_MAX + 1];
+
+    pthread_mutex_lock(&tmpfs_lock);
+    if (!memfd_root) {
+        memfd_root = tmpfs_new("tmpfs", 01777);
+        memfd_mnt = xzalloc(sizeof(*memfd_mnt)); /* internal: not in /proc/mounts */
+        memfd_mnt->root = memfd_root;
+        memfd_mnt->fstype = "tmpfs";
+        memfd_mnt->source = xstrdup("tmpfs");
+    }
+    pthread_mutex_unlock(&tmpfs_lock);
+    ino = tnode_new(memfd_root->inode->sb, S_IFREG | 0777, 0, NULL);
+    n = ino->priv;
+    n->memfd = true;
+    n->seals = sealing ? 0 : F_SEAL_SEAL;
+    snprintf(nm, sizeof(nm), "memfd:%s", name);
+    d = dentry_new_uncached(nm, memfd_root, ino);
+    d->dead = true; /* shows as "/memfd:NAME (deleted)" */
+    n->nlink = 0;
+    p.mnt = memfd_mnt;
+    p.d = d;
+    *out = file_new(&p, ino, O_RDWR | O_LARGEFILE);
+    dentry_put(d);
+    return 0;
+}
+
+int tmpfs_seals(struct inode *ino, unsigned add, bool set)
+{
+    struct tnode *n = ino->priv;
+    int r;
+
+    if (ino->iops != &tmpfs_iops || !n->memfd)
+        return -EINVAL;
+    pthread_mutex_lock(&tmpfs_lock);
+    if (!set) {
+        r = (int)n->seals;
+    } else if (add & ~(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
+                       F_SEAL_FUTURE_WRITE)) {
+        r = -EINVAL;
+    } else if (n->seals & F_SEAL_SEAL) {
+        r = -EPERM;
+    } else {
+        n->seals |= add;
+        r = 0;
+    }
+    pthread_mutex_unlock(&tmpfs_lock);
+    return r;
 }

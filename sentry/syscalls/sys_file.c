@@ -8,12 +8,14 @@
 #include <linux/stat.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <signal.h>
 #include <termios.h>
 
 #include "lib/xalloc.h"
+#include "sentry/fs/fs.h"
 #include "sentry/fs/pipe.h"
 
 #define IO_CHUNK (64 * 1024)
@@ -686,6 +688,12 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
         return fdt_set_cloexec(t->fdt, fd, a->a[2] & FD_CLOEXEC);
     case F_GETFL:
         return f->flags;
+    case F_ADD_SEALS:
+        if ((f->flags & O_ACCMODE) == O_RDONLY)
+            return -EPERM;
+        return tmpfs_seals(f->inode, (unsigned)a->a[2], true);
+    case F_GET_SEALS:
+        return tmpfs_seals(f->inode, 0, false);
     case F_GETPIPE_SZ:
         return pipe_is(f) ? pipe_get_size(f) : -EBADF;
     case F_SETPIPE_SZ:
@@ -856,4 +864,30 @@ stop:
     if (r == -EPIPE)
         sys_signal_self(t, SIGPIPE);
     return r < 0 ? r : 0;
+}
+
+long sys_memfd_create(struct task *t, const struct syscall_args *a)
+{
+    unsigned flags = (unsigned)a->a[1];
+    char name[256];
+    struct file *f;
+    long n;
+    int fd;
+
+    if (flags & ~(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | 0x8U /* NOEXEC_SEAL */ |
+                  0x10U /* EXEC */ | (0x3fU << 26) /* hugetlb sizes */))
+        return -EINVAL;
+    if (!(flags & MFD_HUGETLB) && (flags & (0x3fU << 26)))
+        return -EINVAL;
+    n = mm_strncpy_in(t->mm, name, a->a[0], 250);
+    if (n == -ENAMETOOLONG)
+        return -EINVAL; /* longer than 249 bytes */
+    if (n < 0)
+        return n;
+    tmpfs_memfd(name, flags & (MFD_ALLOW_SEALING | 0x8U), &f);
+    if (flags & 0x8U) /* MFD_NOEXEC_SEAL implies sealing and no exec */
+        tmpfs_seals(f->inode, 0, false);
+    fd = fdt_install(t->fdt, f, 0, flags & MFD_CLOEXEC);
+    file_put(f);
+    return fd;
 }
