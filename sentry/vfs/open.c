@@ -70,6 +70,9 @@ int vfs_open_path(const struct vpath *p, int flags, struct file **out)
     return 0;
 }
 
+/* Dangling-symlink creations followed so far by this thread's open. */
+static __thread int create_depth;
+
 int vfs_open(struct fs_ctx *fs, const struct vpath *start, const char *path, int flags,
              mode_t mode, struct file **out)
 {
@@ -107,7 +110,35 @@ int vfs_open(struct fs_ctx *fs, const struct vpath *start, const char *path, int
             vpath_put(&parent);
             return r;
         }
-        /* A dangling final symlink would create its target: refuse. */
+        /* A dangling final symlink: O_CREAT creates its target (not with
+         * O_EXCL or O_NOFOLLOW, which fail on the link itself). */
+        {
+            struct vpath lp;
+            if (vfs_walk(fs, &parent, last, 0, &lp) == 0) {
+                bool lnk = S_ISLNK(lp.d->inode->mode);
+                char target[VFS_PATH_MAX];
+                int n = -EINVAL;
+                if (lnk && !(flags & (O_EXCL | O_NOFOLLOW)) && lp.d->inode->iops->readlink)
+                    n = lp.d->inode->iops->readlink(lp.d->inode, target, sizeof(target) - 1);
+                vpath_put(&lp);
+                if (lnk && (flags & (O_EXCL | O_NOFOLLOW))) {
+                    vpath_put(&parent);
+                    return (flags & O_EXCL) ? -EEXIST : -ELOOP;
+                }
+                if (n > 0) {
+                    target[n] = 0;
+                    if (++create_depth > VFS_SYMLOOP_MAX) {
+                        create_depth = 0;
+                        vpath_put(&parent);
+                        return -ELOOP;
+                    }
+                    r = vfs_open(fs, &parent, target, flags, mode, out);
+                    create_depth = 0;
+                    vpath_put(&parent);
+                    return r;
+                }
+            }
+        }
         dir = parent.d->inode;
         if (parent.mnt->flags & MS_RDONLY) {
             vpath_put(&parent);
