@@ -891,3 +891,80 @@ long sys_memfd_create(struct task *t, const struct syscall_args *a)
     file_put(f);
     return fd;
 }
+
+/* copy_file_range: between regular files, through a Sentry buffer. */
+long sys_copy_file_range(struct task *t, const struct syscall_args *a)
+{
+    _cleanup_file_ struct file *in = fdt_get(t->fdt, (int)a->a[0]);
+    _cleanup_file_ struct file *out = fdt_get(t->fdt, (int)a->a[2]);
+    _cleanup_free_ uint8_t *kbuf = NULL;
+    uint64_t uin = a->a[1], uout = a->a[3], len = a->a[4], done = 0;
+    int64_t oin, oout;
+    long r = 0;
+
+    if (a->a[5])
+        return -EINVAL;
+    if (!in || !out || !in->ops || !out->ops)
+        return -EBADF;
+    if ((in->flags & O_ACCMODE) == O_WRONLY || (out->flags & O_ACCMODE) == O_RDONLY ||
+        (out->flags & O_APPEND))
+        return -EBADF;
+    if (S_ISDIR(in->inode->mode) || S_ISDIR(out->inode->mode))
+        return -EISDIR;
+    if (!S_ISREG(in->inode->mode) || !S_ISREG(out->inode->mode) || !in->ops->read ||
+        !out->ops->write)
+        return -EINVAL;
+    if (uin) {
+        if (mm_copy_in(t->mm, &oin, uin, sizeof(oin)))
+            return -EFAULT;
+    } else {
+        oin = (int64_t)in->pos;
+    }
+    if (uout) {
+        if (mm_copy_in(t->mm, &oout, uout, sizeof(oout)))
+            return -EFAULT;
+    } else {
+        oout = (int64_t)out->pos;
+    }
+    if (oin < 0 || oout < 0)
+        return -EINVAL;
+    if (len > RW_MAX)
+        len = RW_MAX;
+    if (in->inode == out->inode && (uint64_t)oin < (uint64_t)oout + len &&
+        (uint64_t)oout < (uint64_t)oin + len)
+        return -EINVAL;
+    kbuf = xzalloc(IO_CHUNK);
+    while (done < len) {
+        size_t k = SB_MIN(len - done, IO_CHUNK);
+        long n = in->ops->read(in, kbuf, k, (uint64_t)oin + done), w;
+        if (n <= 0) {
+            r = n;
+            break;
+        }
+        w = out->ops->write(out, kbuf, n, (uint64_t)oout + done);
+        if (w <= 0) {
+            r = w;
+            break;
+        }
+        done += w;
+        if (w < n || (size_t)n < k)
+            break;
+    }
+    if (!done && r < 0)
+        return r;
+    if (uin) {
+        oin += done;
+        if (mm_copy_out(t->mm, uin, &oin, sizeof(oin)))
+            return -EFAULT;
+    } else {
+        in->pos += done;
+    }
+    if (uout) {
+        oout += done;
+        if (mm_copy_out(t->mm, uout, &oout, sizeof(oout)))
+            return -EFAULT;
+    } else {
+        out->pos += done;
+    }
+    return (long)done;
+}
