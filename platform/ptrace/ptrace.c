@@ -185,6 +185,16 @@ long ptrace_stub_inject(struct ptrace_ctx *c, long nr, uint64_t a0, uint64_t a1,
     return inject_at(c, STUB_OFF(ptrace_stub_syscall), nr, a0, a1, a2, a3, a4, a5);
 }
 
+/* End c's stub thread alone (its process may live on) and reap it. */
+static void stub_thread_exit(struct ptrace_ctx *c)
+{
+    int status;
+
+    if (ptrace_stub_inject(c, SYS_exit, 0, 0, 0, 0, 0, 0) != -ECHILD)
+        waitpid(c->tid, &status, __WALL);
+    c->tid = 0;
+}
+
 /* Make c the calling thread's stub thread in as. */
 static int bind(struct ptrace_ctx *c, struct ptrace_as *as)
 {
@@ -210,10 +220,7 @@ static int bind(struct ptrace_ctx *c, struct ptrace_as *as)
     if (c->tid && c->as && c->as != as) {
         /* Leaving an address space others still use (vfork then exec):
          * our stub thread there goes. */
-        int status;
-        if (ptrace_stub_inject(c, SYS_exit, 0, 0, 0, 0, 0, 0) != -ECHILD)
-            waitpid(c->tid, &status, __WALL);
-        c->tid = 0;
+        stub_thread_exit(c);
     }
     if (seized && (r = seize(tid)))
         return r;
@@ -457,15 +464,11 @@ static int pt_ctx_clone(struct context *cc, struct address_space *a, struct cont
 static void pt_ctx_release(struct context *cc)
 {
     struct ptrace_ctx *c = (struct ptrace_ctx *)cc;
-    int status;
 
     if (!c)
         return;
-    if (c->tid) {
-        /* This stub thread alone goes; its process may live on. */
-        if (ptrace_stub_inject(c, SYS_exit, 0, 0, 0, 0, 0, 0) != -ECHILD)
-            waitpid(c->tid, &status, __WALL);
-    }
+    if (c->tid)
+        stub_thread_exit(c);
     if (c->pending_tid)
         syscall(SYS_tgkill, c->pending_pid, c->pending_tid, SIGKILL);
     if (cur_ctx == c)

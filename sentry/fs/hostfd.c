@@ -2,6 +2,7 @@
 #include "sentry/fs/fs.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -152,6 +153,8 @@ static long h_write(struct file *f, const void *buf, size_t len, uint64_t off)
     do
         n = write(h->fd, buf, len);
     while (n < 0 && errno == EINTR);
+    if (n < 0 && errno == EPIPE && current_task)
+        task_signal_self(current_task, SIGPIPE); /* the reader of the host pipe is gone */
     return n < 0 ? -errno : n;
 }
 

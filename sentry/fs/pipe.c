@@ -10,7 +10,6 @@
 
 #include "lib/xalloc.h"
 #include "sentry/kernel/kernel.h"
-#include "sentry/syscalls/syscalls.h"
 
 #define PIPE_DEF (64 * 1024)
 #define PIPE_MAX (1024 * 1024)
@@ -149,10 +148,9 @@ static long p_write(struct file *f, const void *buf, size_t n, uint64_t off)
         size_t room, want;
         if (p->readers == 0) {
             pthread_mutex_unlock(&p->lock);
-            /* SIGPIPE even after a partial write, as Linux does (a
-             * second one from the caller coalesces while pending). */
+            /* SIGPIPE, even after a partial write, as Linux does. */
             if (current_task)
-                sys_signal_self(current_task, SIGPIPE);
+                task_signal_self(current_task, SIGPIPE);
             return done ? (long)done : -EPIPE;
         }
         room = p->cap - p->len;

@@ -528,11 +528,10 @@ static int p_getdents(struct file *f, struct dir_emit *de)
         int ids[4096], nid = 0;
         pthread_mutex_lock(&sb_kernel->lock);
         if (n->type == PN_ROOT) {
-            for (int i = 1; i < PID_MAX && nid < 4096; i++) {
-                struct task *t = sb_kernel->tasks[i];
-                if (t && t->proc && t->proc->tgid == i && t->proc->state != PROC_DEAD)
+            struct process *p;
+            for_each_process(sb_kernel, i, p)
+                if (p->state != PROC_DEAD && nid < 4096)
                     ids[nid++] = i;
-            }
         } else if (n->type == PN_TASKDIR) {
             struct process *p = proc_process(n->pid);
             for (struct task *t = p ? p->threads : NULL; t && nid < 4096; t = t->tg_next)
@@ -577,8 +576,9 @@ struct sbuf {
     size_t len, cap;
 };
 
-static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
+/* Append a formatted string; returns its length. */
+static int sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int sb_printf(struct sbuf *b, const char *fmt, ...)
 {
     va_list ap;
     int n;
@@ -588,10 +588,10 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
         n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
         va_end(ap);
         if (n < 0)
-            return;
+            return 0;
         if (b->p && b->len + n < b->cap) {
             b->len += n;
-            return;
+            return n;
         }
         b->cap = SB_MAX(b->cap * 2, b->len + n + 256);
         b->p = xrealloc(b->p, b->cap);
@@ -701,7 +701,7 @@ static void gen_status(struct sbuf *b, struct process *p, struct task *t, int ti
               p->no_new_privs, SB_MAX(sb_kernel->ncpus, 1) - 1);
 }
 
-static void gen_mm_range(struct sbuf *b, struct task *t, uint64_t start, uint64_t end, int nul_sep)
+static void gen_mm_range(struct sbuf *b, struct task *t, uint64_t start, uint64_t end)
 {
     char buf[4096];
     uint64_t a = start;
@@ -715,7 +715,6 @@ static void gen_mm_range(struct sbuf *b, struct task *t, uint64_t start, uint64_
         sb_put(b, buf, k);
         a += k;
     }
-    (void)nul_sep;
 }
 
 struct maps_arg {
@@ -742,12 +741,7 @@ static void maps_one(void *arg, const struct mm_range *v)
     } else if (v->flags & VMA_HEAP) {
         strcpy(path, "[heap]");
     }
-    n = snprintf(NULL, 0, "%012lx-%012lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)v->start,
-                 (unsigned long)v->end, v->prot & PROT_READ ? 'r' : '-',
-                 v->prot & PROT_WRITE ? 'w' : '-', v->prot & PROT_EXEC ? 'x' : '-',
-                 v->flags & VMA_SHARED ? 's' : 'p', (unsigned long)(f ? v->off : 0),
-                 major(dev), minor(dev), (unsigned long)ino);
-    sb_printf(ma->b, "%012lx-%012lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)v->start,
+    n = sb_printf(ma->b, "%012lx-%012lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)v->start,
               (unsigned long)v->end, v->prot & PROT_READ ? 'r' : '-',
               v->prot & PROT_WRITE ? 'w' : '-', v->prot & PROT_EXEC ? 'x' : '-',
               v->flags & VMA_SHARED ? 's' : 'p', (unsigned long)(f ? v->off : 0), major(dev),
@@ -819,6 +813,29 @@ static void uuid_str(char *out, const uint8_t *u)
              u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* Files whose contents never change. */
+static const char *const fixed_text[] = {
+    [G_OOM_ADJ] = "0\n",
+    [G_CGROUP] = "0::/\n",
+    [G_VERSION] = "Linux version 6.1.0-sbx (sbx@sandbox) (gcc) #1 SMP PREEMPT_DYNAMIC sbx\n",
+    [G_FILESYSTEMS] = "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\nnodev\tpipefs\n"
+                      "nodev\t9p\n",
+    [G_OSRELEASE] = "6.1.0-sbx\n",
+    [G_OSTYPE] = "Linux\n",
+    [G_PIDMAX] = STR(PID_MAX) "\n",
+    [G_NGROUPS] = "65536\n",
+    [G_CAPLAST] = "40\n",
+    [G_OVERCOMMIT] = "0\n",
+    [G_MAXMAP] = "65530\n",
+    [G_FILEMAX] = "9223372036854775807\n",
+    [G_FILENR] = "0\t0\t9223372036854775807\n",
+    [G_NROPEN] = "1048576\n",
+    [G_PIPEMAX] = "1048576\n",
+};
+
 static int generate(struct pnode *n, struct sbuf *b)
 {
     struct kernel *k = sb_kernel;
@@ -828,6 +845,10 @@ static int generate(struct pnode *n, struct sbuf *b)
     struct timespec now;
     char u[40];
 
+    if (n->gen < (int)SB_ARRAY_SIZE(fixed_text) && fixed_text[n->gen]) {
+        sb_put(b, fixed_text[n->gen], strlen(fixed_text[n->gen]));
+        return 0;
+    }
     if (n->pid) {
         pthread_mutex_lock(&k->lock);
         p = proc_process(n->pid);
@@ -880,12 +901,6 @@ static int generate(struct pnode *n, struct sbuf *b)
         }
         break;
     }
-    case G_OOM_ADJ:
-        sb_printf(b, "0\n");
-        break;
-    case G_CGROUP:
-        sb_printf(b, "0::/\n");
-        break;
     case G_CMDLINE:
     case G_ENVIRON:
     case G_MAPS:
@@ -929,33 +944,11 @@ static int generate(struct pnode *n, struct sbuf *b)
     case G_LOADAVG:
         sb_printf(b, "0.00 0.00 0.00 1/%d %d\n", k->nprocs, k->last_pid);
         break;
-    case G_VERSION:
-        sb_printf(b, "Linux version 6.1.0-sbx (sbx@sandbox) (gcc) #1 SMP PREEMPT_DYNAMIC sbx\n");
-        break;
-    case G_FILESYSTEMS:
-        sb_printf(b, "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\nnodev\tpipefs\n"
-                     "nodev\t9p\n");
-        break;
     case G_HOSTNAME:
         sb_printf(b, "%s\n", me ? me->proc->uts->hostname : "sandbox");
         break;
     case G_DOMAIN:
         sb_printf(b, "%s\n", me ? me->proc->uts->domainname : "(none)");
-        break;
-    case G_OSRELEASE:
-        sb_printf(b, "6.1.0-sbx\n");
-        break;
-    case G_OSTYPE:
-        sb_printf(b, "Linux\n");
-        break;
-    case G_PIDMAX:
-        sb_printf(b, "%d\n", PID_MAX);
-        break;
-    case G_NGROUPS:
-        sb_printf(b, "65536\n");
-        break;
-    case G_CAPLAST:
-        sb_printf(b, "40\n");
         break;
     case G_BOOTID:
         uuid_str(u, boot_id);
@@ -969,24 +962,6 @@ static int generate(struct pnode *n, struct sbuf *b)
         sb_printf(b, "%s\n", u);
         break;
     }
-    case G_OVERCOMMIT:
-        sb_printf(b, "0\n");
-        break;
-    case G_MAXMAP:
-        sb_printf(b, "65530\n");
-        break;
-    case G_FILEMAX:
-        sb_printf(b, "9223372036854775807\n");
-        break;
-    case G_FILENR:
-        sb_printf(b, "0\t0\t9223372036854775807\n");
-        break;
-    case G_NROPEN:
-        sb_printf(b, "1048576\n");
-        break;
-    case G_PIPEMAX:
-        sb_printf(b, "1048576\n");
-        break;
     }
     /* Parts that copy from another mm: no k->lock held while copying, but
      * the task must stay: hold a reference to its mm. */
@@ -996,9 +971,9 @@ static int generate(struct pnode *n, struct sbuf *b)
         if (n->pid)
             pthread_mutex_unlock(&k->lock);
         if (n->gen == G_CMDLINE && mm)
-            gen_mm_range(b, t, mm->arg_start, mm->arg_end, 1);
+            gen_mm_range(b, t, mm->arg_start, mm->arg_end);
         else if (n->gen == G_ENVIRON && mm)
-            gen_mm_range(b, t, mm->env_start, mm->env_end, 1);
+            gen_mm_range(b, t, mm->env_start, mm->env_end);
         else if (n->gen == G_MAPS && mm) {
             struct maps_arg ma = { b, me };
             mm_for_each_vma(mm, maps_one, &ma);

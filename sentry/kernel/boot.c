@@ -73,9 +73,7 @@ int kernel_run(const struct kernel_cfg *cfg)
     signal(SIGPIPE, SIG_IGN);
     k->trace = cfg->trace;
     clock_gettime(CLOCK_MONOTONIC, &k->boot_mono);
-    strcpy(k->hostname, "sandbox");
     k->ncpus = get_nprocs_conf();
-    strcpy(k->domainname, "(none)");
     if ((r = memfile_init(&k->mf, MEMFILE_SIZE))) {
         sb_err("MemoryFile: %s", strerror(-r));
         return 125;
@@ -110,7 +108,6 @@ int kernel_run(const struct kernel_cfg *cfg)
     k->last_pid = 1;
     k->nprocs = 1;
     k->init = p;
-    k->init_task = t;
     p->threads = t;
     p->nthreads = 1;
     p->state = PROC_LIVE;

@@ -22,15 +22,6 @@
                      CLONE_CLEAR_SIGHAND)
 
 
-static struct fs_ctx *fs_copy(struct fs_ctx *fs)
-{
-    struct fs_ctx *n = fs_ctx_new(&fs->root);
-    vpath_put(&n->cwd);
-    n->cwd = vpath_copy(&fs->cwd);
-    n->umask = fs->umask;
-    return n;
-}
-
 static bool vfork_done(void *arg)
 {
     struct task *t = arg;
@@ -172,7 +163,7 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
         c->fs = t->fs;
         __atomic_add_fetch(&c->fs->ref, 1, __ATOMIC_RELAXED);
     } else {
-        c->fs = fs_copy(t->fs);
+        c->fs = fs_ctx_copy(t->fs);
     }
     c->cred = t->cred;
     memcpy(c->comm, t->comm, sizeof(c->comm));

@@ -373,11 +373,7 @@ static int load_elf_image(struct task *t, const char *path, struct file *f, uint
         sighand_put(t->proc->sighand);
         t->proc->sighand = sh;
     }
-    if (t->fdt->ref > 1) {
-        struct fdtable *nt = fdt_copy(t->fdt);
-        fdt_put(t->fdt);
-        t->fdt = nt;
-    }
+    fdt_unshare(&t->fdt);
     cpu_init(&t->cpu, info->interp[0] ? interp_img.entry : main_img.entry, sp);
     for (int fd = 0; fd < t->fdt->cap; fd++)
         if (t->fdt->files[fd] && t->fdt->cloexec[fd])

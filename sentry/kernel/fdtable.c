@@ -159,3 +159,14 @@ struct fdtable *fdt_copy(struct fdtable *t)
     pthread_mutex_unlock(&t->lock);
     return n;
 }
+
+void fdt_unshare(struct fdtable **t)
+{
+    struct fdtable *n;
+
+    if ((*t)->ref <= 1)
+        return;
+    n = fdt_copy(*t);
+    fdt_put(*t);
+    *t = n;
+}

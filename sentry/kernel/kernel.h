@@ -179,7 +179,6 @@ struct process {
     bool child_subreaper;
     struct uts_ns *uts;
     int nice;
-    bool timers_gone;
     bool did_exec;   /* setpgid by the parent is refused after it */
     int pdeathsig;
     int dumpable;
@@ -248,11 +247,8 @@ struct kernel {
     const struct platform_ops *pops;
     struct memfile mf;
     struct gofer_client gofer;
-    struct dentry *root_dentry;
     struct mount *root_mnt;
     bool trace;
-    char hostname[65];
-    char domainname[65];
     struct timespec boot_mono;
     int ncpus; /* host CPUs, read at boot */
     /* The process table. k->lock covers the tree, the pid table, process
@@ -262,7 +258,6 @@ struct kernel {
     int last_pid;
     int nprocs;
     struct process *init;
-    struct task *init_task;
     int init_status;     /* wait status of init, when it is gone */
     bool init_gone;
     pthread_cond_t init_gone_cv;
@@ -286,6 +281,10 @@ int pid_alloc(struct kernel *k, struct task *t); /* k->lock held */
 struct task *pid_task(struct kernel *k, int pid); /* k->lock held */
 struct process *pid_process(struct kernel *k, int tgid); /* k->lock held */
 void process_exit_thread(struct task *t); /* the task's last act */
+/* Every process in the table, live or zombie, in pid order (k->lock held). */
+#define for_each_process(k, i, p)                                                          \
+    for (int i = 1; i < PID_MAX; i++)                                                      \
+        if (((p) = pid_process((k), i)) != NULL)
 int process_ppid(struct task *t);
 
 /* Signals (signal.c) */
@@ -303,6 +302,8 @@ void process_group_exit(struct kernel *k, struct process *p, int wait_status); /
 void signal_force(struct task *t, int sig, const siginfo_t *info);
 int signal_take(struct task *t, uint64_t set, siginfo_t *info);
 void signal_discard(struct process *p, int sig); /* k->lock held */
+/* A signal the kernel sends the task itself (SIGPIPE on EPIPE). */
+void task_signal_self(struct task *t, int sig);
 struct rusage;
 long kernel_wait4(struct task *t, int pid, int *status, int options, struct rusage *ru);
 long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int options,
@@ -360,6 +361,8 @@ int kernel_execve_at(struct task *t, const struct vpath *start, const char *path
                      const char *const *envp) SB_MUST_CHECK;
 
 struct fdtable *fdt_copy(struct fdtable *t);
+/* Give *t a private copy if it is shared (exec, unshare, close_range). */
+void fdt_unshare(struct fdtable **t);
 struct fdtable *fdt_get_ref(struct fdtable *t);
 
 /* The Sentry's own host seccomp filter (sentry/kernel/seccomp.c). */

@@ -155,8 +155,6 @@ void process_exit_thread(struct task *t)
         p->maxrss_kb = mm_rss_kb(t->mm);
         p->minflt = t->mm->stats.pages_backed;
     }
-    if (last)
-        p->timers_gone = true;
     /* Others (signals, /proc) find these under k->lock: detach them here. */
     ctx = t->ctx;
     fdt = t->fdt;

@@ -659,11 +659,22 @@ void kernel_send_io_signal(int owner, int sig, int fd, int code, bool info)
         if (p)
             send_locked(k, p, NULL, sig, &si);
     } else {
-        for (int i = 1; i < PID_MAX; i++) {
-            struct task *o = k->tasks[i];
-            if (o && o->proc && o->proc->tgid == i && o->proc->pgid == -owner)
-                send_locked(k, o->proc, NULL, sig, &si);
-        }
+        struct process *p;
+        for_each_process(k, i, p)
+            if (p->pgid == -owner)
+                send_locked(k, p, NULL, sig, &si);
     }
     pthread_mutex_unlock(&k->lock);
+}
+
+/* A signal the kernel sends the task itself (SIGPIPE on EPIPE). */
+void task_signal_self(struct task *t, int sig)
+{
+    siginfo_t si;
+
+    /* As Linux's send_sig(): SI_USER, from the task itself. */
+    signal_fill_kill_info(&si, sig, SI_USER, t);
+    pthread_mutex_lock(&t->k->lock);
+    signal_send_task(t->k, t, sig, &si);
+    pthread_mutex_unlock(&t->k->lock);
 }

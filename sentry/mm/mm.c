@@ -442,7 +442,7 @@ int mm_fault(struct mm *mm, uint64_t addr, int code)
         mm->last_fault_count = 0;
     }
     vc = *v;
-    if (vc.obj && !(vc.flags & VMA_SHARED_ANON)) {
+    if (vc.obj) {
         /* A page wholly past the end of the file: SIGBUS. */
         struct stat st;
         uint64_t foff = vc.off + (PAGE_DOWN(addr) - vc.start);

@@ -34,7 +34,6 @@ struct file;
 #define VMA_HEAP 8
 #define VMA_DONTFORK 16
 #define VMA_WIPEONFORK 32
-#define VMA_SHARED_ANON 64 /* reserved: shmem-backed file objects */
 
 /* pma flags (mm_range.flags of mm->pmas) */
 #define PMA_COW 1 /* shared with another mm since fork: copy before writing */

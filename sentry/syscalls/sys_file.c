@@ -141,8 +141,6 @@ long sys_write(struct task *t, const struct syscall_args *a)
     pthread_mutex_lock(&f->lock);
     r = do_write(t, f, a->a[1], a->a[2], f->pos, &f->pos);
     pthread_mutex_unlock(&f->lock);
-    if (r == -EPIPE)
-        sys_signal_self(t, SIGPIPE);
     return r;
 }
 
@@ -235,10 +233,7 @@ long sys_readv(struct task *t, const struct syscall_args *a)
 
 long sys_writev(struct task *t, const struct syscall_args *a)
 {
-    long r = do_rwv(t, (int)a->a[0], a->a[1], a->a[2], -1, 1);
-    if (r == -EPIPE)
-        sys_signal_self(t, SIGPIPE);
-    return r;
+    return do_rwv(t, (int)a->a[0], a->a[1], a->a[2], -1, 1);
 }
 
 long sys_preadv(struct task *t, const struct syscall_args *a)
@@ -307,11 +302,8 @@ long sys_close_range(struct task *t, const struct syscall_args *a)
         return -EINVAL;
     if (first > last)
         return -EINVAL;
-    if ((flags & CLOSE_RANGE_UNSHARE) && t->fdt->ref > 1) {
-        struct fdtable *n = fdt_copy(t->fdt);
-        fdt_put(t->fdt);
-        t->fdt = n;
-    }
+    if (flags & CLOSE_RANGE_UNSHARE)
+        fdt_unshare(&t->fdt);
     for (unsigned fd = first; fd <= last && fd < (unsigned)t->fdt->cap; fd++) {
         if (flags & CLOSE_RANGE_CLOEXEC)
             (void)fdt_set_cloexec(t->fdt, fd, true);
@@ -861,8 +853,6 @@ stop:
     }
     if (done)
         return (long)done;
-    if (r == -EPIPE)
-        sys_signal_self(t, SIGPIPE);
     return r < 0 ? r : 0;
 }
 

@@ -112,16 +112,10 @@ long sys_unshare(struct task *t, const struct syscall_args *a)
         return -EINVAL;
     if ((flags & CLONE_NEWUTS) && !capable(t, CAP_SYS_ADMIN))
         return -EPERM;
-    if (flags & CLONE_FILES && t->fdt->ref > 1) {
-        struct fdtable *n = fdt_copy(t->fdt);
-        fdt_put(t->fdt);
-        t->fdt = n;
-    }
+    if (flags & CLONE_FILES)
+        fdt_unshare(&t->fdt);
     if (flags & CLONE_FS && t->fs->ref > 1) {
-        struct fs_ctx *n = fs_ctx_new(&t->fs->root);
-        vpath_put(&n->cwd);
-        n->cwd = vpath_copy(&t->fs->cwd);
-        n->umask = t->fs->umask;
+        struct fs_ctx *n = fs_ctx_copy(t->fs);
         fs_ctx_put(t->fs);
         t->fs = n;
     }

@@ -261,10 +261,11 @@ long sys_setsid(struct task *t, const struct syscall_args *a)
     pthread_mutex_lock(&k->lock);
     /* A process group leader (or anyone whose pid is a group id) cannot. */
     r = me->tgid;
-    for (int i = 1; i < PID_MAX && r > 0; i++) {
-        struct task *o = k->tasks[i];
-        if (o && o->proc && o->proc->tgid == i && o->proc->pgid == me->tgid)
-            r = -EPERM;
+    {
+        struct process *o;
+        for_each_process(k, i, o)
+            if (o->pgid == me->tgid)
+                r = -EPERM;
     }
     if (r > 0) {
         me->sid = me->pgid = me->tgid;
@@ -305,12 +306,10 @@ long sys_setpgid(struct task *t, const struct syscall_args *a)
     if (pgid != p->tgid) {
         /* The group must exist in the same session. */
         bool found = false;
-        for (int i = 1; i < PID_MAX && !found; i++) {
-            struct task *o = k->tasks[i];
-            if (o && o->proc && o->proc->tgid == i && o->proc->pgid == pgid &&
-                o->proc->sid == p->sid)
+        struct process *o;
+        for_each_process(k, i, o)
+            if (o->pgid == pgid && o->sid == p->sid)
                 found = true;
-        }
         if (!found) {
             r = -EPERM;
             goto out;

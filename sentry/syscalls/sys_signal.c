@@ -156,12 +156,8 @@ long sys_kill(struct task *t, const struct syscall_args *a)
         return 0;
     }
     /* Process groups, or everyone (-1: all but init and the caller). */
-    for (int i = 1; i < PID_MAX; i++) {
-        struct task *o = k->tasks[i];
-        struct process *p;
-        if (!o || !o->proc || o->proc->tgid != i)
-            continue;
-        p = o->proc;
+    struct process *p;
+    for_each_process(k, i, p) {
         if (p->state != PROC_LIVE)
             continue;
         if (pid == 0 && p->pgid != t->proc->pgid)
@@ -359,15 +355,3 @@ long sys_rt_sigtimedwait(struct task *t, const struct syscall_args *a)
     return sig;
 }
 
-/* Signal self, from a syscall handler (e.g. SIGPIPE on EPIPE). */
-long sys_signal_self(struct task *t, int sig)
-{
-    siginfo_t si;
-
-    /* As Linux's send_sig(): SI_USER, from the task itself. */
-    signal_fill_kill_info(&si, sig, SI_USER, t);
-    pthread_mutex_lock(&t->k->lock);
-    signal_send_task(t->k, t, sig, &si);
-    pthread_mutex_unlock(&t->k->lock);
-    return 0;
-}

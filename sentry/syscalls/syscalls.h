@@ -42,8 +42,6 @@ extern const struct syscall_entry syscall_table[SYSCALL_MAX];
 long syscall_dispatch(struct task *t, const struct syscall_args *a);
 
 /* Helpers shared by handler files. */
-/* Send sig to the calling task itself (default actions only, this slice). */
-long sys_signal_self(struct task *t, int sig);
 int sys_copy_path(struct task *t, uint64_t uaddr, char *buf); /* VFS_PATH_MAX */
 /* The start point for *at() calls: AT_FDCWD or a directory fd. */
 int sys_at_start(struct task *t, int dirfd, const char *path, struct vpath *out);

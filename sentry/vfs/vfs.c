@@ -273,6 +273,15 @@ struct fs_ctx *fs_ctx_new(const struct vpath *root)
     return fs;
 }
 
+struct fs_ctx *fs_ctx_copy(const struct fs_ctx *fs)
+{
+    struct fs_ctx *n = fs_ctx_new(&fs->root);
+    vpath_put(&n->cwd);
+    n->cwd = vpath_copy(&fs->cwd);
+    n->umask = fs->umask;
+    return n;
+}
+
 void fs_ctx_put(struct fs_ctx *fs)
 {
     if (!fs || __atomic_sub_fetch(&fs->ref, 1, __ATOMIC_ACQ_REL))

@@ -264,6 +264,8 @@ void vfs_lock_free_all(struct inode *ino);
 
 struct fs_ctx *fs_ctx_new(const struct vpath *root);
 void fs_ctx_put(struct fs_ctx *fs);
+/* A private copy (fork without CLONE_FS, unshare(CLONE_FS)). */
+struct fs_ctx *fs_ctx_copy(const struct fs_ctx *fs);
 
 static inline unsigned vfs_dtype(mode_t m)
 {
