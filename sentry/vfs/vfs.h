@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/types.h>
 
 #include "lib/cleanup.h"
@@ -69,6 +70,21 @@ struct inode_ops {
     /* Shared file mappings: a new reference to the MemoryFile page that
      * holds the file's bytes at pgoff (page aligned), made if needed. */
     int (*get_page)(struct inode *ino, uint64_t pgoff, uint64_t *mf_off);
+    /* mknod(2): fifos, sockets, regular files and (by the caller's
+     * privilege check) device nodes. */
+    int (*mknod)(struct inode *dir, const char *name, mode_t mode, dev_t rdev);
+    /* O_TMPFILE: an unnamed regular file in dir's file system (nlink 0). */
+    int (*tmpfile)(struct inode *dir, mode_t mode, struct inode **out);
+    /* Extended attributes. get/list return the size (only the size when
+     * cap is 0), -ERANGE when cap is too small, -ENODATA for no such name;
+     * flags of set are XATTR_CREATE/XATTR_REPLACE. */
+    int (*getxattr)(struct inode *ino, const char *name, void *buf, size_t cap);
+    int (*setxattr)(struct inode *ino, const char *name, const void *val, size_t len,
+                    int flags);
+    int (*listxattr)(struct inode *ino, char *buf, size_t cap);
+    int (*removexattr)(struct inode *ino, const char *name);
+    /* statfs(2) figures (f_type, blocks, files...). */
+    int (*statfs)(struct inode *ino, struct statfs *out);
 };
 
 struct dir_emit {
@@ -95,6 +111,10 @@ struct file_ops {
     unsigned (*poll)(struct file *f, struct poll_req *pr);
     /* O_ASYNC switched on or off for f (its fd number given). */
     void (*fasync)(struct file *f, int fd, bool on);
+    /* fsync/fdatasync (datasync true). No op: nothing to flush. */
+    int (*fsync)(struct file *f, bool datasync);
+    /* fallocate(2) modes (0, KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE, ...). */
+    int (*fallocate)(struct file *f, int mode, uint64_t off, uint64_t len);
 };
 
 struct super {
