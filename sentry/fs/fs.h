@@ -14,6 +14,8 @@ int goferfs_mount(struct gofer_client *c, const char *source, struct dentry **ro
 struct memfile;
 extern struct memfile *tmpfs_memfile;
 struct dentry *tmpfs_new(const char *fstype, mode_t root_mode);
+/* size=N: data pages beyond N bytes fail with ENOSPC. */
+void tmpfs_set_limit(struct dentry *root, uint64_t bytes);
 /* Add a node to a tmpfs directory (devfs building). fops NULL: tmpfs's. */
 struct inode *tmpfs_add(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
                         const struct file_ops *fops, const char *symlink_target);

@@ -20,6 +20,12 @@
 #include "sentry/mm/memfile.h"
 #include "sentry/mm/rmap.h"
 
+/* linux/fs.h and sys/xattr.h values, without pulling those headers in. */
+#define RENAME_NOREPLACE_ 1u
+#define RENAME_EXCHANGE_ 2u
+#define XATTR_CREATE_ 1
+#define XATTR_REPLACE_ 2
+
 static pthread_mutex_t tmpfs_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 struct tdirent {
@@ -28,7 +34,16 @@ struct tdirent {
     uint64_t id;
 };
 
+struct txattr {
+    char *name;
+    void *val;
+    size_t len;
+};
+
+struct tsuper;
+
 struct tnode {
+    struct tsuper *ts;
     mode_t mode;
     uid_t uid;
     gid_t gid;
@@ -47,11 +62,15 @@ struct tnode {
     uint64_t next_id;
     /* symlink */
     char *target;
+    struct txattr *xattrs;
+    size_t nxattrs;
 };
 
 struct tsuper {
     struct super sb;
     uint64_t next_ino;
+    uint64_t max_pages;  /* size=N; 0: no limit but the MemoryFile's */
+    uint64_t used_pages; /* data pages allocated (tmpfs_lock) */
 };
 
 /* The MemoryFile file data lives in (the Sentry's; tests get their own). */
@@ -67,9 +86,13 @@ static struct memfile *mf(void)
     return tmpfs_memfile;
 }
 
+/* rmap_remove/rmap_clear callback; arg is the file's tsuper. */
 static void page_freed(void *arg, const struct mm_range *r)
 {
+    struct tsuper *ts = arg;
+
     memfile_free(mf(), r->off, r->end - r->start);
+    ts->used_pages -= (r->end - r->start) / 4096;
 }
 
 /* MemoryFile offset of the file page at pgoff; a hole allocates when
@@ -85,8 +108,11 @@ static int page_at(struct tnode *n, uint64_t pgoff, bool alloc, uint64_t *off)
     }
     if (!alloc)
         return -ENOENT;
+    if (n->ts->max_pages && n->ts->used_pages >= n->ts->max_pages)
+        return -ENOSPC;
     if ((e = memfile_alloc(mf(), 4096, off)))
         return e == -ENOMEM ? -ENOSPC : e;
+    n->ts->used_pages++;
     p.start = pgoff;
     p.end = pgoff + 4096;
     p.off = *off;
@@ -109,6 +135,7 @@ static struct inode *tnode_new(struct super *sb, mode_t mode, dev_t rdev,
     struct tnode *n = xzalloc(sizeof(*n));
     struct inode *ino;
 
+    n->ts = ts;
     n->mode = mode;
     n->pages.merge = 1;
     n->uid = vfs_cur_cred.fsuid;
@@ -199,7 +226,7 @@ static int resize(struct tnode *n, uint64_t size)
         return -EFBIG;
     if (size < n->size) {
         uint64_t keep = (size + 4095) & ~4095ULL, off;
-        rmap_remove(&n->pages, keep, UINT64_MAX, page_freed, NULL);
+        rmap_remove(&n->pages, keep, UINT64_MAX, page_freed, n->ts);
         /* the tail of the last page reads as zeros if it grows again */
         if ((size & 4095) && page_at(n, size & ~4095ULL, false, &off) == 0)
             memset((uint8_t *)memfile_ptr(mf(), off) + (size & 4095), 0, 4096 - (size & 4095));
@@ -300,6 +327,159 @@ static int t_symlink(struct inode *dir, const char *name, const char *target)
     return t_create_node(dir, name, S_IFLNK | 0777, target, NULL);
 }
 
+static int t_mknod(struct inode *dir, const char *name, mode_t mode, dev_t rdev)
+{
+    struct inode *ino;
+    int r;
+
+    if (S_ISDIR(mode) || S_ISLNK(mode))
+        return -EINVAL;
+    r = t_create_node(dir, name, mode, NULL, &ino);
+    if (r)
+        return r;
+    ((struct tnode *)ino->priv)->rdev = S_ISCHR(mode) || S_ISBLK(mode) ? rdev : 0;
+    inode_put(ino);
+    return 0;
+}
+
+static int t_tmpfile(struct inode *dir, mode_t mode, struct inode **out)
+{
+    struct inode *ino = tnode_new(dir->sb, S_IFREG | (mode & 07777), 0, NULL);
+
+    ((struct tnode *)ino->priv)->nlink = 0;
+    *out = ino;
+    return 0;
+}
+
+/* ---- extended attributes (any namespace; the syscall layer checks who
+ * may use trusted.* and security.*) ---- */
+
+static struct txattr *xattr_find(struct tnode *n, const char *name)
+{
+    for (size_t i = 0; i < n->nxattrs; i++)
+        if (!strcmp(n->xattrs[i].name, name))
+            return &n->xattrs[i];
+    return NULL;
+}
+
+static int t_getxattr(struct inode *ino, const char *name, void *buf, size_t cap)
+{
+    struct txattr *x;
+    int r;
+
+    pthread_mutex_lock(&tmpfs_lock);
+    x = xattr_find(ino->priv, name);
+    if (!x)
+        r = -ENODATA;
+    else if (cap && cap < x->len)
+        r = -ERANGE;
+    else {
+        if (cap)
+            memcpy(buf, x->val, x->len);
+        r = (int)x->len;
+    }
+    pthread_mutex_unlock(&tmpfs_lock);
+    return r;
+}
+
+static int t_setxattr(struct inode *ino, const char *name, const void *val, size_t len,
+                      int flags)
+{
+    struct tnode *n = ino->priv;
+    struct txattr *x;
+    int r = 0;
+
+    pthread_mutex_lock(&tmpfs_lock);
+    x = xattr_find(n, name);
+    if (x && (flags & XATTR_CREATE_)) {
+        r = -EEXIST;
+    } else if (!x && (flags & XATTR_REPLACE_)) {
+        r = -ENODATA;
+    } else {
+        if (!x) {
+            n->xattrs = xrealloc(n->xattrs, (n->nxattrs + 1) * sizeof(*x));
+            x = &n->xattrs[n->nxattrs++];
+            x->name = xstrdup(name);
+            x->val = NULL;
+        }
+        free(x->val);
+        x->val = xzalloc(len ? len : 1);
+        memcpy(x->val, val, len);
+        x->len = len;
+        now(&n->ctime);
+    }
+    pthread_mutex_unlock(&tmpfs_lock);
+    return r;
+}
+
+static int t_listxattr(struct inode *ino, char *buf, size_t cap)
+{
+    struct tnode *n = ino->priv;
+    size_t need = 0;
+    int r;
+
+    pthread_mutex_lock(&tmpfs_lock);
+    for (size_t i = 0; i < n->nxattrs; i++)
+        need += strlen(n->xattrs[i].name) + 1;
+    if (cap && cap < need) {
+        r = -ERANGE;
+    } else {
+        if (cap) {
+            char *p = buf;
+            for (size_t i = 0; i < n->nxattrs; i++) {
+                size_t l = strlen(n->xattrs[i].name) + 1;
+                memcpy(p, n->xattrs[i].name, l);
+                p += l;
+            }
+        }
+        r = (int)need;
+    }
+    pthread_mutex_unlock(&tmpfs_lock);
+    return r;
+}
+
+static int t_removexattr(struct inode *ino, const char *name)
+{
+    struct tnode *n = ino->priv;
+    struct txattr *x;
+    int r = 0;
+
+    pthread_mutex_lock(&tmpfs_lock);
+    x = xattr_find(n, name);
+    if (!x) {
+        r = -ENODATA;
+    } else {
+        size_t i = x - n->xattrs;
+        free(x->name);
+        free(x->val);
+        memmove(x, x + 1, (n->nxattrs - i - 1) * sizeof(*x));
+        n->nxattrs--;
+        now(&n->ctime);
+    }
+    pthread_mutex_unlock(&tmpfs_lock);
+    return r;
+}
+
+#define TMPFS_MAGIC_ 0x01021994
+static int t_statfs(struct inode *ino, struct statfs *s)
+{
+    struct tsuper *ts = (struct tsuper *)ino->sb;
+    uint64_t total;
+
+    memset(s, 0, sizeof(*s));
+    pthread_mutex_lock(&tmpfs_lock);
+    total = ts->max_pages ? ts->max_pages : mf()->size / 4096;
+    s->f_type = TMPFS_MAGIC_;
+    s->f_bsize = s->f_frsize = 4096;
+    s->f_blocks = total;
+    s->f_bfree = s->f_bavail = total > ts->used_pages ? total - ts->used_pages : 0;
+    s->f_files = 1 << 20;
+    s->f_ffree = (1 << 20) - SB_MIN(ts->next_ino, (uint64_t)(1 << 20) - 1);
+    s->f_namelen = VFS_NAME_MAX;
+    pthread_mutex_unlock(&tmpfs_lock);
+    return 0;
+}
+
 static int t_link(struct inode *dir, const char *name, struct inode *target)
 {
     struct tnode *d = dir->priv;
@@ -371,6 +551,51 @@ static int t_rmdir(struct inode *dir, const char *name)
     return remove_entry(dir, name, 1);
 }
 
+static bool is_below(struct inode *ino, struct inode *dir)
+{
+    for (struct inode *p = dir; p; p = ((struct tnode *)p->priv)->parent)
+        if (p == ino)
+            return true;
+    return false;
+}
+
+/* RENAME_EXCHANGE: swap two existing entries (tmpfs_lock held). */
+static int exchange(struct inode *odir, struct tdirent *oe, struct inode *ndir,
+                    struct tdirent *ne)
+{
+    struct tnode *od = odir->priv, *nd = ndir->priv;
+    struct inode *a, *b;
+
+    if (!ne)
+        return -ENOENT;
+    a = oe->ino;
+    b = ne->ino;
+    if (a == b)
+        return 0;
+    if ((S_ISDIR(a->mode) && is_below(a, ndir)) || (S_ISDIR(b->mode) && is_below(b, odir)))
+        return -EINVAL;
+    oe->ino = b;
+    ne->ino = a;
+    if (odir != ndir) {
+        if (S_ISDIR(a->mode)) {
+            od->nlink--;
+            nd->nlink++;
+            ((struct tnode *)a->priv)->parent = ndir;
+        }
+        if (S_ISDIR(b->mode)) {
+            nd->nlink--;
+            od->nlink++;
+            ((struct tnode *)b->priv)->parent = odir;
+        }
+    }
+    now(&od->mtime);
+    od->ctime = od->mtime;
+    nd->mtime = nd->ctime = od->mtime;
+    ((struct tnode *)a->priv)->ctime = od->mtime;
+    ((struct tnode *)b->priv)->ctime = od->mtime;
+    return 0;
+}
+
 static int t_rename(struct inode *odir, const char *oname, struct inode *ndir,
                     const char *nname, unsigned flags)
 {
@@ -381,7 +606,7 @@ static int t_rename(struct inode *odir, const char *oname, struct inode *ndir,
 
     if (odir->sb != ndir->sb)
         return -EXDEV;
-    if (flags)
+    if (flags & ~(RENAME_NOREPLACE_ | RENAME_EXCHANGE_))
         return -EINVAL;
     pthread_mutex_lock(&tmpfs_lock);
     oe = find(od, oname);
@@ -391,15 +616,20 @@ static int t_rename(struct inode *odir, const char *oname, struct inode *ndir,
     }
     ino = oe->ino;
     ne = find(nd, nname);
+    if (flags & RENAME_EXCHANGE_) {
+        r = exchange(odir, oe, ndir, ne);
+        goto out;
+    }
+    if (ne && (flags & RENAME_NOREPLACE_)) {
+        r = -EEXIST;
+        goto out;
+    }
     if (ne && ne->ino == ino)
         goto out;
     /* Moving a directory below itself. */
-    if (S_ISDIR(ino->mode)) {
-        for (struct inode *p = ndir; p; p = ((struct tnode *)p->priv)->parent)
-            if (p == ino) {
-                r = -EINVAL;
-                goto out;
-            }
+    if (S_ISDIR(ino->mode) && is_below(ino, ndir)) {
+        r = -EINVAL;
+        goto out;
     }
     if (ne) {
         struct tnode *vn = ne->ino->priv;
@@ -453,7 +683,12 @@ static void t_release(struct inode *ino)
         inode_put(n->ents[i].ino);
     }
     free(n->ents);
-    rmap_clear(&n->pages, page_freed, NULL);
+    rmap_clear(&n->pages, page_freed, n->ts);
+    for (size_t i = 0; i < n->nxattrs; i++) {
+        free(n->xattrs[i].name);
+        free(n->xattrs[i].val);
+    }
+    free(n->xattrs);
     free(n->target);
     free(n);
 }
@@ -549,6 +784,64 @@ out:
     return r;
 }
 
+#define FALLOC_KEEP_SIZE_ 1
+#define FALLOC_PUNCH_HOLE_ 2
+#define FALLOC_ZERO_RANGE_ 0x10
+
+/* Zero [from, to) of the file's bytes that have pages (tmpfs_lock held). */
+static void zero_bytes(struct tnode *n, uint64_t from, uint64_t to)
+{
+    while (from < to) {
+        uint64_t pg = from & ~4095ULL, moff;
+        size_t k = SB_MIN(to - from, 4096 - (from & 4095));
+        if (page_at(n, pg, false, &moff) == 0)
+            memset((uint8_t *)memfile_ptr(mf(), moff) + (from & 4095), 0, k);
+        from += k;
+    }
+}
+
+static int t_fallocate(struct file *f, int mode, uint64_t off, uint64_t len)
+{
+    struct tnode *n = f->inode->priv;
+    uint64_t end = off + len, moff;
+    int r = 0;
+
+    if (!S_ISREG(n->mode))
+        return -ENODEV;
+    if (end < off || end > (1ULL << 34))
+        return -EFBIG;
+    pthread_mutex_lock(&tmpfs_lock);
+    if (mode & (FALLOC_PUNCH_HOLE_ | FALLOC_ZERO_RANGE_)) {
+        uint64_t lo = (off + 4095) & ~4095ULL, hi = end & ~4095ULL;
+        if (n->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) {
+            r = -EPERM;
+            goto out;
+        }
+        if (lo < hi)
+            rmap_remove(&n->pages, lo, hi, page_freed, n->ts);
+        zero_bytes(n, off, SB_MIN(lo, end));
+        if (hi >= lo)
+            zero_bytes(n, SB_MAX(hi, off), end);
+        if ((mode & FALLOC_ZERO_RANGE_) && !(mode & FALLOC_KEEP_SIZE_) && end > n->size)
+            n->size = end;
+    } else {
+        if ((n->seals & F_SEAL_GROW) && end > n->size && !(mode & FALLOC_KEEP_SIZE_)) {
+            r = -EPERM;
+            goto out;
+        }
+        for (uint64_t pg = off & ~4095ULL; pg < end; pg += 4096)
+            if ((r = page_at(n, pg, true, &moff)))
+                goto out;
+        if (!(mode & FALLOC_KEEP_SIZE_) && end > n->size)
+            n->size = end;
+    }
+    now(&n->mtime);
+    n->ctime = n->mtime;
+out:
+    pthread_mutex_unlock(&tmpfs_lock);
+    return r;
+}
+
 static int t_getdents(struct file *f, struct dir_emit *de)
 {
     struct tnode *d = f->inode->priv;
@@ -591,11 +884,19 @@ static const struct inode_ops tmpfs_iops = {
     .rename = t_rename,
     .release = t_release,
     .get_page = t_get_page,
+    .mknod = t_mknod,
+    .tmpfile = t_tmpfile,
+    .getxattr = t_getxattr,
+    .setxattr = t_setxattr,
+    .listxattr = t_listxattr,
+    .removexattr = t_removexattr,
+    .statfs = t_statfs,
 };
 
 static const struct file_ops tmpfs_reg_fops = {
     .read = t_read,
     .write = t_write,
+    .fallocate = t_fallocate,
 };
 
 static const struct file_ops tmpfs_dir_fops = {
@@ -611,6 +912,11 @@ struct dentry *tmpfs_new(const char *fstype, mode_t root_mode)
     ts->sb.dev = vfs_new_dev();
     root = tnode_new(&ts->sb, S_IFDIR | (root_mode & 07777), 0, NULL);
     return dentry_new("/", NULL, root);
+}
+
+void tmpfs_set_limit(struct dentry *root, uint64_t bytes)
+{
+    ((struct tsuper *)root->inode->sb)->max_pages = (bytes + 4095) / 4096;
 }
 
 struct inode *tmpfs_add(struct inode *dir, const char *name, mode_t mode, dev_t rdev,

@@ -3,6 +3,9 @@
 #include "sentry/syscalls/syscalls.h"
 
 #include <dirent.h>
+#include <linux/falloc.h>
+#include <stdio.h>
+#include <sys/mount.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/stat.h>
@@ -250,6 +253,39 @@ long sys_pwritev(struct task *t, const struct syscall_args *a)
     return do_rwv(t, (int)a->a[0], a->a[1], a->a[2], (int64_t)a->a[3], 1);
 }
 
+/* O_TMPFILE: an unnamed file in the directory `path` names, linkable later
+ * with linkat(AT_EMPTY_PATH). */
+static int open_tmpfile(struct task *t, const struct vpath *start, const char *path, int flags,
+                        mode_t mode, struct file **out)
+{
+    char name[32];
+    struct vpath dir, p;
+    struct inode *ino;
+    int r;
+
+    if ((flags & O_ACCMODE) != O_WRONLY && (flags & O_ACCMODE) != O_RDWR)
+        return -EINVAL;
+    if ((r = vfs_walk(t->fs, start, path, WALK_FOLLOW | WALK_DIRECTORY, &dir)))
+        return r;
+    if (dir.mnt->flags & MS_RDONLY)
+        r = -EROFS;
+    else if (!dir.d->inode->iops || !dir.d->inode->iops->tmpfile)
+        r = -EOPNOTSUPP;
+    else if (!(r = vfs_permission(dir.d->inode, MAY_WRITE | MAY_EXEC)))
+        r = dir.d->inode->iops->tmpfile(dir.d->inode, (mode & 07777 & ~t->fs->umask), &ino);
+    if (r) {
+        vpath_put(&dir);
+        return r;
+    }
+    snprintf(name, sizeof(name), "#%llu", (unsigned long long)ino->ino);
+    p.mnt = dir.mnt;
+    p.d = dentry_new_uncached(name, dir.d, ino); /* takes the inode reference */
+    vpath_put(&dir);
+    r = vfs_open_path(&p, (flags & ~(O_TMPFILE | O_CREAT | O_EXCL | O_TRUNC)) | VFS_O_CREATED, out);
+    vpath_put(&p);
+    return r;
+}
+
 static long do_open(struct task *t, int dirfd, uint64_t upath, int flags, mode_t mode)
 {
     char path[VFS_PATH_MAX];
@@ -259,11 +295,12 @@ static long do_open(struct task *t, int dirfd, uint64_t upath, int flags, mode_t
 
     if ((r = sys_copy_path(t, upath, path)) < 0)
         return r;
-    if ((flags & O_TMPFILE) == O_TMPFILE)
-        return -EOPNOTSUPP;
     if ((r = sys_at_start(t, dirfd, path, &start)))
         return r;
-    r = vfs_open(t->fs, &start, path, flags, mode, &f);
+    if ((flags & O_TMPFILE) == O_TMPFILE)
+        r = open_tmpfile(t, &start, path, flags, mode, &f);
+    else
+        r = vfs_open(t->fs, &start, path, flags, mode, &f);
     vpath_put(&start);
     if (r)
         return r;
@@ -957,4 +994,55 @@ long sys_copy_file_range(struct task *t, const struct syscall_args *a)
         out->pos += done;
     }
     return (long)done;
+}
+
+long sys_fallocate(struct task *t, const struct syscall_args *a)
+{
+    int mode = (int)a->a[1];
+    int64_t off = (int64_t)a->a[2], len = (int64_t)a->a[3];
+    struct file *f;
+    long r;
+
+    if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE |
+                 FALLOC_FL_ZERO_RANGE | FALLOC_FL_INSERT_RANGE | FALLOC_FL_UNSHARE_RANGE))
+        return -EOPNOTSUPP;
+    if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
+        return -EOPNOTSUPP;
+    if (off < 0 || len <= 0)
+        return -EINVAL;
+    if (!(f = fdt_get(t->fdt, (int)a->a[0])))
+        return -EBADF;
+    if ((f->flags & O_PATH) || (f->flags & O_ACCMODE) == O_RDONLY)
+        r = -EBADF;
+    else if ((f->fmode & FILE_STREAM) || S_ISFIFO(f->inode->mode))
+        r = -ESPIPE;
+    else if (S_ISDIR(f->inode->mode))
+        r = -EISDIR;
+    else if (!S_ISREG(f->inode->mode))
+        r = -ENODEV;
+    else if ((uint64_t)off + (uint64_t)len > (uint64_t)INT64_MAX)
+        r = -EFBIG;
+    else if (mode & (FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_INSERT_RANGE | FALLOC_FL_UNSHARE_RANGE))
+        r = -EOPNOTSUPP;
+    else if (!f->ops || !f->ops->fallocate)
+        r = -EOPNOTSUPP;
+    else
+        r = f->ops->fallocate(f, mode, (uint64_t)off, (uint64_t)len);
+    file_put(f);
+    return r;
+}
+
+long sys_readahead(struct task *t, const struct syscall_args *a)
+{
+    struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    long r = 0;
+
+    if (!f)
+        return -EBADF;
+    if ((f->flags & O_PATH) || (f->flags & O_ACCMODE) == O_WRONLY)
+        r = -EBADF;
+    else if (!S_ISREG(f->inode->mode))
+        r = -EINVAL;
+    file_put(f);
+    return r;
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/fs.h>
 
 /* Resolve dirfd+upath to the parent directory and final name. */
 static int parent_of(struct task *t, int dirfd, uint64_t upath, struct vpath *parent,
@@ -105,6 +106,61 @@ static long do_mkdir(struct task *t, int dirfd, uint64_t upath, mode_t mode)
     return r;
 }
 
+static long do_mknod(struct task *t, int dirfd, uint64_t upath, mode_t mode, dev_t dev)
+{
+    char last[VFS_NAME_MAX + 1];
+    struct vpath parent, c;
+    struct inode *dir;
+    int r;
+
+    switch (mode & S_IFMT) {
+    case 0:
+        mode |= S_IFREG;
+        break;
+    case S_IFREG:
+    case S_IFIFO:
+    case S_IFSOCK:
+        break;
+    case S_IFCHR:
+    case S_IFBLK:
+        if (!capable(t, CAP_MKNOD))
+            return -EPERM;
+        break;
+    case S_IFDIR:
+        return -EPERM;
+    default:
+        return -EINVAL;
+    }
+    if ((r = parent_of(t, dirfd, upath, &parent, last)))
+        return r;
+    if (!last[0] || !strcmp(last, ".") || !strcmp(last, "..") ||
+        child_exists(t, &parent, last, &c) == 0) {
+        if (last[0] && strcmp(last, ".") && strcmp(last, ".."))
+            vpath_put(&c);
+        vpath_put(&parent);
+        return -EEXIST;
+    }
+    dir = parent.d->inode;
+    if (ro(&parent))
+        r = -EROFS;
+    else if (!dir->iops->mknod)
+        r = -EPERM;
+    else if ((r = vfs_permission(dir, MAY_WRITE | MAY_EXEC)) == 0)
+        r = dir->iops->mknod(dir, last, (mode & S_IFMT) | (mode & ~t->fs->umask & 07777), dev);
+    vpath_put(&parent);
+    return r;
+}
+
+long sys_mknod(struct task *t, const struct syscall_args *a)
+{
+    return do_mknod(t, AT_FDCWD, a->a[0], (mode_t)a->a[1], (dev_t)a->a[2]);
+}
+
+long sys_mknodat(struct task *t, const struct syscall_args *a)
+{
+    return do_mknod(t, (int)a->a[0], a->a[1], (mode_t)a->a[2], (dev_t)a->a[3]);
+}
+
 long sys_mkdir(struct task *t, const struct syscall_args *a)
 {
     return do_mkdir(t, AT_FDCWD, a->a[0], (mode_t)a->a[1]);
@@ -178,8 +234,12 @@ static long do_rename(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t
     struct vpath op, np, oc;
     int r;
 
-    if (flags)
+    if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
         return -EINVAL;
+    if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
+        return -EINVAL;
+    if (flags & RENAME_WHITEOUT)
+        return capable(t, CAP_MKNOD) ? -EINVAL : -EPERM; /* overlay's own; not for apps here */
     if ((r = parent_of(t, ofd, opath, &op, olast)))
         return r;
     if ((r = parent_of(t, nfd, npath, &np, nlast))) {
@@ -210,10 +270,8 @@ static long do_rename(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t
         (r = vfs_permission(np.d->inode, MAY_WRITE | MAY_EXEC)))
         goto out;
     r = op.d->inode->iops->rename(op.d->inode, olast, np.d->inode, nlast, flags);
-    if (!r) {
-        dentry_forget(op.d, olast);
-        dentry_forget(np.d, nlast);
-    }
+    if (!r)
+        dentry_rename(op.d, olast, np.d, nlast, flags & RENAME_EXCHANGE);
 out:
     vpath_put(&op);
     vpath_put(&np);
@@ -282,8 +340,15 @@ static long do_link(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t n
 
     if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
-    if ((r = lookup_at(t, ofd, opath, (flags & AT_SYMLINK_FOLLOW) ? WALK_FOLLOW : 0, &old)))
+    if ((r = lookup_at(t, ofd, opath,
+                       ((flags & AT_SYMLINK_FOLLOW) ? WALK_FOLLOW : 0) |
+                           ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0),
+                       &old)))
         return r;
+    if (old.d->dead) {
+        vpath_put(&old);
+        return -ENOENT;
+    }
     if ((r = parent_of(t, nfd, npath, &parent, last))) {
         vpath_put(&old);
         return r;
@@ -603,6 +668,12 @@ static long statfs_out(struct task *t, struct inode *ino, uint64_t ubuf)
     struct statfs s;
 
     memset(&s, 0, sizeof(s));
+    if (ino->iops && ino->iops->statfs) {
+        int r = ino->iops->statfs(ino, &s);
+        if (r)
+            return r;
+        return mm_copy_out(t->mm, ubuf, &s, sizeof(s)) ? -EFAULT : 0;
+    }
     s.f_type = !strcmp(ino->sb->fstype, "tmpfs") || !strcmp(ino->sb->fstype, "devtmpfs")
                    ? 0x01021994
                : !strcmp(ino->sb->fstype, "9p") ? 0x01021997
@@ -641,67 +712,55 @@ long sys_fstatfs(struct task *t, const struct syscall_args *a)
     return r;
 }
 
-static long xattr_path(struct task *t, uint64_t upath, int follow, int list)
+static long do_fsync(struct task *t, int fd, bool datasync)
 {
-    struct vpath p;
-    int r = lookup_at(t, AT_FDCWD, upath, follow ? WALK_FOLLOW : 0, &p);
+    struct file *f = fdt_get(t->fdt, fd);
+    long r = 0;
 
-    if (r)
-        return r;
-    vpath_put(&p);
-    return list ? 0 : -ENODATA;
-}
-
-long sys_getxattr(struct task *t, const struct syscall_args *a)
-{
-    return xattr_path(t, a->a[0], 1, 0);
-}
-
-long sys_lgetxattr(struct task *t, const struct syscall_args *a)
-{
-    return xattr_path(t, a->a[0], 0, 0);
-}
-
-long sys_listxattr(struct task *t, const struct syscall_args *a)
-{
-    return xattr_path(t, a->a[0], 1, 1);
-}
-
-long sys_llistxattr(struct task *t, const struct syscall_args *a)
-{
-    return xattr_path(t, a->a[0], 0, 1);
-}
-
-long sys_fgetxattr(struct task *t, const struct syscall_args *a)
-{
-    struct file *f = fdt_get(t->fdt, (int)a->a[0]);
     if (!f)
         return -EBADF;
+    if (f->flags & O_PATH)
+        r = -EBADF;
+    else if (f->ops && f->ops->fsync)
+        r = f->ops->fsync(f, datasync);
+    else if (f->fmode & FILE_STREAM)
+        r = -EINVAL; /* pipes and sockets */
     file_put(f);
-    return -ENODATA;
-}
-
-long sys_flistxattr(struct task *t, const struct syscall_args *a)
-{
-    struct file *f = fdt_get(t->fdt, (int)a->a[0]);
-    if (!f)
-        return -EBADF;
-    file_put(f);
-    return 0;
+    return r;
 }
 
 long sys_fsync(struct task *t, const struct syscall_args *a)
 {
-    struct file *f = fdt_get(t->fdt, (int)a->a[0]);
-    if (!f)
-        return -EBADF;
-    file_put(f);
-    return 0;
+    return do_fsync(t, (int)a->a[0], false);
 }
 
 long sys_fdatasync(struct task *t, const struct syscall_args *a)
 {
-    return sys_fsync(t, a);
+    return do_fsync(t, (int)a->a[0], true);
+}
+
+long sys_sync_file_range(struct task *t, const struct syscall_args *a)
+{
+    int64_t off = (int64_t)a->a[1], n = (int64_t)a->a[2];
+    unsigned flags = (unsigned)a->a[3];
+    struct file *f;
+    long r = 0;
+
+    if (flags & ~7u)
+        return -EINVAL;
+    if (off < 0 || n < 0 || off + n < off)
+        return -EINVAL;
+    if (!(f = fdt_get(t->fdt, (int)a->a[0])))
+        return -EBADF;
+    if (f->flags & O_PATH)
+        r = -EBADF;
+    else if (!S_ISREG(f->inode->mode) && !S_ISDIR(f->inode->mode) && !S_ISLNK(f->inode->mode) &&
+             !S_ISBLK(f->inode->mode))
+        r = -ESPIPE;
+    else if ((flags & 2u) && f->ops && f->ops->fsync)
+        r = f->ops->fsync(f, true);
+    file_put(f);
+    return r;
 }
 
 long sys_fadvise64(struct task *t, const struct syscall_args *a)

@@ -8,8 +8,7 @@
 
 #include "lib/log.h"
 
-/* Internal: the file was just created by this open (no permission check). */
-#define O_CREAT_NEW 0x80000000
+#define O_CREAT_NEW VFS_O_CREATED
 
 static int writable_access(int flags)
 {

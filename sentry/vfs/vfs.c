@@ -113,6 +113,61 @@ void dentry_forget(struct dentry *d, const char *name)
     pthread_mutex_unlock(&vfs_lock);
 }
 
+/* Unlink child `name` from d's list (vfs_lock held); NULL if not cached. */
+static struct dentry *child_take(struct dentry *d, const char *name)
+{
+    for (struct dentry **pp = &d->children; *pp; pp = &(*pp)->sibling) {
+        if (!strcmp((*pp)->name, name)) {
+            struct dentry *c = *pp;
+            *pp = c->sibling;
+            c->sibling = NULL;
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* Re-home c (its list reference) under np as `name` (vfs_lock held). The
+ * old parent reference is returned for the caller to put after unlocking. */
+static struct dentry *child_move(struct dentry *c, struct dentry *np, const char *name)
+{
+    struct dentry *old = c->parent;
+
+    free(c->name);
+    c->name = xstrdup(name);
+    c->parent = dentry_get(np);
+    c->sibling = np->children;
+    np->children = c;
+    return old;
+}
+
+void dentry_rename(struct dentry *od, const char *oname, struct dentry *nd, const char *nname,
+                   bool exchange)
+{
+    struct dentry *c, *v, *put[3] = { NULL, NULL, NULL };
+
+    pthread_mutex_lock(&vfs_lock);
+    c = child_take(od, oname);
+    v = child_take(nd, nname);
+    if (exchange) {
+        if (c)
+            put[0] = child_move(c, nd, nname);
+        if (v)
+            put[1] = child_move(v, od, oname);
+    } else {
+        if (v) {
+            v->dead = true;
+            put[2] = v;
+        }
+        if (c)
+            put[0] = child_move(c, nd, nname);
+    }
+    pthread_mutex_unlock(&vfs_lock);
+    for (int i = 0; i < 3; i++)
+        if (put[i])
+            dentry_put(put[i]);
+}
+
 void vpath_get(struct vpath *p)
 {
     if (p->d)

@@ -228,6 +228,11 @@ struct dentry *dentry_get(struct dentry *d);
 void dentry_put(struct dentry *d);
 /* Drop the cached child `name` of d (after unlink/rename). */
 void dentry_forget(struct dentry *d, const char *name);
+/* After a rename in the file system: move the cached child oname of od to
+ * nd as nname (a cached victim there dies), or swap the two (exchange).
+ * Open files and cwds below a moved directory keep their paths right. */
+void dentry_rename(struct dentry *od, const char *oname, struct dentry *nd, const char *nname,
+                   bool exchange);
 
 void vpath_get(struct vpath *p);
 void vpath_put(struct vpath *p);
@@ -262,6 +267,9 @@ void file_put(struct file *f);
 /* open(2) semantics from a start point; returns a new file. */
 int vfs_open(struct fs_ctx *fs, const struct vpath *start, const char *path, int flags,
              mode_t mode, struct file **out) SB_MUST_CHECK;
+/* vfs_open_path flag: the caller just created the file (no permission
+ * check on opening it). */
+#define VFS_O_CREATED 0x80000000
 /* Open an inode found by other means (used by exec, devfs). */
 int vfs_open_path(const struct vpath *p, int flags, struct file **out) SB_MUST_CHECK;
 int vfs_getattr(struct inode *ino, struct stat *st);
