@@ -10,6 +10,10 @@
 /* goferfs: the rootfs served by the Gofer (read-only in this slice). */
 int goferfs_mount(struct gofer_client *c, const char *source, struct dentry **root) SB_MUST_CHECK;
 
+/* overlay: `lower` read-only below the writable `upper` (a tmpfs); takes
+ * both dentry references. */
+struct dentry *overlay_new(struct dentry *lower, struct dentry *upper);
+
 /* tmpfs: in-memory, writable; file data in MemoryFile pages of this file. */
 struct memfile;
 extern struct memfile *tmpfs_memfile;

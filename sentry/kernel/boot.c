@@ -93,8 +93,10 @@ int kernel_run(const struct kernel_cfg *cfg)
         sb_err("attach rootfs: %s", strerror(-r));
         return 125;
     }
-    k->root_mnt = vfs_mount_root(root, "9p", cfg->rootfs_source);
-    k->root_mnt->flags = MS_RDONLY;
+    /* The rootfs is the read-only lower layer; writes land in a tmpfs of
+     * the Sentry's and never reach the host. */
+    root = overlay_new(root, tmpfs_new("tmpfs", 0755));
+    k->root_mnt = vfs_mount_root(root, "overlay", "overlay");
     rootp.mnt = k->root_mnt;
     rootp.d = root;
 

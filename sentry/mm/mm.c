@@ -304,16 +304,22 @@ static int ensure_backed(struct mm *mm, const struct mm_range *v, uint64_t start
             ((struct file *)v->obj)->inode->iops->get_page) {
             /* A shared file mapping maps the file's own pages. */
             struct inode *ino = ((struct file *)v->obj)->inode;
+            r = 0;
             for (; a < gap_end; a += MM_PAGE) {
                 if ((r = ino->iops->get_page(ino, v->off + (a - v->start), &off)))
-                    return r;
+                    break;
                 p.start = a;
                 p.end = a + MM_PAGE;
                 p.off = off;
                 p.flags = 0;
                 SB_BUG_ON(rmap_insert(&mm->pmas, &p));
             }
-            continue;
+            if (r == 0)
+                continue;
+            if (r != -ENODEV)
+                return r;
+            /* No pages of its own (an overlay file still in the lower
+             * layer): the rest is a copy, as a private mapping. */
         }
         if ((r = memfile_alloc(mm->mf, gap_end - a, &off)))
             return r;

@@ -807,6 +807,13 @@ static long chown_inode(struct task *t, struct vpath *p, struct inode *ino, uint
         sa.valid |= SA_GID;
         sa.gid = gid;
     }
+    /* As Linux (even for root): chown of a non-directory drops set-user-ID,
+     * and set-group-ID when group execute is on. */
+    if (!S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode) &&
+        ((st.st_mode & S_ISUID) || (st.st_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))) {
+        sa.valid |= SA_MODE;
+        sa.mode = st.st_mode & 07777 & ~(mode_t)(S_ISUID | ((st.st_mode & S_IXGRP) ? S_ISGID : 0));
+    }
     if (!sa.valid)
         return (p && ro(p)) ? -EROFS : 0;
     return do_setattr(p, ino, &sa);

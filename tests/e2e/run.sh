@@ -110,8 +110,15 @@ expect cwd 0 /etc -- "$SBX" run --cwd /etc -- /bin/busybox pwd
 expect cwd-relative-read 0 "$(head -1 /etc/os-release)" -- \
     "$SBX" run --cwd /etc -- /bin/busybox head -1 os-release
 expect tmp-write-read 0 data -- "$SBX" run -- /bin/busybox sh -c 'echo data > /tmp/f && read x < /tmp/f && echo $x'
-expect rootfs-readonly 1 "" -- "$SBX" run -- /bin/busybox sh -c 'echo x > /etc/sbx-e2e 2>/dev/null'
+# The default rootfs is an overlay: writes succeed inside, never reach the host.
+expect rootfs-overlay-write 0 x -- "$SBX" run -- /bin/sh -c 'echo x > /etc/sbx-e2e && cat /etc/sbx-e2e'
 if [ -e /etc/sbx-e2e ]; then bad rootfs-untouched "/etc/sbx-e2e appeared on the host"; else ok rootfs-untouched; fi
+expect overlay-delete-lower 0 "gone
+back" -- "$SBX" run -- /bin/sh -c 'rm /etc/hostname && { test -e /etc/hostname || echo gone; } && echo back > /etc/hostname && cat /etc/hostname'
+if [ -e /etc/hostname ] && [ "$(cat /etc/hostname)" != back ]; then ok overlay-lower-untouched; else bad overlay-lower-untouched "/etc/hostname changed on the host"; fi
+expect overlay-rename-dir 0 "ok" -- "$SBX" run -- /bin/sh -c 'n=$(ls /usr/share/doc/bash | wc -l); mv /usr/share/doc/bash /usr/share/doc/b2 && test ! -e /usr/share/doc/bash && test "$(ls /usr/share/doc/b2 | wc -l)" = "$n" && mkdir /usr/share/doc/bash && test -z "$(ls /usr/share/doc/bash)" && echo ok'
+expect overlay-copy-up-keeps-mode 0 "4755 root
+755 root" -- "$SBX" run -- /bin/sh -c 'touch -a /usr/bin/passwd && stat -c "%a %U" /usr/bin/passwd && chown root /usr/bin/passwd && stat -c "%a %U" /usr/bin/passwd'
 expect tmp-private 0 "" -- "$SBX" run -- /bin/busybox sh -c "ls /tmp"
 expect dev-null 0 "0 /dev/null" -- "$SBX" run -- /bin/busybox wc -c /dev/null
 expect urandom 0 16 -- "$SBX" run -- python3 -S -c 'print(len(open("/dev/urandom", "rb").read(16)))'
