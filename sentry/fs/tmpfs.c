@@ -212,7 +212,9 @@ static int t_getattr(struct inode *ino, struct stat *st)
                   : S_ISLNK(n->mode) ? strlen(n->target)
                   : S_ISDIR(n->mode) ? 40 + 20 * n->nents : 0;
     st->st_blksize = 4096;
-    st->st_blocks = S_ISREG(n->mode) ? (n->size + 4095) / 4096 * 8 : 0;
+    st->st_blocks = 0; /* pages that hold data: holes take none */
+    for (size_t i = 0; S_ISREG(n->mode) && i < n->pages.n; i++)
+        st->st_blocks += (blkcnt_t)((n->pages.v[i].end - n->pages.v[i].start) / 512);
     st->st_atim = n->atime;
     st->st_mtim = n->mtime;
     st->st_ctim = n->ctime;
