@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/sysmacros.h>
@@ -752,25 +753,46 @@ static void maps_one(void *arg, const struct mm_range *v)
         sb_printf(ma->b, "\n");
 }
 
+/* Path of dentry d inside its own file system ("/" for its root). */
+static void fs_relative(struct dentry *d, char *buf, size_t cap)
+{
+    char tmp[VFS_PATH_MAX];
+    size_t len = 0;
+
+    buf[0] = '\0';
+    pthread_mutex_lock(&vfs_lock);
+    for (; d && d->parent; d = d->parent) {
+        size_t nl = strlen(d->name);
+        if (len + nl + 1 >= sizeof(tmp))
+            break;
+        memmove(tmp + nl + 1, tmp, len);
+        tmp[0] = '/';
+        memcpy(tmp + 1, d->name, nl);
+        len += nl + 1;
+    }
+    pthread_mutex_unlock(&vfs_lock);
+    tmp[len] = '\0';
+    snprintf(buf, cap, "%s", len ? tmp : "/");
+}
+
 static void gen_mounts(struct sbuf *b, struct task *me, int info)
 {
-    int id = 20;
-
     for (struct mount *m = vfs_mounts(); m; m = m->next) {
-        char where[VFS_PATH_MAX];
+        char where[VFS_PATH_MAX], rel[VFS_PATH_MAX];
         struct vpath vp = { m, m->root };
+        const char *opt = (m->flags & MS_RDONLY) ? "ro" : "rw";
         int n = vfs_path_name(me ? me->fs : NULL, &vp, where, sizeof(where));
         if (n < 0)
             continue;
-        if (!info)
-            sb_printf(b, "%s %s %s %s 0 0\n", m->source ? m->source : "none", where, m->fstype,
-                      (m->flags & 1) ? "ro,relatime" : "rw,relatime");
-        else
-            sb_printf(b, "%d %d 0:%d / %s %s - %s %s %s\n", id + (int)(uintptr_t)(m->next ? 1 : 0),
-                      m->parent ? 20 : 1, id, where,
-                      (m->flags & 1) ? "ro,relatime" : "rw,relatime", m->fstype,
-                      m->source ? m->source : "none", (m->flags & 1) ? "ro" : "rw");
-        id++;
+        if (!info) {
+            sb_printf(b, "%s %s %s %s,relatime 0 0\n", m->source ? m->source : "none", where,
+                      m->fstype, opt);
+            continue;
+        }
+        fs_relative(m->root, rel, sizeof(rel));
+        sb_printf(b, "%d %d 0:%llu %s %s %s,relatime - %s %s %s\n", m->id,
+                  m->parent ? m->parent->id : m->id, (unsigned long long)m->root->inode->sb->dev,
+                  rel, where, opt, m->fstype, m->source ? m->source : "none", opt);
     }
 }
 

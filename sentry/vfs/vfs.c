@@ -13,7 +13,19 @@ pthread_mutex_t vfs_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
  * thread sets its own credentials before each syscall. */
 __thread struct vfs_cred vfs_cur_cred = { .dac_override = true, .dac_read_search = true,
                                           .fowner = true };
-static struct mount *mount_list;
+static struct mount *mount_list; /* in mount order, oldest first */
+static int next_mount_id = 20;
+
+/* Append m to the mount list (vfs_lock held). */
+static void mount_list_add(struct mount *m)
+{
+    struct mount **pp = &mount_list;
+
+    m->id = next_mount_id++;
+    while (*pp)
+        pp = &(*pp)->next;
+    *pp = m;
+}
 static uint64_t next_dev = 0x10;
 
 uint64_t vfs_new_dev(void)
@@ -189,8 +201,7 @@ struct mount *vfs_mount_root(struct dentry *root, const char *fstype, const char
     m->fstype = fstype;
     m->source = xstrdup(source);
     pthread_mutex_lock(&vfs_lock);
-    m->next = mount_list;
-    mount_list = m;
+    mount_list_add(m);
     pthread_mutex_unlock(&vfs_lock);
     return m;
 }
@@ -220,9 +231,42 @@ int vfs_mount_at(struct vpath *where, struct dentry *root, const char *fstype,
         m->mountpoint = dentry_get(top->root);
     }
     m->mountpoint->mounted = m;
-    m->next = mount_list;
-    mount_list = m;
+    mount_list_add(m);
     pthread_mutex_unlock(&vfs_lock);
+    return 0;
+}
+
+struct mount *vfs_mount_of(const struct vpath *p)
+{
+    return p->d == p->mnt->root ? p->mnt : NULL;
+}
+
+int vfs_umount(struct mount *m)
+{
+    struct mount **pp;
+
+    pthread_mutex_lock(&vfs_lock);
+    if (!m->parent || m->root->mounted) {
+        pthread_mutex_unlock(&vfs_lock);
+        return -EBUSY; /* the root, or something is mounted on top */
+    }
+    for (struct mount *c = mount_list; c; c = c->next)
+        if (c->parent == m) {
+            pthread_mutex_unlock(&vfs_lock);
+            return -EBUSY;
+        }
+    m->mountpoint->mounted = NULL;
+    for (pp = &mount_list; *pp; pp = &(*pp)->next)
+        if (*pp == m) {
+            *pp = m->next;
+            break;
+        }
+    pthread_mutex_unlock(&vfs_lock);
+    /* Open files and cwds may still name m in their vpaths (mounts are not
+     * reference counted), so the struct stays; it is small. */
+    dentry_put(m->mountpoint);
+    m->mountpoint = NULL;
+    m->next = NULL;
     return 0;
 }
 

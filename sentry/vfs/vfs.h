@@ -156,6 +156,7 @@ struct mount {
     const char *fstype;
     char *source;
     int flags; /* MS_RDONLY ... */
+    int id;    /* as /proc/PID/mountinfo shows it */
     struct mount *next;
 };
 
@@ -248,6 +249,11 @@ struct mount *vfs_mount_root(struct dentry *root, const char *fstype, const char
 int vfs_mount_at(struct vpath *where, struct dentry *root, const char *fstype,
                  const char *source, int flags);
 struct mount *vfs_mounts(void);
+/* The mount whose root p is, or NULL. */
+struct mount *vfs_mount_of(const struct vpath *p);
+/* Detach m from the tree: -EBUSY for the root mount or one with mounts
+ * below or on top of it. */
+int vfs_umount(struct mount *m);
 uint64_t vfs_new_dev(void);
 
 /* Path walk from `start` (NULL: cwd, or root for absolute paths). */
