@@ -32,6 +32,9 @@ int tmpfs_seals(struct inode *ino, unsigned add, bool set);
 /* devfs: a tmpfs with null, zero, full, random, urandom. */
 struct dentry *devfs_new(void);
 
+/* sysfs: a read-only /sys with the CPU lists and the THP mode. */
+struct dentry *sysfs_new(int ncpus);
+
 /* procfs: the sandbox's processes and machine view (needs the kernel). */
 struct dentry *procfs_new(void);
 

@@ -24,6 +24,7 @@
 static void mount_at(struct fs_ctx *fs, const char *where, struct dentry *root,
                      const char *fstype)
 {
+    int flags = !strcmp(fstype, "sysfs") ? MS_RDONLY : 0;
     struct vpath p;
 
     if (vfs_walk(fs, NULL, where, WALK_FOLLOW, &p)) {
@@ -31,7 +32,7 @@ static void mount_at(struct fs_ctx *fs, const char *where, struct dentry *root,
         dentry_put(root);
         return;
     }
-    if (vfs_mount_at(&p, root, fstype, fstype, 0))
+    if (vfs_mount_at(&p, root, fstype, fstype, flags))
         dentry_put(root);
     vpath_put(&p);
 }
@@ -140,6 +141,7 @@ int kernel_run(const struct kernel_cfg *cfg)
     mount_at(t->fs, "/dev", devfs_new(), "devtmpfs");
     mount_at(t->fs, "/tmp", tmpfs_new("tmpfs", 01777), "tmpfs");
     mount_at(t->fs, "/proc", procfs_new(), "proc");
+    mount_at(t->fs, "/sys", sysfs_new(k->ncpus), "sysfs");
     for (int i = 0; i < 3; i++) {
         if (cfg->stdio[i] >= 0) {
             struct file *f = hostfd_file(cfg->stdio[i], cfg->stdio_flags[i], &cfg->stdio_st[i]);

@@ -1,0 +1,54 @@
+/* sentry/fs/sysfs.c: the small /sys that programs read: the CPU lists
+ * glibc's get_nprocs and sysconf use, and the transparent huge page mode
+ * allocators look at. A read-only tmpfs filled at boot; nothing of the
+ * host's /sys is reachable. */
+#include "sentry/fs/fs.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+static struct inode *dir(struct inode *parent, const char *name)
+{
+    return tmpfs_add(parent, name, S_IFDIR | 0755, 0, NULL, NULL);
+}
+
+static void file(struct inode *parent, const char *name, const char *text)
+{
+    struct inode *ino = tmpfs_add(parent, name, S_IFREG | 0444, 0, NULL, NULL);
+    struct file *f = file_new(NULL, ino, O_WRONLY);
+
+    (void)f->ops->write(f, text, strlen(text), 0);
+    file_put(f);
+}
+
+struct dentry *sysfs_new(int ncpus)
+{
+    struct dentry *root = tmpfs_new("sysfs", 0555);
+    struct inode *cpu, *mm, *thp;
+    char list[32];
+
+    cpu = dir(dir(dir(root->inode, "devices"), "system"), "cpu");
+    if (ncpus <= 1)
+        snprintf(list, sizeof(list), "0\n");
+    else
+        snprintf(list, sizeof(list), "0-%d\n", ncpus - 1);
+    file(cpu, "online", list);
+    file(cpu, "possible", list);
+    file(cpu, "present", list);
+    for (int i = 0; i < ncpus && i < 1024; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "cpu%d", i);
+        file(dir(cpu, name), "online", "1\n");
+    }
+    mm = dir(dir(root->inode, "kernel"), "mm");
+    thp = dir(mm, "transparent_hugepage");
+    file(thp, "enabled", "always [madvise] never\n");
+    file(thp, "defrag", "always defer defer+madvise [madvise] never\n");
+    file(thp, "hpage_pmd_size", "2097152\n");
+    dir(dir(root->inode, "fs"), "cgroup");
+    dir(root->inode, "class");
+    dir(root->inode, "block");
+    dir(root->inode, "bus");
+    return root;
+}
