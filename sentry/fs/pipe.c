@@ -23,7 +23,16 @@ struct pipe {
     struct waitq rq, wq;   /* readers wait for data, writers for room */
     int ref;
     struct file *async[8]; /* ends with O_ASYNC (not references) */
+    /* Named pipes (fifo_open): the inode this pipe serves, the registry
+     * link, and open counts that only grow (a blocked open waits for the
+     * other side's count to move, so an open+close still wakes it). */
+    struct inode *fifo;
+    struct pipe *fifo_next;
+    unsigned long ropens, wopens;
 };
+
+static pthread_mutex_t fifo_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pipe *fifo_list; /* fifo_lock */
 
 /* Send the O_ASYNC signal of ends that want it (POLL_IN / POLL_OUT). */
 static void notify_async(struct pipe *p, bool readers)
@@ -73,8 +82,22 @@ static uint64_t pipe_ino = 1000;
 
 static void pipe_put(struct pipe *p)
 {
-    if (__atomic_sub_fetch(&p->ref, 1, __ATOMIC_ACQ_REL))
+    if (p->fifo) {
+        /* Under fifo_lock: fifo_open may be taking a new reference. */
+        pthread_mutex_lock(&fifo_lock);
+        if (--p->ref) {
+            pthread_mutex_unlock(&fifo_lock);
+            return;
+        }
+        for (struct pipe **pp = &fifo_list; *pp; pp = &(*pp)->fifo_next)
+            if (*pp == p) {
+                *pp = p->fifo_next;
+                break;
+            }
+        pthread_mutex_unlock(&fifo_lock);
+    } else if (__atomic_sub_fetch(&p->ref, 1, __ATOMIC_ACQ_REL)) {
         return;
+    }
     free(p->buf);
     free(p);
 }
@@ -217,9 +240,9 @@ static void p_release(struct file *f)
     for (int i = 0; i < 8; i++)
         if (p->async[i] == f)
             p->async[i] = NULL;
-    if ((f->flags & O_ACCMODE) == O_RDONLY)
+    if ((f->flags & O_ACCMODE) != O_WRONLY)
         p->readers--;
-    else
+    if ((f->flags & O_ACCMODE) != O_RDONLY)
         p->writers--;
     pthread_mutex_unlock(&p->lock);
     waitq_wake_all(&p->rq);
@@ -286,6 +309,88 @@ long pipe_set_size(struct file *f, unsigned long want)
     pthread_mutex_unlock(&p->lock);
     waitq_wake_all(&p->wq);
     return (long)cap;
+}
+
+struct open_wait {
+    struct pipe *p;
+    unsigned long *count, seen;
+};
+
+static bool count_moved(void *arg)
+{
+    struct open_wait *w = arg;
+    return __atomic_load_n(w->count, __ATOMIC_ACQUIRE) != w->seen;
+}
+
+int pipe_fifo_open(struct inode *ino, struct file *f)
+{
+    int acc = f->flags & O_ACCMODE, r = 0;
+    struct open_wait w;
+    struct pipe *p;
+
+    pthread_mutex_lock(&fifo_lock);
+    for (p = fifo_list; p && p->fifo != ino; p = p->fifo_next)
+        ;
+    if (!p) {
+        p = xzalloc(sizeof(*p));
+        pthread_mutex_init(&p->lock, NULL);
+        p->cap = PIPE_DEF;
+        p->buf = xzalloc(p->cap);
+        waitq_init(&p->rq);
+        waitq_init(&p->wq);
+        p->fifo = ino;
+        p->fifo_next = fifo_list;
+        fifo_list = p;
+    }
+    p->ref++;
+    pthread_mutex_unlock(&fifo_lock);
+
+    pthread_mutex_lock(&p->lock);
+    w = (struct open_wait){ .p = p };
+    if (acc == O_WRONLY && !p->readers && (f->flags & O_NONBLOCK)) {
+        pthread_mutex_unlock(&p->lock);
+        pipe_put(p);
+        return -ENXIO;
+    }
+    if (acc != O_WRONLY) {
+        p->readers++;
+        __atomic_add_fetch(&p->ropens, 1, __ATOMIC_RELEASE);
+    }
+    if (acc != O_RDONLY) {
+        p->writers++;
+        __atomic_add_fetch(&p->wopens, 1, __ATOMIC_RELEASE);
+    }
+    /* Blocking opens of one side wait for the other side to appear. */
+    if (acc == O_RDONLY && !p->writers && !(f->flags & O_NONBLOCK)) {
+        w.count = &p->wopens;
+        w.seen = p->wopens;
+    } else if (acc == O_WRONLY && !p->readers) {
+        w.count = &p->ropens;
+        w.seen = p->ropens;
+    }
+    pthread_mutex_unlock(&p->lock);
+    waitq_wake_all(&p->rq);
+    waitq_wake_all(&p->wq);
+    if (w.count) {
+        r = task_wait_event(current_task, acc == O_RDONLY ? &p->rq : &p->wq, count_moved, &w,
+                            NULL);
+        if (r) {
+            pthread_mutex_lock(&p->lock);
+            if (acc == O_RDONLY)
+                p->readers--;
+            else
+                p->writers--;
+            pthread_mutex_unlock(&p->lock);
+            waitq_wake_all(&p->rq);
+            waitq_wake_all(&p->wq);
+            pipe_put(p);
+            return r;
+        }
+    }
+    f->priv = p;
+    f->ops = &pipe_fops;
+    f->fmode |= FILE_STREAM;
+    return 0;
 }
 
 int pipe_create(struct file **rd, struct file **wr, int flags)

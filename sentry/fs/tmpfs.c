@@ -17,6 +17,7 @@
 
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "sentry/fs/pipe.h"
 #include "sentry/mm/memfile.h"
 #include "sentry/mm/rmap.h"
 
@@ -714,6 +715,10 @@ static int t_get_page(struct inode *ino, uint64_t pgoff, uint64_t *off)
 
 static int t_open(struct inode *ino, struct file *f)
 {
+    if (S_ISFIFO(ino->mode))
+        return pipe_fifo_open(ino, f);
+    if (S_ISSOCK(ino->mode) || ((S_ISCHR(ino->mode) || S_ISBLK(ino->mode)) && !ino->fops))
+        return -ENXIO; /* no driver behind the node */
     return 0;
 }
 
