@@ -310,6 +310,84 @@ static long do_open(struct task *t, int dirfd, uint64_t upath, int flags, mode_t
     return fd;
 }
 
+/* openat2(2): open_how {flags, mode, resolve}, extensible by size. */
+long sys_openat2(struct task *t, const struct syscall_args *a)
+{
+    struct {
+        uint64_t flags, mode, resolve;
+    } how;
+    size_t size = a->a[3];
+    uint64_t valid = O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK |
+                     O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW |
+                     O_NOATIME | O_CLOEXEC | O_PATH | O_TMPFILE | O_SYNC | 0100000;
+    unsigned resolve = 0;
+    char path[VFS_PATH_MAX];
+    struct vpath start;
+    struct file *f;
+    long r;
+    int fd;
+
+    if (size < sizeof(how))
+        return -EINVAL;
+    if (size > 4096)
+        return -E2BIG;
+    if (mm_copy_in(t->mm, &how, a->a[2], sizeof(how)))
+        return -EFAULT;
+    for (size_t off = sizeof(how); off < size; off += 8) { /* unknown fields must be 0 */
+        uint8_t tail[8] = { 0 };
+        size_t k = SB_MIN((size_t)8, size - off);
+        if (mm_copy_in(t->mm, tail, a->a[2] + off, k))
+            return -EFAULT;
+        for (size_t i = 0; i < k; i++)
+            if (tail[i])
+                return -E2BIG;
+    }
+    if (how.flags & ~valid)
+        return -EINVAL;
+    if (how.resolve & ~(uint64_t)0x3f)
+        return -EINVAL;
+    if ((how.resolve & 0x08) && (how.resolve & 0x10))
+        return -EINVAL; /* BENEATH and IN_ROOT */
+    if (how.mode & ~(uint64_t)07777)
+        return -EINVAL;
+    if (how.mode && !(how.flags & O_CREAT) && (how.flags & O_TMPFILE) != O_TMPFILE)
+        return -EINVAL;
+    if ((how.flags & O_PATH) && (how.flags & ~(uint64_t)(O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)))
+        return -EINVAL;
+    if ((how.resolve & 0x20) && (how.flags & (O_CREAT | O_TRUNC | O_TMPFILE)))
+        return -EAGAIN; /* RESOLVE_CACHED cannot create or truncate */
+    resolve = ((how.resolve & 0x01) ? WALK_NO_XDEV : 0) |
+              ((how.resolve & 0x02) ? WALK_NO_MAGICLINKS : 0) |
+              ((how.resolve & 0x04) ? WALK_NO_SYMLINKS : 0) |
+              ((how.resolve & 0x08) ? WALK_BENEATH : 0) | ((how.resolve & 0x10) ? WALK_IN_ROOT : 0);
+    if ((r = sys_copy_path(t, a->a[1], path)) < 0)
+        return r;
+    if ((r = sys_at_start(t, (int)a->a[0], path, &start)))
+        return r;
+    if (resolve & (WALK_BENEATH | WALK_IN_ROOT)) {
+        /* The scope is the dirfd even for absolute paths. */
+        if ((int)a->a[0] != AT_FDCWD && path[0] == '/') {
+            vpath_put(&start);
+            struct file *df = fdt_get(t->fdt, (int)a->a[0]);
+            if (!df)
+                return -EBADF;
+            start = vpath_copy(&df->path);
+            file_put(df);
+        }
+    }
+    if ((how.flags & O_TMPFILE) == O_TMPFILE)
+        r = open_tmpfile(t, &start, path, (int)how.flags, (mode_t)how.mode, &f);
+    else
+        r = vfs_open_resolve(t->fs, &start, path, (int)how.flags, (mode_t)how.mode, resolve, &f);
+    vpath_put(&start);
+    if (r)
+        return r;
+    f->flags = (f->flags & ~O_CLOEXEC) | O_LARGEFILE;
+    fd = fdt_install(t->fdt, f, 0, how.flags & O_CLOEXEC);
+    file_put(f);
+    return fd;
+}
+
 long sys_open(struct task *t, const struct syscall_args *a)
 {
     return do_open(t, AT_FDCWD, a->a[0], (int)a->a[1], (mode_t)a->a[2]);

@@ -75,6 +75,12 @@ static __thread int create_depth;
 int vfs_open(struct fs_ctx *fs, const struct vpath *start, const char *path, int flags,
              mode_t mode, struct file **out)
 {
+    return vfs_open_resolve(fs, start, path, flags, mode, 0, out);
+}
+
+int vfs_open_resolve(struct fs_ctx *fs, const struct vpath *start, const char *path, int flags,
+                     mode_t mode, unsigned resolve, struct file **out)
+{
     struct vpath p;
     int r;
 
@@ -85,7 +91,7 @@ int vfs_open(struct fs_ctx *fs, const struct vpath *start, const char *path, int
 
         if ((flags & O_DIRECTORY))
             return -EINVAL;
-        if ((r = vfs_walk_parent(fs, start, path, &parent, last)))
+        if ((r = vfs_walk_parent_flags(fs, start, path, resolve, &parent, last)))
             return r;
         if (parent.d->dead) {
             vpath_put(&parent);
@@ -96,7 +102,10 @@ int vfs_open(struct fs_ctx *fs, const struct vpath *start, const char *path, int
             vpath_put(&parent);
             return -EISDIR;
         }
-        r = vfs_walk(fs, &parent, last, (flags & (O_NOFOLLOW | O_EXCL)) ? 0 : WALK_FOLLOW, &p);
+        r = vfs_walk(fs, &parent, last,
+                     ((flags & (O_NOFOLLOW | O_EXCL)) ? 0 : WALK_FOLLOW) |
+                         (resolve & (WALK_NO_XDEV | WALK_NO_MAGICLINKS | WALK_NO_SYMLINKS)),
+                     &p);
         if (r == 0) {
             vpath_put(&parent);
             if (flags & O_EXCL) {
@@ -131,7 +140,9 @@ int vfs_open(struct fs_ctx *fs, const struct vpath *start, const char *path, int
                         vpath_put(&parent);
                         return -ELOOP;
                     }
-                    r = vfs_open(fs, &parent, target, flags, mode, out);
+                    r = (resolve & (WALK_NO_SYMLINKS | WALK_BENEATH | WALK_IN_ROOT))
+                            ? -ELOOP
+                            : vfs_open_resolve(fs, &parent, target, flags, mode, resolve, out);
                     create_depth = 0;
                     vpath_put(&parent);
                     return r;
@@ -173,7 +184,7 @@ int vfs_open(struct fs_ctx *fs, const struct vpath *start, const char *path, int
     }
     r = vfs_walk(fs, start, path,
                  ((flags & O_NOFOLLOW) ? 0 : WALK_FOLLOW) |
-                     ((flags & O_DIRECTORY) ? WALK_DIRECTORY : 0),
+                     ((flags & O_DIRECTORY) ? WALK_DIRECTORY : 0) | resolve,
                  &p);
     if (r)
         return r;

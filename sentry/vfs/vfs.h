@@ -195,6 +195,13 @@ struct fs_ctx {
 #define WALK_FOLLOW 1u     /* follow a final symlink */
 #define WALK_DIRECTORY 2u  /* the final component must be a directory */
 #define WALK_EMPTY 4u      /* an empty path names the start */
+/* openat2 RESOLVE_* */
+#define WALK_NO_XDEV 8u        /* never leave the start's mount: EXDEV */
+#define WALK_NO_MAGICLINKS 16u /* /proc magic links: ELOOP */
+#define WALK_NO_SYMLINKS 32u   /* any symlink followed: ELOOP */
+#define WALK_BENEATH 64u       /* stay below the start: EXDEV */
+#define WALK_IN_ROOT 128u      /* the start is "/" for the walk */
+#define WALK_RESOLVE_MASK (WALK_NO_XDEV | WALK_NO_MAGICLINKS | WALK_NO_SYMLINKS | WALK_BENEATH | WALK_IN_ROOT)
 
 extern pthread_mutex_t vfs_lock;
 
@@ -263,6 +270,9 @@ int vfs_walk(struct fs_ctx *fs, const struct vpath *start, const char *path,
  * "." or ".." returned as is). */
 int vfs_walk_parent(struct fs_ctx *fs, const struct vpath *start, const char *path,
                     struct vpath *parent, char last[VFS_NAME_MAX + 1]) SB_MUST_CHECK;
+int vfs_walk_parent_flags(struct fs_ctx *fs, const struct vpath *start, const char *path,
+                          unsigned flags, struct vpath *parent,
+                          char last[VFS_NAME_MAX + 1]) SB_MUST_CHECK;
 /* Absolute path of p as seen from root (for getcwd, /proc). */
 int vfs_path_name(struct fs_ctx *fs, const struct vpath *p, char *buf, size_t cap);
 
@@ -273,6 +283,9 @@ void file_put(struct file *f);
 /* open(2) semantics from a start point; returns a new file. */
 int vfs_open(struct fs_ctx *fs, const struct vpath *start, const char *path, int flags,
              mode_t mode, struct file **out) SB_MUST_CHECK;
+/* The same with walk restrictions (WALK_RESOLVE_MASK bits: openat2). */
+int vfs_open_resolve(struct fs_ctx *fs, const struct vpath *start, const char *path, int flags,
+                     mode_t mode, unsigned resolve, struct file **out) SB_MUST_CHECK;
 /* vfs_open_path flag: the caller just created the file (no permission
  * check on opening it). */
 #define VFS_O_CREATED 0x80000000

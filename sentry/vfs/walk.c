@@ -98,6 +98,8 @@ static int do_walk(struct fs_ctx *fs, const struct vpath *start, const char *pat
                    unsigned flags, struct vpath *out, char *last)
 {
     _cleanup_free_ char *buf = NULL;
+    struct fs_ctx scoped;
+    struct mount *start_mnt;
     struct vpath cur;
     size_t pos = 0;
     int nlinks = 0, r = 0;
@@ -107,10 +109,20 @@ static int do_walk(struct fs_ctx *fs, const struct vpath *start, const char *pat
     if (!*path && !(flags & WALK_EMPTY))
         return -ENOENT;
     buf = xstrdup(path);
+    if (flags & (WALK_BENEATH | WALK_IN_ROOT)) {
+        /* openat2 scoping: the start is the root the walk may not leave
+         * (IN_ROOT: "/" and ".." clamp to it; BENEATH: they fail). */
+        scoped = *fs;
+        scoped.root = *(start ? start : &fs->cwd);
+        fs = &scoped;
+        if (buf[0] == '/' && (flags & WALK_BENEATH))
+            return -EXDEV;
+    }
     if (buf[0] == '/')
         cur = vpath_copy(&fs->root);
     else
         cur = vpath_copy(start ? start : &fs->cwd);
+    start_mnt = cur.mnt;
     if (last)
         last[0] = 0;
 
@@ -145,9 +157,18 @@ static int do_walk(struct fs_ctx *fs, const struct vpath *start, const char *pat
             strcpy(last, name);
             break;
         }
+        if ((flags & WALK_BENEATH) && !strcmp(name, "..") && same(&cur, &fs->root)) {
+            r = -EXDEV;
+            goto fail;
+        }
         next = vpath_copy(&cur);
         if ((r = step(fs, &next, name))) {
             vpath_put(&next);
+            goto fail;
+        }
+        if ((flags & WALK_NO_XDEV) && next.mnt != start_mnt) {
+            vpath_put(&next);
+            r = -EXDEV;
             goto fail;
         }
         if (S_ISLNK(next.d->inode->mode) &&
@@ -156,7 +177,7 @@ static int do_walk(struct fs_ctx *fs, const struct vpath *start, const char *pat
             char *nb;
             int n;
 
-            if (++nlinks > VFS_SYMLOOP_MAX) {
+            if (++nlinks > VFS_SYMLOOP_MAX || (flags & WALK_NO_SYMLINKS)) {
                 vpath_put(&next);
                 r = -ELOOP;
                 goto fail;
@@ -165,9 +186,18 @@ static int do_walk(struct fs_ctx *fs, const struct vpath *start, const char *pat
                 struct vpath jump;
                 if (next.d->inode->iops->follow_link(next.d->inode, &jump) == 0) {
                     vpath_put(&next);
+                    if (flags & (WALK_NO_MAGICLINKS | WALK_BENEATH | WALK_IN_ROOT)) {
+                        vpath_put(&jump);
+                        r = (flags & WALK_NO_MAGICLINKS) ? -ELOOP : -EXDEV;
+                        goto fail;
+                    }
                     vpath_put(&cur);
                     cur = jump;
                     cross_mounts(&cur);
+                    if ((flags & WALK_NO_XDEV) && cur.mnt != start_mnt) {
+                        r = -EXDEV;
+                        goto fail;
+                    }
                     if (trailing_slash && !S_ISDIR(cur.d->inode->mode)) {
                         r = -ENOTDIR;
                         goto fail;
@@ -199,8 +229,16 @@ static int do_walk(struct fs_ctx *fs, const struct vpath *start, const char *pat
             buf = nb;
             pos = 0;
             if (buf[0] == '/') {
+                if (flags & WALK_BENEATH) {
+                    r = -EXDEV;
+                    goto fail;
+                }
                 vpath_put(&cur);
                 cur = vpath_copy(&fs->root);
+                if ((flags & WALK_NO_XDEV) && cur.mnt != start_mnt) {
+                    r = -EXDEV;
+                    goto fail;
+                }
             }
             continue;
         }
@@ -232,6 +270,12 @@ int vfs_walk_parent(struct fs_ctx *fs, const struct vpath *start, const char *pa
                     struct vpath *parent, char last[VFS_NAME_MAX + 1])
 {
     return do_walk(fs, start, path, 0, parent, last);
+}
+
+int vfs_walk_parent_flags(struct fs_ctx *fs, const struct vpath *start, const char *path,
+                          unsigned flags, struct vpath *parent, char last[VFS_NAME_MAX + 1])
+{
+    return do_walk(fs, start, path, flags & ~(WALK_FOLLOW | WALK_DIRECTORY), parent, last);
 }
 
 int vfs_path_name(struct fs_ctx *fs, const struct vpath *p, char *buf, size_t cap)
