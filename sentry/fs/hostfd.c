@@ -188,7 +188,27 @@ static void h_release(struct inode *ino)
     free(h);
 }
 
-static const struct inode_ops hostfd_iops = { .getattr = h_getattr, .release = h_release };
+/* Reopened through /proc/self/fd/N or /dev/stdin: the same host fd (all
+ * state lives in the inode). */
+static int h_open(struct inode *ino, struct file *f)
+{
+    struct hostfd *h = ino->priv;
+
+    if (!S_ISREG(h->st.st_mode))
+        f->fmode |= FILE_STREAM;
+    return 0;
+}
+
+/* O_TRUNC of a reopened stdout that is a host file: the Sentry has no
+ * host truncate call, and the caller's file keeps what was written. */
+static int h_setattr(struct inode *ino, const struct setattr *sa)
+{
+    return sa->valid == SA_SIZE ? 0 : -EPERM;
+}
+
+static const struct inode_ops hostfd_iops = {
+    .getattr = h_getattr, .release = h_release, .open = h_open, .setattr = h_setattr
+};
 static const struct file_ops hostfd_fops = {
     .read = h_read, .write = h_write, .ioctl = h_ioctl, .poll = h_poll
 };

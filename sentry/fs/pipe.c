@@ -393,6 +393,34 @@ int pipe_fifo_open(struct inode *ino, struct file *f)
     return 0;
 }
 
+/* Reopening an anonymous pipe through /proc/PID/fd/N (or /dev/stdin): a
+ * new end of the same pipe, as the open flags ask. */
+static int pipe_reopen(struct inode *ino, struct file *f)
+{
+    struct pipe *p = ino->priv;
+    int acc = f->flags & O_ACCMODE;
+
+    pthread_mutex_lock(&p->lock);
+    if (acc != O_WRONLY)
+        p->readers++;
+    if (acc != O_RDONLY)
+        p->writers++;
+    pthread_mutex_unlock(&p->lock);
+    __atomic_add_fetch(&p->ref, 1, __ATOMIC_ACQ_REL);
+    waitq_wake_all(&p->rq);
+    waitq_wake_all(&p->wq);
+    f->priv = p;
+    f->fmode |= FILE_STREAM;
+    return 0;
+}
+
+static void pipe_ino_release(struct inode *ino)
+{
+    pipe_put(ino->priv);
+}
+
+static const struct inode_ops pipe_iops = { .open = pipe_reopen, .release = pipe_ino_release };
+
 int pipe_create(struct file **rd, struct file **wr, int flags)
 {
     struct pipe *p = xzalloc(sizeof(*p));
@@ -402,11 +430,12 @@ int pipe_create(struct file **rd, struct file **wr, int flags)
     p->cap = PIPE_DEF;
     p->buf = xzalloc(p->cap);
     p->readers = p->writers = 1;
-    p->ref = 2;
+    p->ref = 3; /* the two ends and the inode */
     waitq_init(&p->rq);
     waitq_init(&p->wq);
-    ino = inode_new(&pipe_sb, NULL, &pipe_fops, S_IFIFO | 0600,
+    ino = inode_new(&pipe_sb, &pipe_iops, &pipe_fops, S_IFIFO | 0600,
                     __atomic_add_fetch(&pipe_ino, 1, __ATOMIC_RELAXED));
+    ino->priv = p;
     *rd = file_new(NULL, ino, O_RDONLY | (flags & O_NONBLOCK) | O_LARGEFILE);
     *wr = file_new(NULL, ino, O_WRONLY | (flags & O_NONBLOCK) | O_LARGEFILE);
     inode_put(ino);

@@ -453,10 +453,13 @@ static int p_follow(struct inode *ino, struct vpath *out)
     if (n->type != PN_FD && n->type != PN_EXE && n->type != PN_CWD && n->type != PN_ROOTLINK)
         return -EINVAL;
     r = link_target(n, out, n->type == PN_FD ? &f : NULL);
-    if (r == -ENXIO && f && f->inode && S_ISFIFO(f->inode->mode)) {
-        /* A pipe: a path-less dentry for its inode lets it be reopened. */
-        out->mnt = NULL;
-        out->d = dentry_new_uncached("pipe", NULL, inode_get(f->inode));
+    if (r == -ENXIO && f && f->inode && !f->path.d && f->inode->iops && f->inode->iops->open &&
+        (S_ISFIFO(f->inode->mode) || !strcmp(f->inode->sb->fstype, "host"))) {
+        /* A pipe or a host fd: a path-less dentry for its inode lets it
+         * be reopened (the inode's open makes a new end of it). */
+        out->mnt = vfs_anon_mount();
+        out->d = dentry_new_uncached(S_ISFIFO(f->inode->mode) ? "pipe" : "host", NULL,
+                                     inode_get(f->inode));
         r = 0;
     }
     if (f)

@@ -236,6 +236,12 @@ int vfs_mount_at(struct vpath *where, struct dentry *root, const char *fstype,
     return 0;
 }
 
+struct mount *vfs_anon_mount(void)
+{
+    static struct mount anon = { .fstype = "anon_inodefs", .source = "none" };
+    return &anon;
+}
+
 struct mount *vfs_mount_of(const struct vpath *p)
 {
     return p->d == p->mnt->root ? p->mnt : NULL;

@@ -256,6 +256,9 @@ struct mount *vfs_mount_root(struct dentry *root, const char *fstype, const char
 int vfs_mount_at(struct vpath *where, struct dentry *root, const char *fstype,
                  const char *source, int flags);
 struct mount *vfs_mounts(void);
+/* The mount of path-less objects reopened through /proc (pipes, host
+ * fds): in no tree, never read-only. */
+struct mount *vfs_anon_mount(void);
 /* The mount whose root p is, or NULL. */
 struct mount *vfs_mount_of(const struct vpath *p);
 /* Detach m from the tree: -EBUSY for the root mount or one with mounts

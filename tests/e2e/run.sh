@@ -119,6 +119,13 @@ if [ -e /etc/hostname ] && [ "$(cat /etc/hostname)" != back ]; then ok overlay-l
 expect overlay-rename-dir 0 "ok" -- "$SBX" run -- /bin/sh -c 'n=$(ls /usr/share/doc/bash | wc -l); mv /usr/share/doc/bash /usr/share/doc/b2 && test ! -e /usr/share/doc/bash && test "$(ls /usr/share/doc/b2 | wc -l)" = "$n" && mkdir /usr/share/doc/bash && test -z "$(ls /usr/share/doc/bash)" && echo ok'
 expect overlay-copy-up-keeps-mode 0 "4755 root
 755 root" -- "$SBX" run -- /bin/sh -c 'touch -a /usr/bin/passwd && stat -c "%a %U" /usr/bin/passwd && chown root /usr/bin/passwd && stat -c "%a %U" /usr/bin/passwd'
+expect dev-stdin-pipe 0 hi -- "$SBX" run -- /bin/sh -c 'echo hi | cat /dev/stdin'
+expect bash-process-substitution 0 "procsub
+same" -- "$SBX" run -- /bin/bash -c 'cat <(echo procsub); diff <(echo a) <(echo a) && echo same'
+expect dev-stdout-reopen 0 out -- "$SBX" run -- /bin/sh -c 'echo out > /dev/stdout'
+expect fifo-rendezvous 0 "hello" -- "$SBX" run -- /bin/sh -c 'cd /tmp && mkfifo p && { echo hello > p & } && cat p'
+expect app-mount-tmpfs 0 "ok" -- "$SBX" run -- /bin/sh -c 'mount -t tmpfs -o size=64k t /mnt && ! dd if=/dev/zero of=/mnt/f bs=4k count=100 2>/dev/null && grep -q " /mnt tmpfs" /proc/mounts && umount /mnt && echo ok'
+expect sysfs-cpus 0 "$(cat /sys/devices/system/cpu/online)" -- "$SBX" run -- /bin/cat /sys/devices/system/cpu/online
 expect tmp-private 0 "" -- "$SBX" run -- /bin/busybox sh -c "ls /tmp"
 expect dev-null 0 "0 /dev/null" -- "$SBX" run -- /bin/busybox wc -c /dev/null
 expect urandom 0 16 -- "$SBX" run -- python3 -S -c 'print(len(open("/dev/urandom", "rb").read(16)))'
