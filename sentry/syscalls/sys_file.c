@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/stat.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sysmacros.h>
@@ -694,6 +695,8 @@ long sys_dup3(struct task *t, const struct syscall_args *a)
     return do_dup3(t, (int)a->a[0], (int)a->a[1], flags);
 }
 
+static int wait_lock_change(struct task *t, unsigned long gen);
+
 static long do_lock(struct task *t, struct file *f, int cmd, uint64_t uflock)
 {
     int ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
@@ -767,12 +770,78 @@ static long do_lock(struct task *t, struct file *f, int cmd, uint64_t uflock)
         return -EBADF;
     if (fl.l_type == F_WRLCK && (f->flags & O_ACCMODE) == O_RDONLY)
         return -EBADF;
-    r = vfs_lock_set(f->inode, owner, ofd ? -1 : t->proc->tgid, fl.l_type, s, e);
-    /* No other task can release the lock in this slice: waiting would
-     * never end, which Linux reports as a deadlock. */
-    if (r == -EAGAIN && (cmd == F_SETLKW || cmd == F_OFD_SETLKW))
-        return -EDEADLK;
-    return r;
+    for (;;) {
+        unsigned long gen = __atomic_load_n(&vfs_lock_gen, __ATOMIC_ACQUIRE);
+        r = vfs_lock_set_info(f->inode, owner, ofd ? -1 : t->proc->tgid, fl.l_type, s, e, &li);
+        if (r != -EAGAIN || (cmd != F_SETLKW && cmd != F_OFD_SETLKW))
+            return r;
+        /* Deadlock detection covers process-owned locks, as Linux's. */
+        if (!ofd && (r = vfs_lock_wait_begin(owner, li.pid > 0 ? li.owner : NULL)))
+            return r;
+        r = wait_lock_change(t, gen);
+        if (!ofd)
+            vfs_lock_wait_end(owner);
+        if (r)
+            return r;
+    }
+}
+
+/* Lock waiters sleep here; any release anywhere wakes them all to retry. */
+static struct waitq lock_wq = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void lock_changed(void)
+{
+    waitq_wake_all(&lock_wq);
+}
+
+static bool gen_moved(void *arg)
+{
+    return __atomic_load_n(&vfs_lock_gen, __ATOMIC_ACQUIRE) != *(unsigned long *)arg;
+}
+
+static int wait_lock_change(struct task *t, unsigned long gen)
+{
+    if (!vfs_lock_changed)
+        vfs_lock_changed = lock_changed;
+    return task_wait_event(t, &lock_wq, gen_moved, &gen, NULL);
+}
+
+long sys_flock(struct task *t, const struct syscall_args *a)
+{
+    int op = (int)a->a[1], type;
+    struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    long r;
+
+    if (!f)
+        return -EBADF;
+    switch (op & ~LOCK_NB) {
+    case LOCK_SH:
+        type = F_RDLCK;
+        break;
+    case LOCK_EX:
+        type = F_WRLCK;
+        break;
+    case LOCK_UN:
+        type = F_UNLCK;
+        break;
+    default:
+        file_put(f);
+        return -EINVAL;
+    }
+    if (f->flags & O_PATH) {
+        file_put(f);
+        return -EBADF;
+    }
+    for (;;) {
+        unsigned long gen = __atomic_load_n(&vfs_lock_gen, __ATOMIC_ACQUIRE);
+        r = vfs_flock_set(f->inode, f, type);
+        if (r != -EAGAIN || (op & LOCK_NB))
+            break;
+        if ((r = wait_lock_change(t, gen)))
+            break;
+    }
+    file_put(f);
+    return r == -EAGAIN ? -EWOULDBLOCK : r;
 }
 
 long sys_fcntl(struct task *t, const struct syscall_args *a)

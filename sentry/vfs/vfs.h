@@ -302,6 +302,7 @@ long vfs_kernel_read(struct file *f, void *buf, size_t len, uint64_t off);
 struct vfs_lock_info {
     int type, pid;
     uint64_t start, end;
+    const void *owner;
 };
 /* 1 and *out filled if a lock of another owner conflicts with type. */
 int vfs_lock_test(struct inode *ino, const void *owner, int type, uint64_t start,
@@ -309,7 +310,22 @@ int vfs_lock_test(struct inode *ino, const void *owner, int type, uint64_t start
 /* Set (F_RDLCK/F_WRLCK) or clear (F_UNLCK) owner's lock; -EAGAIN on conflict. */
 int vfs_lock_set(struct inode *ino, const void *owner, int pid, int type, uint64_t start,
                  uint64_t end);
+/* The same, telling who holds the conflicting lock (for F_SETLKW). */
+int vfs_lock_set_info(struct inode *ino, const void *owner, int pid, int type, uint64_t start,
+                      uint64_t end, struct vfs_lock_info *conflict);
+/* flock(2): F_RDLCK (shared), F_WRLCK (exclusive) or F_UNLCK of the whole
+ * file for an open file description; -EAGAIN on conflict. */
+int vfs_flock_set(struct inode *ino, const void *owner, int type);
+/* Record locks and flocks of owner on ino go (close, exit). */
 void vfs_lock_release_owner(struct inode *ino, const void *owner);
+/* Bumped on every release; waiters retry when it moves. The kernel sets
+ * vfs_lock_changed to wake them. */
+extern unsigned long vfs_lock_gen;
+extern void (*vfs_lock_changed)(void);
+/* A POSIX owner is about to wait for blocker: -EDEADLK if blocker waits
+ * (directly or not) for owner; end it with vfs_lock_wait_end. */
+int vfs_lock_wait_begin(const void *owner, const void *blocker);
+void vfs_lock_wait_end(const void *owner);
 void vfs_lock_free_all(struct inode *ino);
 
 struct fs_ctx *fs_ctx_new(const struct vpath *root);
