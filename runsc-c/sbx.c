@@ -106,7 +106,7 @@ static _Noreturn void run_gofer(int sock, int rootfd)
     for (int fd = 0; fd < 3; fd++)
         if (fd != sock && fd != rootfd && fd != 2)
             close(fd);
-    r = gofer_serve(sock, rootfd);
+    r = gofer_serve(sock, rootfd, 0);
     _exit(r ? 1 : 0);
 }
 
