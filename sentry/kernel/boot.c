@@ -36,6 +36,38 @@ static void mount_at(struct fs_ctx *fs, const char *where, struct dentry *root,
     vpath_put(&p);
 }
 
+/* --mount: each on its own Gofer, over a file or directory that exists in
+ * the sandbox by then. Returns 0, or an exit status after saying why. */
+static int mount_extra(struct fs_ctx *fs, const struct kernel_mount *m)
+{
+    struct gofer_client *c = xzalloc(sizeof(*c)); /* lives as long as the mount */
+    struct dentry *root;
+    struct vpath p;
+    int r;
+
+    gofer_client_init(c, m->gofer_sock);
+    if ((r = goferfs_mount(c, m->source, &root))) {
+        sb_err("--mount %s: %s", m->source, strerror(-r));
+        return 125;
+    }
+    if ((r = vfs_walk(fs, NULL, m->target, WALK_FOLLOW, &p))) {
+        sb_err("--mount %s: %s", m->target, strerror(-r));
+        dentry_put(root);
+        return 2;
+    }
+    if (S_ISDIR(p.d->inode->mode) != S_ISDIR(root->inode->mode))
+        r = -ENOTDIR; /* as mount --bind of a file on a directory says */
+    else
+        r = vfs_mount_at(&p, root, "9p", m->source, m->readonly ? MS_RDONLY : 0);
+    vpath_put(&p);
+    if (r) {
+        sb_err("--mount %s: %s", m->target, strerror(-r));
+        dentry_put(root);
+        return 2;
+    }
+    return 0;
+}
+
 static const char *env_get(const char *const *envp, const char *name)
 {
     size_t n = strlen(name);
@@ -94,7 +126,7 @@ int kernel_run(const struct kernel_cfg *cfg)
         return 125;
     }
     k->root_mnt = vfs_mount_root(root, "9p", cfg->rootfs_source);
-    k->root_mnt->flags = MS_RDONLY;
+    k->root_mnt->flags = cfg->rootfs_writable ? 0 : MS_RDONLY;
     rootp.mnt = k->root_mnt;
     rootp.d = root;
 
@@ -138,6 +170,9 @@ int kernel_run(const struct kernel_cfg *cfg)
     mount_at(t->fs, "/dev", devfs_new(), "devtmpfs");
     mount_at(t->fs, "/tmp", tmpfs_new("tmpfs", 01777), "tmpfs");
     mount_at(t->fs, "/proc", procfs_new(), "proc");
+    for (int i = 0; i < cfg->nmounts; i++)
+        if ((r = mount_extra(t->fs, &cfg->mounts[i])))
+            return r;
     for (int i = 0; i < 3; i++) {
         if (cfg->stdio[i] >= 0) {
             struct file *f = hostfd_file(cfg->stdio[i], cfg->stdio_flags[i], &cfg->stdio_st[i]);
