@@ -529,3 +529,48 @@ Test(gofer_client, reports_a_gofer_that_hung_up)
     cr_expect_lt(gofer_stat(&fc, 1, &st), 0);
     close(sv[0]);
 }
+
+/* ---- a read-only server refuses every write ---- */
+
+Test(gofer_server, read_only_server_answers_erofs_to_every_write)
+{
+    uint32_t f = walk_to("hello.txt", NULL), d = walk_to("dir", NULL), h;
+    struct gofer_tsetattr ta = { .handle = f, .valid = GOFER_SA_SIZE };
+    struct gofer_statfs sf;
+    struct gofer_stat st;
+    struct stat before, after;
+    char buf[8];
+
+    lstat_at("hello.txt", &before);
+    cr_expect_eq(gofer_create(&cl, rooth, "n", O_RDWR, 0644, 0, 0, &h, NULL), -EROFS);
+    cr_expect_eq(gofer_mkdir(&cl, rooth, "n", 0755, 0, 0, NULL), -EROFS);
+    cr_expect_eq(gofer_mknod(&cl, rooth, "n", S_IFIFO | 0644, 0, 0, NULL), -EROFS);
+    cr_expect_eq(gofer_symlink(&cl, rooth, "n", "x", 0, 0, NULL), -EROFS);
+    cr_expect_eq(gofer_link(&cl, f, rooth, "n", NULL), -EROFS);
+    cr_expect_eq(gofer_unlink(&cl, rooth, "hello.txt", 0), -EROFS);
+    cr_expect_eq(gofer_unlink(&cl, d, "sub", GOFER_UNLINK_DIR), -EROFS);
+    cr_expect_eq(gofer_rename(&cl, rooth, "hello.txt", d, "n", 0), -EROFS);
+    cr_expect_eq(gofer_setattr(&cl, &ta, &st), -EROFS);
+    cr_expect_eq(gofer_fallocate(&cl, f, 0, 0, 4096, &st), -EROFS);
+    cr_expect_eq(gofer_setxattr(&cl, f, "user.x", "v", 1, 0), -EROFS);
+    cr_expect_eq(gofer_removexattr(&cl, f, "user.x"), -EROFS);
+    cr_expect_eq(gofer_open(&cl, f, O_WRONLY | O_APPEND), -EROFS);
+    cr_expect_eq(gofer_open(&cl, f, O_RDONLY | O_TRUNC), -EROFS);
+    /* What changes nothing still works. */
+    cr_expect_eq(gofer_statfs(&cl, rooth, &sf), 0);
+    cr_expect_eq(gofer_fsync(&cl, f, false), 0);
+    cr_expect_lt(gofer_getxattr(&cl, f, "user.x", buf, sizeof(buf)), 0);
+    cr_expect_geq(gofer_listxattr(&cl, f, buf, sizeof(buf)), 0);
+    lstat_at("hello.txt", &after);
+    cr_expect_eq(after.st_size, before.st_size);
+    cr_expect_eq(after.st_nlink, 1);
+    cr_expect_eq(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+    lstat_at("dir/sub", &after);
+    {
+        char p[256];
+
+        at(p, sizeof(p), "n");
+        cr_expect_eq(access(p, F_OK), -1);
+    }
+    expect_serving();
+}
