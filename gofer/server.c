@@ -13,47 +13,21 @@
 #include <unistd.h>
 
 #include "gofer/proto.h"
+#include "gofer/server_int.h"
 #include "lib/log.h"
 
-/* The kernel's O_LARGEFILE; glibc defines O_LARGEFILE as 0 on x86_64, but
- * the Sentry forwards the application's flags as the kernel saw them. */
-#define KERNEL_O_LARGEFILE 0100000
-
-/* Open flags a client may ask for in this read-only slice. O_NOFOLLOW,
- * O_CLOEXEC and O_NOCTTY are added anyway, so asking for them is harmless. */
+/* Open flags a client may ask for. O_NOFOLLOW, O_CLOEXEC and O_NOCTTY are
+ * added anyway, so asking for them is harmless. */
 #define OPEN_ALLOWED                                                           \
     (O_ACCMODE | O_DIRECTORY | O_NONBLOCK | O_LARGEFILE | KERNEL_O_LARGEFILE | \
-     O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)
+     O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_APPEND | O_TRUNC)
 
-#define HDR_LEN sizeof(struct gofer_hdr)
-#define BODY_MAX (GOFER_MSG_MAX - HDR_LEN)
 #define RX_FDS_MAX 16 /* fds a hostile peer may attach that we still close */
 #define DENTS_BUF 32768
 
-struct handle {
-    int fd;        /* O_PATH fd of the object; -1 when the slot is free */
-    int parentfd;  /* O_PATH fd of its directory (the root: itself) */
-    char *name;    /* component in parentfd ("." for the root) */
-    uint32_t mode; /* st_mode at walk time; the type never changes */
-    dev_t dev;
-    ino_t ino;
-    uint32_t next_free; /* free-list link when fd < 0; 0 ends the list */
-};
-
-struct server {
-    int sock;
-    int rootfd;
-    struct handle *h; /* h[0] is never used: handle 0 is never valid */
-    uint32_t nh;      /* slots allocated, including slot 0 */
-    uint32_t nlive;
-    uint32_t free_head;
-    char *rx, *tx;
-    char *dbuf; /* host getdents64 buffer (malloc'd: 8-byte aligned) */
-};
-
 /* ---- handle table ---- */
 
-static struct handle *handle_get(struct server *s, uint32_t id)
+struct handle *srv_handle_get(struct server *s, uint32_t id)
 {
     if (id == 0 || id >= s->nh || s->h[id].fd < 0)
         return NULL;
@@ -85,12 +59,9 @@ static int table_grow(struct server *s)
     return 0;
 }
 
-/* Store a new handle. On success it owns fd and parentfd and returns the id;
- * on failure the caller still owns them. Pointers into the table are
- * invalidated by this call. */
-static int64_t handle_new(struct server *s, int fd, int parentfd,
-                          const char *name, size_t namelen,
-                          const struct stat *st)
+int64_t srv_handle_new(struct server *s, int fd, int parentfd,
+                       const char *name, size_t namelen, const struct stat *st,
+                       const struct stat *pst)
 {
     struct handle *h;
     uint32_t id;
@@ -117,6 +88,8 @@ static int64_t handle_new(struct server *s, int fd, int parentfd,
         .mode = st->st_mode,
         .dev = st->st_dev,
         .ino = st->st_ino,
+        .pdev = pst->st_dev,
+        .pino = pst->st_ino,
     };
     s->nlive++;
     return id;
@@ -148,7 +121,7 @@ static void table_destroy(struct server *s)
 
 /* ---- helpers ---- */
 
-static void stat_to_wire(struct gofer_stat *g, const struct stat *st)
+void srv_stat_to_wire(struct gofer_stat *g, const struct stat *st)
 {
     *g = (struct gofer_stat){
         .ino = st->st_ino,
@@ -170,73 +143,89 @@ static void stat_to_wire(struct gofer_stat *g, const struct stat *st)
     };
 }
 
-static int stat_fd(int fd, struct stat *st)
+int srv_stat_fd(int fd, struct stat *st)
 {
     if (fstatat(fd, "", st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
         return -errno;
     return 0;
 }
 
-static char *body(struct server *s)
-{
-    return s->tx + HDR_LEN;
-}
-
-/* ---- operations: each returns the reply body length (placed at body(s))
+/* ---- operations: each returns the reply body length (placed at srv_body(s))
  * or -errno for an R_ERROR reply. ---- */
 
 static int op_attach(struct server *s, size_t len)
 {
     struct gofer_rattach ra = { 0 };
     _cleanup_close_ int fd = -1, pfd = -1;
-    struct stat st;
+    struct stat st, pst;
     int64_t id;
     int err;
 
     err = gofer_decode_fixed(s->rx, len, GOFER_T_ATTACH, NULL, 0);
     if (err)
         return err;
-    fd = openat(s->rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    err = stat_fd(fd, &st);
-    if (err)
-        return err;
-    pfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-    if (pfd < 0)
-        return -errno;
-    id = handle_new(s, fd, pfd, ".", 1, &st);
+    if (s->root_name) {
+        /* A single file: reopened by name in its directory, and only if it
+         * is still the file we were given. */
+        fd = openat(s->rootfd, s->root_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            return -errno;
+        err = srv_stat_fd(fd, &st);
+        if (err)
+            return err;
+        if (!S_ISREG(st.st_mode) || st.st_dev != s->root_dev ||
+            st.st_ino != s->root_ino)
+            return -ESTALE;
+        pfd = fcntl(s->rootfd, F_DUPFD_CLOEXEC, 0);
+        if (pfd < 0)
+            return -errno;
+        err = srv_stat_fd(pfd, &pst);
+        if (err)
+            return err;
+        id = srv_handle_new(s, fd, pfd, s->root_name, strlen(s->root_name),
+                            &st, &pst);
+    } else {
+        fd = openat(s->rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            return -errno;
+        err = srv_stat_fd(fd, &st);
+        if (err)
+            return err;
+        pfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (pfd < 0)
+            return -errno;
+        id = srv_handle_new(s, fd, pfd, ".", 1, &st, &st);
+    }
     if (id < 0)
         return (int)id;
     steal_fd(&fd);
     steal_fd(&pfd);
     ra.handle = (uint32_t)id;
-    stat_to_wire(&ra.st, &st);
-    memcpy(body(s), &ra, sizeof(ra));
+    srv_stat_to_wire(&ra.st, &st);
+    memcpy(srv_body(s), &ra, sizeof(ra));
     return sizeof(ra);
 }
 
 /* Walk one name from the directory `dirfd`; on success store a handle. */
-static int64_t walk_one(struct server *s, int dirfd, const struct gofer_name *n,
-                        struct stat *st)
+static int64_t walk_one(struct server *s, int dirfd, const struct stat *dst,
+                        const struct gofer_name *n, struct stat *st)
 {
     _cleanup_close_ int fd = -1, pfd = -1;
     char name[GOFER_NAME_MAX + 1];
     int64_t id;
     int err;
 
-    memcpy(name, n->p, n->len);
-    name[n->len] = '\0';
+    srv_name_copy(name, n);
     fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return -errno;
-    err = stat_fd(fd, st);
+    err = srv_stat_fd(fd, st);
     if (err)
         return err;
     pfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
     if (pfd < 0)
         return -errno;
-    id = handle_new(s, fd, pfd, name, n->len, st);
+    id = srv_handle_new(s, fd, pfd, name, n->len, st, dst);
     if (id < 0)
         return id;
     steal_fd(&fd);
@@ -250,45 +239,47 @@ static int op_walk(struct server *s, size_t len)
     struct gofer_rwalk rw = { 0 };
     struct gofer_walk_entry e;
     struct gofer_twalk tw;
-    char *out = body(s) + sizeof(rw);
+    char *out = srv_body(s) + sizeof(rw);
     struct handle *start;
-    uint32_t curmode;
+    struct stat cur = { 0 };
     int curfd, err;
     unsigned i;
 
     err = gofer_decode_walk(s->rx, len, &tw, names);
     if (err)
         return err;
-    start = handle_get(s, tw.handle);
+    start = srv_handle_get(s, tw.handle);
     if (!start)
         return -EBADF;
     curfd = start->fd; /* fds stay valid when the table moves */
-    curmode = start->mode;
+    cur.st_mode = start->mode;
+    cur.st_dev = start->dev;
+    cur.st_ino = start->ino;
 
     for (i = 0; i < tw.nnames; i++) {
         struct stat st;
         int64_t id;
 
-        if (!S_ISDIR(curmode)) {
+        if (!S_ISDIR(cur.st_mode)) {
             /* Stopped at a symlink the Sentry must resolve: err 0. */
-            rw.err = (i > 0 && S_ISLNK(curmode)) ? 0 : ENOTDIR;
+            rw.err = (i > 0 && S_ISLNK(cur.st_mode)) ? 0 : ENOTDIR;
             break;
         }
-        id = walk_one(s, curfd, &names[i], &st);
+        id = walk_one(s, curfd, &cur, &names[i], &st);
         if (id < 0) {
             rw.err = (int32_t)-id;
             break;
         }
         e = (struct gofer_walk_entry){ .handle = (uint32_t)id };
-        stat_to_wire(&e.st, &st);
+        srv_stat_to_wire(&e.st, &st);
         memcpy(out, &e, sizeof(e));
         out += sizeof(e);
         rw.nwalked++;
         curfd = s->h[id].fd;
-        curmode = st.st_mode;
+        cur = st;
     }
-    memcpy(body(s), &rw, sizeof(rw));
-    return (int)(out - body(s));
+    memcpy(srv_body(s), &rw, sizeof(rw));
+    return (int)(out - srv_body(s));
 }
 
 static int op_stat(struct server *s, size_t len)
@@ -302,34 +293,36 @@ static int op_stat(struct server *s, size_t len)
     err = gofer_decode_fixed(s->rx, len, GOFER_T_STAT, &th, sizeof(th));
     if (err)
         return err;
-    h = handle_get(s, th.handle);
+    h = srv_handle_get(s, th.handle);
     if (!h)
         return -EBADF;
-    err = stat_fd(h->fd, &st);
+    err = srv_stat_fd(h->fd, &st);
     if (err)
         return err;
-    stat_to_wire(&g, &st);
-    memcpy(body(s), &g, sizeof(g));
+    srv_stat_to_wire(&g, &st);
+    memcpy(srv_body(s), &g, sizeof(g));
     return sizeof(g);
 }
 
-/* Reopen a regular file through its parent and name, and make sure it is
- * still the same inode: the host may have renamed things meanwhile. */
-static int reopen_regular(struct handle *h, int flags)
+int srv_reopen_regular(struct handle *h, int flags)
 {
     _cleanup_close_ int fd = -1;
     struct stat st;
     int fl;
 
-    /* O_NONBLOCK so that a fifo swapped in under the name cannot block us. */
+    /* O_NONBLOCK so that a fifo swapped in under the name cannot block us;
+     * O_TRUNC only once we know it is our file. */
     fd = openat(h->parentfd, h->name,
-                flags | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+                (flags & ~(O_TRUNC | O_CREAT | O_EXCL)) | O_NONBLOCK |
+                    O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
         return -errno;
     if (fstat(fd, &st) < 0)
         return -errno;
     if (!S_ISREG(st.st_mode) || st.st_dev != h->dev || st.st_ino != h->ino)
         return -ESTALE;
+    if ((flags & O_TRUNC) && ftruncate(fd, 0) < 0)
+        return -errno;
     if (!(flags & O_NONBLOCK)) {
         fl = fcntl(fd, F_GETFL);
         if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
@@ -338,39 +331,118 @@ static int reopen_regular(struct handle *h, int flags)
     return steal_fd(&fd);
 }
 
+int srv_reopen_any(struct handle *h)
+{
+    int fd;
+
+    if (S_ISREG(h->mode))
+        return srv_reopen_regular(h, O_RDONLY);
+    if (!S_ISDIR(h->mode))
+        return -EINVAL;
+    fd = openat(h->fd, ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+void srv_name_copy(char out[GOFER_NAME_MAX + 1], const struct gofer_name *n)
+{
+    memcpy(out, n->p, n->len);
+    out[n->len] = '\0';
+}
+
+int srv_dir_get(struct server *s, uint32_t id, struct handle **out)
+{
+    struct handle *h = srv_handle_get(s, id);
+
+    if (!h)
+        return -EBADF;
+    if (!S_ISDIR(h->mode))
+        return -ENOTDIR;
+    *out = h;
+    return 0;
+}
+
+static bool named(const struct handle *h, const struct handle *dir,
+                  const struct gofer_name *n)
+{
+    return h->pdev == dir->dev && h->pino == dir->ino &&
+           strlen(h->name) == n->len && !memcmp(h->name, n->p, n->len);
+}
+
+/* Move handle h to (dir, n); on failure it keeps its old, now stale, name
+ * (reopening it then fails ENOENT or ESTALE, never reaches another file). */
+static void rename_handle(struct handle *h, const struct handle *dir,
+                          const struct gofer_name *n)
+{
+    char *nm = strndup(n->p, n->len);
+    int pfd = fcntl(dir->fd, F_DUPFD_CLOEXEC, 0);
+
+    if (!nm || pfd < 0) {
+        free(nm);
+        if (pfd >= 0)
+            close(pfd);
+        return;
+    }
+    close(h->parentfd);
+    free(h->name);
+    h->parentfd = pfd;
+    h->name = nm;
+    h->pdev = dir->dev;
+    h->pino = dir->ino;
+}
+
+void srv_handles_renamed(struct server *s, const struct handle *odir,
+                         const struct gofer_name *oname,
+                         const struct handle *ndir,
+                         const struct gofer_name *nname, bool exchange)
+{
+    uint32_t i;
+
+    /* Each handle is tested on its own old name before it is moved, so
+     * one pass does an exchange too. */
+    for (i = 1; i < s->nh; i++) {
+        struct handle *h = &s->h[i];
+
+        if (h->fd < 0 || h == odir || h == ndir)
+            continue;
+        if (named(h, odir, oname))
+            rename_handle(h, ndir, nname);
+        else if (exchange && named(h, ndir, nname))
+            rename_handle(h, odir, oname);
+    }
+}
+
 static int op_open(struct server *s, size_t len, int *fd_out)
 {
     struct gofer_topen to;
     struct handle *h;
     int flags, fd, err;
+    bool writing;
 
     err = gofer_decode_fixed(s->rx, len, GOFER_T_OPEN, &to, sizeof(to));
     if (err)
         return err;
-    h = handle_get(s, to.handle);
+    h = srv_handle_get(s, to.handle);
     if (!h)
         return -EBADF;
     if (to.flags & ~(uint32_t)OPEN_ALLOWED)
         return -EINVAL;
-    switch (to.flags & O_ACCMODE) {
-    case O_RDONLY:
-        break;
-    case O_WRONLY:
-    case O_RDWR:
-        return -EROFS;
-    default:
+    if ((to.flags & O_ACCMODE) == O_ACCMODE)
         return -EINVAL;
-    }
+    writing = (to.flags & O_ACCMODE) != O_RDONLY || (to.flags & O_TRUNC);
+    if (writing && !s->writable)
+        return -EROFS;
     flags = (int)(to.flags & ~(uint32_t)KERNEL_O_LARGEFILE);
 
     if (S_ISDIR(h->mode)) {
+        if (writing)
+            return -EISDIR;
         /* A directory's O_PATH fd reopens itself: no rename race. */
         fd = openat(h->fd, ".", flags | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC |
                                     O_NOCTTY);
         if (fd < 0)
             return -errno;
     } else if (S_ISREG(h->mode)) {
-        fd = reopen_regular(h, flags);
+        fd = srv_reopen_regular(h, flags);
         if (fd < 0)
             return fd;
     } else if (S_ISLNK(h->mode)) {
@@ -395,18 +467,18 @@ static int op_readlink(struct server *s, size_t len)
     err = gofer_decode_fixed(s->rx, len, GOFER_T_READLINK, &th, sizeof(th));
     if (err)
         return err;
-    h = handle_get(s, th.handle);
+    h = srv_handle_get(s, th.handle);
     if (!h)
         return -EBADF;
     if (!S_ISLNK(h->mode))
         return -EINVAL;
-    n = readlinkat(h->fd, "", body(s) + sizeof(rr), GOFER_PATH_MAX);
+    n = readlinkat(h->fd, "", srv_body(s) + sizeof(rr), GOFER_PATH_MAX);
     if (n < 0)
         return -errno;
     if ((size_t)n >= GOFER_PATH_MAX)
         return -ENAMETOOLONG;
     rr.len = (uint32_t)n;
-    memcpy(body(s), &rr, sizeof(rr));
+    memcpy(srv_body(s), &rr, sizeof(rr));
     return (int)(sizeof(rr) + n);
 }
 
@@ -423,7 +495,7 @@ static int op_getdents(struct server *s, size_t len)
     err = gofer_decode_fixed(s->rx, len, GOFER_T_GETDENTS, &tg, sizeof(tg));
     if (err)
         return err;
-    h = handle_get(s, tg.handle);
+    h = srv_handle_get(s, tg.handle);
     if (!h)
         return -EBADF;
     if (!S_ISDIR(h->mode))
@@ -468,13 +540,13 @@ static int op_getdents(struct server *s, size_t len)
                 .type = d->d_type,
                 .namelen = (uint8_t)nl,
             };
-            memcpy(body(s) + used, &gd, sizeof(gd));
-            memcpy(body(s) + used + sizeof(gd), d->d_name, nl);
+            memcpy(srv_body(s) + used, &gd, sizeof(gd));
+            memcpy(srv_body(s) + used + sizeof(gd), d->d_name, nl);
             used += sizeof(gd) + nl;
             rg.count++;
         }
     }
-    memcpy(body(s), &rg, sizeof(rg));
+    memcpy(srv_body(s), &rg, sizeof(rg));
     return (int)used;
 }
 
@@ -486,7 +558,7 @@ static int op_close(struct server *s, size_t len)
     err = gofer_decode_fixed(s->rx, len, GOFER_T_CLOSE, &th, sizeof(th));
     if (err)
         return err;
-    if (!handle_get(s, th.handle))
+    if (!srv_handle_get(s, th.handle))
         return -EBADF;
     handle_free(s, th.handle);
     return 0;
@@ -612,6 +684,43 @@ static int handle_request(struct server *s, size_t len, bool bad)
     case GOFER_T_CLOSE:
         n = op_close(s, len);
         break;
+    case GOFER_T_CREATE:
+        n = srv_op_create(s, len, &fd);
+        break;
+    case GOFER_T_MKDIR:
+    case GOFER_T_MKNOD:
+        n = srv_op_mkobj(s, len, h.op);
+        break;
+    case GOFER_T_SYMLINK:
+        n = srv_op_symlink(s, len);
+        break;
+    case GOFER_T_LINK:
+        n = srv_op_link(s, len);
+        break;
+    case GOFER_T_UNLINK:
+        n = srv_op_unlink(s, len);
+        break;
+    case GOFER_T_RENAME:
+        n = srv_op_rename(s, len);
+        break;
+    case GOFER_T_SETATTR:
+        n = srv_op_setattr(s, len);
+        break;
+    case GOFER_T_FALLOCATE:
+        n = srv_op_fallocate(s, len);
+        break;
+    case GOFER_T_STATFS:
+        n = srv_op_statfs(s, len);
+        break;
+    case GOFER_T_FSYNC:
+        n = srv_op_fsync(s, len);
+        break;
+    case GOFER_T_GETXATTR:
+    case GOFER_T_SETXATTR:
+    case GOFER_T_LISTXATTR:
+    case GOFER_T_REMOVEXATTR:
+        n = srv_op_xattr(s, len, h.op);
+        break;
     default: /* a reply sent to us */
         n = -EPROTO;
         break;
@@ -628,11 +737,31 @@ static int handle_request(struct server *s, size_t len, bool bad)
     return err;
 }
 
-int gofer_serve(int sock, int root_dirfd)
+static int serve(int sock, int rootfd, const char *root_name, unsigned flags)
 {
-    struct server s = { .sock = sock, .rootfd = root_dirfd };
+    struct server s = {
+        .sock = sock,
+        .rootfd = rootfd,
+        .root_name = root_name,
+        .writable = flags & GOFER_SERVE_WRITABLE,
+    };
     int ret = 0;
 
+    if (root_name) {
+        struct stat st;
+
+        if (!gofer_name_valid(root_name, strlen(root_name)))
+            return -EINVAL;
+        if (fstatat(rootfd, root_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            return -errno;
+        if (!S_ISREG(st.st_mode))
+            return -EINVAL;
+        s.root_dev = st.st_dev;
+        s.root_ino = st.st_ino;
+    }
+    /* Modes of new objects are the Sentry's (it applied the app's umask). */
+    if (s.writable)
+        umask(0);
     s.rx = malloc(GOFER_MSG_MAX);
     s.tx = malloc(GOFER_MSG_MAX);
     s.dbuf = malloc(DENTS_BUF);
@@ -664,4 +793,14 @@ out:
     free(s.tx);
     free(s.dbuf);
     return ret;
+}
+
+int gofer_serve(int sock, int root_dirfd, unsigned flags)
+{
+    return serve(sock, root_dirfd, NULL, flags);
+}
+
+int gofer_serve_file(int sock, int dirfd, const char *name, unsigned flags)
+{
+    return serve(sock, dirfd, name, flags);
 }

@@ -1,8 +1,13 @@
 /* runsc-c/sbx.c: `sbx run`: one command in one sandbox; `sbx info`.
  *
- * sbx starts the Gofer (serving the rootfs on a SOCK_SEQPACKET pair) and the
- * Sentry (which boots the sandbox kernel and runs the command), waits for
- * the Sentry and exits with the application's status.
+ * sbx starts the Gofer (serving the rootfs on a SOCK_SEQPACKET pair), one
+ * more Gofer per --mount, and the Sentry (which boots the sandbox kernel and
+ * runs the command), waits for the Sentry and exits with the application's
+ * status.
+ *
+ * One Gofer process per served tree: each holds only its own root (and its
+ * socket), so one mount's Gofer cannot be talked into another's files, and
+ * a read-only mount's Gofer refuses writes whatever the Sentry asks.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,8 +42,16 @@ static _Noreturn void usage_error(const char *fmt, const char *arg)
 static void help(FILE *out)
 {
     fprintf(out,
-            "usage: sbx run [--rootfs DIR] [--env K=V]... [--cwd DIR] [--trace]\n"
-            "               [--platform ptrace] [--stats] [-v] -- CMD [ARG...]\n"
+            "usage: sbx run [--rootfs DIR] [--rootfs-writable | --overlay=none]\n"
+            "               [--mount SRC:DST[:ro|:rw]]... [--tmpfs DST[:size=N]]...\n"
+            "               [--env K=V]... [--cwd DIR]\n"
+            "               [--trace] [--platform ptrace] [--stats] [-v] -- CMD [ARG...]\n"
+            "       --rootfs-writable, --overlay=none: writes go to the rootfs on the host\n"
+            "       --mount: host SRC (a directory or a file) at DST, which must exist\n"
+            "         in the sandbox; rw unless :ro\n"
+            "       --tmpfs: a private in-memory file system at DST (size: bytes, k, m, g)\n"
+            "       default rootfs: the host's (or DIR) read-only under a private\n"
+            "         writable tmpfs layer (--overlay=tmpfs): writes never reach the host\n"
             "       sbx info      the Sentry's host syscall allow-list\n"
             "       sbx help\n");
 }
@@ -95,19 +108,134 @@ static int cmd_info(void)
     return 0;
 }
 
-static _Noreturn void run_gofer(int sock, int rootfd)
+/* What one Gofer serves: a directory (rootfd, name NULL) or a single file
+ * (name in the directory rootfd), and the socket pair to the Sentry. */
+struct served {
+    int rootfd;
+    char *name;
+    int sv[2];
+    unsigned flags; /* GOFER_SERVE_* */
+    pid_t pid;
+};
+
+static _Noreturn void run_gofer(struct served *all, int n, int me)
 {
+    struct served *g = &all[me];
     int r;
 
     sb_log_prefix = "sbx-gofer";
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     prctl(PR_SET_NAME, "sbx-gofer");
-    /* Keep only the socket and the root: nothing else of the caller's. */
-    for (int fd = 0; fd < 3; fd++)
-        if (fd != sock && fd != rootfd && fd != 2)
+    /* Keep only the socket and the root: nothing else of the caller's,
+     * and nothing of the other Gofers. */
+    for (int fd = 0; fd < 2; fd++)
+        if (fd != g->sv[1] && fd != g->rootfd)
             close(fd);
-    r = gofer_serve(sock, rootfd);
+    for (int i = 0; i < n; i++) {
+        close(all[i].sv[0]);
+        if (i != me) {
+            close(all[i].sv[1]);
+            close(all[i].rootfd);
+        }
+    }
+    if (g->name)
+        r = gofer_serve_file(g->sv[1], g->rootfd, g->name, g->flags);
+    else
+        r = gofer_serve(g->sv[1], g->rootfd, g->flags);
     _exit(r ? 1 : 0);
+}
+
+/* A byte count with an optional k/m/g suffix; a usage error (fmt naming
+ * the value) if malformed. */
+static uint64_t parse_size(const char *what, const char *v)
+{
+    char *end;
+    unsigned long long n;
+
+    errno = 0;
+    n = strtoull(v, &end, 10);
+    if (end == v || errno)
+        usage_error(what, v);
+    switch (*end) {
+    case 'k': case 'K': n <<= 10; end++; break;
+    case 'm': case 'M': n <<= 20; end++; break;
+    case 'g': case 'G': n <<= 30; end++; break;
+    }
+    if (*end || n == 0)
+        usage_error(what, v);
+    return n;
+}
+
+/* --tmpfs DST[:size=N] into m. */
+static void parse_tmpfs(char *arg, struct kernel_tmpfs *m)
+{
+    char *opt = strchr(arg, ':');
+
+    m->size = 0;
+    if (opt) {
+        *opt++ = '\0';
+        if (strncmp(opt, "size=", 5))
+            usage_error("--tmpfs: unknown option '%s' (known: size=N)", opt);
+        m->size = parse_size("--tmpfs: bad size '%s'", opt + 5);
+    }
+    if (arg[0] != '/')
+        usage_error("--tmpfs wants an absolute DST, got '%s'", arg);
+    m->target = arg;
+}
+
+/* --mount SRC:DST[:ro|:rw] into m; a usage error (exit 2) if malformed. */
+static void parse_mount(char *arg, struct kernel_mount *m)
+{
+    char *src = arg, *dst, *opt;
+
+    dst = strchr(src, ':');
+    if (!dst || dst == src)
+        usage_error("--mount wants SRC:DST[:ro|:rw], got '%s'", arg);
+    *dst++ = '\0';
+    opt = strchr(dst, ':');
+    if (opt)
+        *opt++ = '\0';
+    m->readonly = false;
+    if (opt && !strcmp(opt, "ro"))
+        m->readonly = true;
+    else if (opt && strcmp(opt, "rw"))
+        usage_error("--mount: unknown option '%s' (known: ro, rw)", opt);
+    if (dst[0] != '/')
+        usage_error("--mount wants an absolute DST, got '%s'", dst);
+    m->source = src;
+    m->target = dst;
+}
+
+/* Open what a Gofer will serve: a directory, or a regular file through its
+ * directory. Returns 0 or -errno. */
+static int open_served(const char *path, struct served *g)
+{
+    struct stat st;
+    char *dir, *slash;
+
+    g->name = NULL;
+    if (stat(path, &st) < 0)
+        return -errno;
+    if (S_ISDIR(st.st_mode)) {
+        g->rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        return g->rootfd < 0 ? -errno : 0;
+    }
+    if (!S_ISREG(st.st_mode))
+        return -EINVAL;
+    /* A file: served as its name in its directory (resolved first: the
+     * Gofer follows no symlink, so the last component must be the file). */
+    dir = realpath(path, NULL);
+    if (!dir)
+        return -errno;
+    slash = strrchr(dir, '/');
+    g->name = xstrdup(slash + 1);
+    if (slash == dir)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    g->rootfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    return g->rootfd < 0 ? -errno : 0;
 }
 
 /* Kill and reap every process left below sbx. As a child subreaper, sbx
@@ -152,14 +280,21 @@ static int cmd_run(int argc, char **argv)
         { "cwd", required_argument, 0, 'c' },    { "trace", no_argument, 0, 't' },
         { "platform", required_argument, 0, 'p' }, { "no-seccomp", no_argument, 0, 'S' },
         { "debug-seccomp-log", no_argument, 0, 'L' },
-        { "verbose", no_argument, 0, 'v' },      { "stats", no_argument, 0, 's' },      { 0, 0, 0, 0 },
+        { "verbose", no_argument, 0, 'v' },      { "stats", no_argument, 0, 's' },
+        { "rootfs-writable", no_argument, 0, 'w' }, { "overlay", required_argument, 0, 'o' },
+        { "mount", required_argument, 0, 'm' },  { "tmpfs", required_argument, 0, 'T' },
+        { 0, 0, 0, 0 },
     };
     struct kernel_cfg cfg = { 0 };
     struct env env = { 0 };
     const char *rootfs = "/", *term = getenv("TERM");
+    struct kernel_mount *mounts = NULL;
+    struct kernel_tmpfs *tmpfs = NULL;
+    int ntmpfs = 0;
+    struct served *gofers;
+    int nmounts = 0, ngofers, c, status, r;
     char home[64];
-    int sv[2], rootfd, c, status;
-    pid_t gofer, sentry;
+    pid_t sentry;
 
     snprintf(home, sizeof(home), "HOME=%s", geteuid() == 0 ? "/root" : "/");
     env_set(&env, "PATH=" STD_PATH);
@@ -206,6 +341,25 @@ static int cmd_run(int argc, char **argv)
         case 'v':
             sb_log_level = SB_LOG_DEBUG;
             break;
+        case 'w':
+            cfg.rootfs_writable = true;
+            break;
+        case 'o':
+            if (!strcmp(optarg, "none"))
+                cfg.rootfs_writable = true;
+            else if (!strcmp(optarg, "tmpfs"))
+                cfg.rootfs_writable = false;
+            else
+                usage_error("--overlay: unknown mode '%s' (known: tmpfs, none)", optarg);
+            break;
+        case 'T':
+            tmpfs = xrealloc(tmpfs, (ntmpfs + 1) * sizeof(*tmpfs));
+            parse_tmpfs(optarg, &tmpfs[ntmpfs++]);
+            break;
+        case 'm':
+            mounts = xrealloc(mounts, (nmounts + 1) * sizeof(*mounts));
+            parse_mount(optarg, &mounts[nmounts++]);
+            break;
         default:
             usage_error("%s: unknown option for 'run'", argv[optind - 1]);
         }
@@ -213,35 +367,61 @@ static int cmd_run(int argc, char **argv)
     if (optind >= argc)
         usage_error("%s", "run: no command given");
     prctl(PR_SET_CHILD_SUBREAPER, 1);
-    rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (rootfd < 0) {
+    /* gofers[0] serves the rootfs, gofers[1 + i] the i-th --mount. */
+    ngofers = 1 + nmounts;
+    gofers = xzalloc(ngofers * sizeof(*gofers));
+    for (int i = 0; i < ngofers; i++)
+        gofers[i].rootfd = gofers[i].sv[0] = gofers[i].sv[1] = -1;
+    gofers[0].rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (gofers[0].rootfd < 0) {
         fprintf(stderr, "sbx: rootfs '%s': %s\n", rootfs, strerror(errno));
         env_free(&env);
         return 2;
     }
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
-        fprintf(stderr, "sbx: socketpair: %s\n", strerror(errno));
-        env_free(&env);
-        return 125;
+    gofers[0].flags = cfg.rootfs_writable ? GOFER_SERVE_WRITABLE : 0;
+    for (int i = 0; i < nmounts; i++) {
+        struct served *g = &gofers[1 + i];
+
+        if ((r = open_served(mounts[i].source, g))) {
+            fprintf(stderr, "sbx: --mount %s: %s\n", mounts[i].source,
+                    r == -EINVAL ? "not a directory or regular file" : strerror(-r));
+            env_free(&env);
+            return 2;
+        }
+        g->flags = mounts[i].readonly ? 0 : GOFER_SERVE_WRITABLE;
+    }
+    for (int i = 0; i < ngofers; i++) {
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, gofers[i].sv)) {
+            fprintf(stderr, "sbx: socketpair: %s\n", strerror(errno));
+            env_free(&env);
+            return 125;
+        }
     }
     fflush(NULL);
-    gofer = fork();
-    if (gofer < 0) {
-        fprintf(stderr, "sbx: fork: %s\n", strerror(errno));
-        env_free(&env);
-        return 125;
+    for (int i = 0; i < ngofers; i++) {
+        gofers[i].pid = fork();
+        if (gofers[i].pid < 0) {
+            fprintf(stderr, "sbx: fork: %s\n", strerror(errno));
+            for (int j = 0; j < i; j++)
+                kill(gofers[j].pid, SIGKILL);
+            env_free(&env);
+            return 125;
+        }
+        if (gofers[i].pid == 0)
+            run_gofer(gofers, ngofers, i);
     }
-    if (gofer == 0) {
-        close(sv[0]);
-        run_gofer(sv[1], rootfd);
+    for (int i = 0; i < ngofers; i++) {
+        close(gofers[i].sv[1]);
+        close(gofers[i].rootfd);
     }
-    close(sv[1]);
-    close(rootfd);
+    for (int i = 0; i < nmounts; i++)
+        mounts[i].gofer_sock = gofers[1 + i].sv[0];
 
     sentry = fork();
     if (sentry < 0) {
         fprintf(stderr, "sbx: fork: %s\n", strerror(errno));
-        kill(gofer, SIGKILL);
+        for (int i = 0; i < ngofers; i++)
+            kill(gofers[i].pid, SIGKILL);
         env_free(&env);
         return 125;
     }
@@ -252,7 +432,11 @@ static int cmd_run(int argc, char **argv)
         cfg.rootfs_source = rootfs;
         cfg.argv = (const char *const *)argv + optind;
         cfg.envp = (const char *const *)env.v;
-        cfg.gofer_sock = sv[0];
+        cfg.gofer_sock = gofers[0].sv[0];
+        cfg.mounts = mounts;
+        cfg.nmounts = nmounts;
+        cfg.tmpfs = tmpfs;
+        cfg.ntmpfs = ntmpfs;
         for (int i = 0; i < 3; i++) {
             /* The app's fds 0-2 are the caller's; keep our own copies. */
             cfg.stdio[i] = fcntl(i, F_DUPFD_CLOEXEC, 10);
@@ -263,12 +447,19 @@ static int cmd_run(int argc, char **argv)
         }
         _exit(kernel_run(&cfg));
     }
-    close(sv[0]);
+    for (int i = 0; i < ngofers; i++)
+        close(gofers[i].sv[0]);
     env_free(&env);
     while (waitpid(sentry, &status, 0) < 0 && errno == EINTR)
         ;
-    kill(gofer, SIGKILL);
-    waitpid(gofer, NULL, 0);
+    for (int i = 0; i < ngofers; i++) {
+        kill(gofers[i].pid, SIGKILL);
+        waitpid(gofers[i].pid, NULL, 0);
+        free(gofers[i].name);
+    }
+    free(gofers);
+    free(mounts);
+    free(tmpfs);
     reap_leftovers();
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);

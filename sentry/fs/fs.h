@@ -7,7 +7,8 @@
 #include "sentry/fs/gofer_client.h"
 #include "sentry/vfs/vfs.h"
 
-/* goferfs: the rootfs served by the Gofer (read-only in this slice). */
+/* goferfs: files served by a Gofer (the rootfs, --mount); writable when
+ * the Gofer and the mount are. */
 int goferfs_mount(struct gofer_client *c, const char *source, struct dentry **root) SB_MUST_CHECK;
 
 /* overlay: `lower` read-only below the writable `upper` (a tmpfs); takes

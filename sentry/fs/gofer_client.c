@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -171,7 +172,7 @@ static int simple_call(struct gofer_client *c, uint16_t op, const void *body,
                        size_t body_len, void *out, size_t want_body,
                        int *fd_out)
 {
-    char req[HDR_LEN + sizeof(struct gofer_tgetdents)];
+    char req[HDR_LEN + sizeof(struct gofer_tsetattr)];
     char rep[HDR_LEN + sizeof(struct gofer_rattach) + ERR_REPLY_LEN];
     int n;
 
@@ -390,4 +391,292 @@ int gofer_close(struct gofer_client *c, uint32_t h)
     struct gofer_thandle th = { .handle = h };
 
     return simple_call(c, GOFER_T_CLOSE, &th, sizeof(th), NULL, 0, NULL);
+}
+
+/* ---- writes ---- */
+
+/* Send an encoded request and expect an R_OK of exactly want_body bytes. */
+static int var_call(struct gofer_client *c, void *req, int reqlen, void *out,
+                    size_t want_body, int *fd_out)
+{
+    char rep[HDR_LEN + sizeof(struct gofer_rcreate) + ERR_REPLY_LEN];
+    int n;
+
+    if (reqlen < 0)
+        return reqlen;
+    n = transact(c, req, (size_t)reqlen, rep, sizeof(rep), fd_out);
+    if (n < 0)
+        return n;
+    if ((size_t)n != HDR_LEN + want_body) {
+        if (fd_out && *fd_out >= 0) {
+            close(*fd_out);
+            *fd_out = -1;
+        }
+        return -EPROTO;
+    }
+    if (want_body)
+        memcpy(out, rep + HDR_LEN, want_body);
+    return 0;
+}
+
+#define NAMED_REQ_MAX (HDR_LEN + 32 + 2 * GOFER_NAME_MAX + GOFER_PATH_MAX)
+
+int gofer_create(struct gofer_client *c, uint32_t dir, const char *name,
+                 int flags, uint32_t mode, uint32_t uid, uint32_t gid,
+                 uint32_t *handle, struct gofer_stat *st)
+{
+    struct gofer_tcreate tc = {
+        .dir = dir,
+        .flags = (uint32_t)flags,
+        .mode = mode,
+        .uid = uid,
+        .gid = gid,
+    };
+    char req[NAMED_REQ_MAX];
+    struct gofer_rcreate rc;
+    int fd = -1, err;
+
+    err = var_call(c, req,
+                   gofer_encode_create(req, sizeof(req), GOFER_T_CREATE, 0,
+                                       &tc, name),
+                   &rc, sizeof(rc), &fd);
+    if (err)
+        return err;
+    if (fd < 0 || rc.handle == 0 || rc.pad != 0 || !S_ISREG(rc.st.mode)) {
+        if (fd >= 0)
+            close(fd);
+        return -EPROTO;
+    }
+    *handle = rc.handle;
+    if (st)
+        *st = rc.st;
+    return fd;
+}
+
+static int mkobj(struct gofer_client *c, uint16_t op, uint32_t dir,
+                 const char *name, uint32_t mode, uint32_t uid, uint32_t gid,
+                 struct gofer_stat *st)
+{
+    struct gofer_tcreate tc = {
+        .dir = dir, .mode = mode, .uid = uid, .gid = gid
+    };
+    char req[NAMED_REQ_MAX];
+    struct gofer_stat g;
+    int err;
+
+    err = var_call(c, req, gofer_encode_create(req, sizeof(req), op, 0, &tc, name),
+                   &g, sizeof(g), NULL);
+    if (err)
+        return err;
+    if (st)
+        *st = g;
+    return 0;
+}
+
+int gofer_mkdir(struct gofer_client *c, uint32_t dir, const char *name,
+                uint32_t mode, uint32_t uid, uint32_t gid,
+                struct gofer_stat *st)
+{
+    return mkobj(c, GOFER_T_MKDIR, dir, name, mode, uid, gid, st);
+}
+
+int gofer_mknod(struct gofer_client *c, uint32_t dir, const char *name,
+                uint32_t mode, uint32_t uid, uint32_t gid,
+                struct gofer_stat *st)
+{
+    return mkobj(c, GOFER_T_MKNOD, dir, name, mode, uid, gid, st);
+}
+
+int gofer_symlink(struct gofer_client *c, uint32_t dir, const char *name,
+                  const char *target, uint32_t uid, uint32_t gid,
+                  struct gofer_stat *st)
+{
+    struct gofer_tsymlink ts = { .dir = dir, .uid = uid, .gid = gid };
+    char req[NAMED_REQ_MAX];
+    struct gofer_stat g;
+    int err;
+
+    err = var_call(c, req,
+                   gofer_encode_symlink(req, sizeof(req), 0, &ts, name, target),
+                   &g, sizeof(g), NULL);
+    if (err)
+        return err;
+    if (st)
+        *st = g;
+    return 0;
+}
+
+int gofer_link(struct gofer_client *c, uint32_t target, uint32_t dir,
+               const char *name, struct gofer_stat *st)
+{
+    struct gofer_tlink tl = { .target = target, .dir = dir };
+    char req[NAMED_REQ_MAX];
+    struct gofer_stat g;
+    int err;
+
+    err = var_call(c, req, gofer_encode_link(req, sizeof(req), 0, &tl, name),
+                   &g, sizeof(g), NULL);
+    if (err)
+        return err;
+    if (st)
+        *st = g;
+    return 0;
+}
+
+int gofer_unlink(struct gofer_client *c, uint32_t dir, const char *name,
+                 unsigned flags)
+{
+    struct gofer_tunlink tu = { .dir = dir, .flags = flags };
+    char req[NAMED_REQ_MAX];
+
+    return var_call(c, req, gofer_encode_unlink(req, sizeof(req), 0, &tu, name),
+                    NULL, 0, NULL);
+}
+
+int gofer_rename(struct gofer_client *c, uint32_t olddir, const char *oldname,
+                 uint32_t newdir, const char *newname, unsigned flags)
+{
+    struct gofer_trename tr = {
+        .olddir = olddir, .newdir = newdir, .flags = flags
+    };
+    char req[NAMED_REQ_MAX];
+
+    return var_call(c, req,
+                    gofer_encode_rename(req, sizeof(req), 0, &tr, oldname,
+                                        newname),
+                    NULL, 0, NULL);
+}
+
+int gofer_setattr(struct gofer_client *c, const struct gofer_tsetattr *ta,
+                  struct gofer_stat *st)
+{
+    struct gofer_stat g;
+    int err;
+
+    err = simple_call(c, GOFER_T_SETATTR, ta, sizeof(*ta), &g, sizeof(g), NULL);
+    if (err)
+        return err;
+    if (st)
+        *st = g;
+    return 0;
+}
+
+int gofer_statfs(struct gofer_client *c, uint32_t h, struct gofer_statfs *out)
+{
+    struct gofer_thandle th = { .handle = h };
+
+    return simple_call(c, GOFER_T_STATFS, &th, sizeof(th), out, sizeof(*out),
+                       NULL);
+}
+
+int gofer_fsync(struct gofer_client *c, uint32_t h, bool datasync)
+{
+    struct gofer_tfsync tf = { .handle = h, .datasync = datasync };
+
+    return simple_call(c, GOFER_T_FSYNC, &tf, sizeof(tf), NULL, 0, NULL);
+}
+
+int gofer_fallocate(struct gofer_client *c, uint32_t h, int mode, uint64_t off,
+                    uint64_t len, struct gofer_stat *st)
+{
+    struct gofer_tfallocate tf = {
+        .handle = h, .mode = mode, .off = off, .len = len
+    };
+    struct gofer_stat g;
+    int err;
+
+    err = simple_call(c, GOFER_T_FALLOCATE, &tf, sizeof(tf), &g, sizeof(g),
+                      NULL);
+    if (err)
+        return err;
+    if (st)
+        *st = g;
+    return 0;
+}
+
+/* GETXATTR and LISTXATTR: a reply of rxattr, then len bytes if cap. */
+static int xattr_read(struct gofer_client *c, uint16_t op, uint32_t h,
+                      const char *name, void *buf, size_t cap)
+{
+    struct gofer_txattr tx = {
+        .handle = h,
+        .size = (uint32_t)SB_MIN(cap, (size_t)GOFER_XATTR_SIZE_MAX),
+    };
+    char req[HDR_LEN + sizeof(tx) + GOFER_XATTR_NAME_MAX];
+    _cleanup_free_ char *rep = NULL;
+    struct gofer_rxattr rx;
+    const char *v;
+    int n;
+
+    n = gofer_encode_xattr(req, sizeof(req), op, 0, &tx, name, NULL);
+    if (n < 0)
+        return n;
+    rep = malloc(GOFER_MSG_MAX);
+    SB_BUG_ON(!rep);
+    n = transact(c, req, (size_t)n, rep, GOFER_MSG_MAX, NULL);
+    if (n < 0)
+        return n;
+    if ((size_t)n < HDR_LEN + sizeof(rx))
+        return -EPROTO;
+    memcpy(&rx, rep + HDR_LEN, sizeof(rx));
+    v = rep + HDR_LEN + sizeof(rx);
+    if (rx.pad != 0 || rx.len > GOFER_XATTR_SIZE_MAX ||
+        (tx.size && rx.len > tx.size) ||
+        (size_t)n != HDR_LEN + sizeof(rx) + (tx.size ? rx.len : 0))
+        return -EPROTO;
+    if (tx.size && op == GOFER_T_LISTXATTR) {
+        /* Only whole, valid names. */
+        size_t off = 0;
+
+        while (off < rx.len) {
+            size_t l = strnlen(v + off, rx.len - off);
+
+            if (off + l == rx.len || !gofer_xattr_name_valid(v + off, l))
+                return -EPROTO;
+            off += l + 1;
+        }
+    }
+    if (tx.size)
+        memcpy(buf, v, rx.len);
+    return (int)rx.len;
+}
+
+int gofer_getxattr(struct gofer_client *c, uint32_t h, const char *name,
+                   void *buf, size_t cap)
+{
+    return xattr_read(c, GOFER_T_GETXATTR, h, name, buf, cap);
+}
+
+int gofer_listxattr(struct gofer_client *c, uint32_t h, char *buf, size_t cap)
+{
+    return xattr_read(c, GOFER_T_LISTXATTR, h, NULL, buf, cap);
+}
+
+int gofer_setxattr(struct gofer_client *c, uint32_t h, const char *name,
+                   const void *value, size_t size, int flags)
+{
+    struct gofer_txattr tx = {
+        .handle = h, .size = (uint32_t)size, .flags = (uint32_t)flags
+    };
+    _cleanup_free_ char *req = NULL;
+
+    if (size > GOFER_XATTR_SIZE_MAX)
+        return -E2BIG;
+    req = malloc(GOFER_MSG_MAX);
+    SB_BUG_ON(!req);
+    return var_call(c, req,
+                    gofer_encode_xattr(req, GOFER_MSG_MAX, GOFER_T_SETXATTR, 0,
+                                       &tx, name, value),
+                    NULL, 0, NULL);
+}
+
+int gofer_removexattr(struct gofer_client *c, uint32_t h, const char *name)
+{
+    struct gofer_txattr tx = { .handle = h };
+    char req[HDR_LEN + sizeof(tx) + GOFER_XATTR_NAME_MAX];
+
+    return var_call(c, req,
+                    gofer_encode_xattr(req, sizeof(req), GOFER_T_REMOVEXATTR,
+                                       0, &tx, name, NULL),
+                    NULL, 0, NULL);
 }

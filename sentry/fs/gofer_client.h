@@ -13,6 +13,7 @@
 #define SB_SENTRY_FS_GOFER_CLIENT_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -76,5 +77,60 @@ SB_MUST_CHECK int gofer_getdents_max(struct gofer_client *c, uint32_t h,
 
 /* Forget handle h in the Gofer. */
 int gofer_close(struct gofer_client *c, uint32_t h);
+
+/* ---- writes (a read-only Gofer answers -EROFS); see proto.h ---- */
+
+/* Create regular file `name` in dir (O_CREAT|O_EXCL on the host), opened
+ * with `flags`. Returns the donated fd (the caller owns it) and the new
+ * handle and its stat, or -errno. */
+SB_MUST_CHECK int gofer_create(struct gofer_client *c, uint32_t dir,
+                               const char *name, int flags, uint32_t mode,
+                               uint32_t uid, uint32_t gid, uint32_t *handle,
+                               struct gofer_stat *st);
+SB_MUST_CHECK int gofer_mkdir(struct gofer_client *c, uint32_t dir,
+                              const char *name, uint32_t mode, uint32_t uid,
+                              uint32_t gid, struct gofer_stat *st);
+/* Regular files, fifos and sockets; device nodes are -EPERM. */
+SB_MUST_CHECK int gofer_mknod(struct gofer_client *c, uint32_t dir,
+                              const char *name, uint32_t mode, uint32_t uid,
+                              uint32_t gid, struct gofer_stat *st);
+SB_MUST_CHECK int gofer_symlink(struct gofer_client *c, uint32_t dir,
+                                const char *name, const char *target,
+                                uint32_t uid, uint32_t gid,
+                                struct gofer_stat *st);
+/* A new name in dir for target; st gets target's new stat. */
+SB_MUST_CHECK int gofer_link(struct gofer_client *c, uint32_t target,
+                             uint32_t dir, const char *name,
+                             struct gofer_stat *st);
+/* flags: GOFER_UNLINK_DIR for rmdir. */
+SB_MUST_CHECK int gofer_unlink(struct gofer_client *c, uint32_t dir,
+                               const char *name, unsigned flags);
+/* flags: 0, RENAME_NOREPLACE or RENAME_EXCHANGE. */
+SB_MUST_CHECK int gofer_rename(struct gofer_client *c, uint32_t olddir,
+                               const char *oldname, uint32_t newdir,
+                               const char *newname, unsigned flags);
+/* Apply ta (its handle included); st gets the new stat. */
+SB_MUST_CHECK int gofer_setattr(struct gofer_client *c,
+                                const struct gofer_tsetattr *ta,
+                                struct gofer_stat *st);
+SB_MUST_CHECK int gofer_statfs(struct gofer_client *c, uint32_t h,
+                               struct gofer_statfs *out);
+SB_MUST_CHECK int gofer_fsync(struct gofer_client *c, uint32_t h,
+                              bool datasync);
+SB_MUST_CHECK int gofer_fallocate(struct gofer_client *c, uint32_t h, int mode,
+                                  uint64_t off, uint64_t len,
+                                  struct gofer_stat *st);
+/* Extended attributes ("user." only: others -EOPNOTSUPP). get and list
+ * return the size (only the size when cap is 0) or -errno (-ERANGE when
+ * cap is too small). */
+SB_MUST_CHECK int gofer_getxattr(struct gofer_client *c, uint32_t h,
+                                 const char *name, void *buf, size_t cap);
+SB_MUST_CHECK int gofer_setxattr(struct gofer_client *c, uint32_t h,
+                                 const char *name, const void *value,
+                                 size_t size, int flags);
+SB_MUST_CHECK int gofer_listxattr(struct gofer_client *c, uint32_t h,
+                                  char *buf, size_t cap);
+SB_MUST_CHECK int gofer_removexattr(struct gofer_client *c, uint32_t h,
+                                    const char *name);
 
 #endif

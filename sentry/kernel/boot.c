@@ -37,6 +37,61 @@ static void mount_at(struct fs_ctx *fs, const char *where, struct dentry *root,
     vpath_put(&p);
 }
 
+/* --mount: each on its own Gofer, over a file or directory that exists in
+ * the sandbox by then. Returns 0, or an exit status after saying why. */
+static int mount_extra(struct fs_ctx *fs, const struct kernel_mount *m)
+{
+    struct gofer_client *c = xzalloc(sizeof(*c)); /* lives as long as the mount */
+    struct dentry *root;
+    struct vpath p;
+    int r;
+
+    gofer_client_init(c, m->gofer_sock);
+    if ((r = goferfs_mount(c, m->source, &root))) {
+        sb_err("--mount %s: %s", m->source, strerror(-r));
+        return 125;
+    }
+    if ((r = vfs_walk(fs, NULL, m->target, WALK_FOLLOW, &p))) {
+        sb_err("--mount %s: %s", m->target, strerror(-r));
+        dentry_put(root);
+        return 2;
+    }
+    if (S_ISDIR(p.d->inode->mode) != S_ISDIR(root->inode->mode))
+        r = -ENOTDIR; /* as mount --bind of a file on a directory says */
+    else
+        r = vfs_mount_at(&p, root, "9p", m->source, m->readonly ? MS_RDONLY : 0);
+    vpath_put(&p);
+    if (r) {
+        sb_err("--mount %s: %s", m->target, strerror(-r));
+        dentry_put(root);
+        return 2;
+    }
+    return 0;
+}
+
+static int mount_tmpfs(struct fs_ctx *fs, const struct kernel_tmpfs *m)
+{
+    struct dentry *root = tmpfs_new("tmpfs", 01777);
+    struct vpath p;
+    int r;
+
+    if (m->size)
+        tmpfs_set_limit(root, m->size);
+    if ((r = vfs_walk(fs, NULL, m->target, WALK_FOLLOW | WALK_DIRECTORY, &p))) {
+        sb_err("--tmpfs %s: %s", m->target, strerror(-r));
+        dentry_put(root);
+        return 2;
+    }
+    r = vfs_mount_at(&p, root, "tmpfs", "tmpfs", 0);
+    vpath_put(&p);
+    if (r) {
+        sb_err("--tmpfs %s: %s", m->target, strerror(-r));
+        dentry_put(root);
+        return 2;
+    }
+    return 0;
+}
+
 static const char *env_get(const char *const *envp, const char *name)
 {
     size_t n = strlen(name);
@@ -94,10 +149,18 @@ int kernel_run(const struct kernel_cfg *cfg)
         sb_err("attach rootfs: %s", strerror(-r));
         return 125;
     }
-    /* The rootfs is the read-only lower layer; writes land in a tmpfs of
-     * the Sentry's and never reach the host. */
-    root = overlay_new(root, tmpfs_new("tmpfs", 0755));
-    k->root_mnt = vfs_mount_root(root, "overlay", "overlay");
+    if (cfg->rootfs_writable) {
+        /* --rootfs-writable / --overlay=none: writes go through the Gofer. */
+        k->root_mnt = vfs_mount_root(root, "9p", cfg->rootfs_source);
+    } else {
+        /* The rootfs is the read-only lower layer; writes land in a tmpfs
+         * of the Sentry's and never reach the host. */
+        struct dentry *upper = tmpfs_new("tmpfs", 0755);
+        if (cfg->overlay_size)
+            tmpfs_set_limit(upper, cfg->overlay_size);
+        root = overlay_new(root, upper);
+        k->root_mnt = vfs_mount_root(root, "overlay", "overlay");
+    }
     rootp.mnt = k->root_mnt;
     rootp.d = root;
 
@@ -142,6 +205,12 @@ int kernel_run(const struct kernel_cfg *cfg)
     mount_at(t->fs, "/tmp", tmpfs_new("tmpfs", 01777), "tmpfs");
     mount_at(t->fs, "/proc", procfs_new(), "proc");
     mount_at(t->fs, "/sys", sysfs_new(k->ncpus), "sysfs");
+    for (int i = 0; i < cfg->nmounts; i++)
+        if ((r = mount_extra(t->fs, &cfg->mounts[i])))
+            return r;
+    for (int i = 0; i < cfg->ntmpfs; i++)
+        if ((r = mount_tmpfs(t->fs, &cfg->tmpfs[i])))
+            return r;
     for (int i = 0; i < 3; i++) {
         if (cfg->stdio[i] >= 0) {
             struct file *f = hostfd_file(cfg->stdio[i], cfg->stdio_flags[i], &cfg->stdio_st[i]);

@@ -224,8 +224,27 @@ struct task {
     uint64_t restart_urem;
 };
 
+/* An extra goferfs mount (--mount SRC:DST[:ro]), served by its own Gofer. */
+struct kernel_tmpfs {
+    const char *target;
+    uint64_t size; /* 0: no limit but the MemoryFile's */
+};
+
+struct kernel_mount {
+    const char *source; /* host path, shown in /proc/mounts */
+    const char *target; /* where in the sandbox; must exist there */
+    int gofer_sock;
+    bool readonly;      /* MS_RDONLY (and the Gofer refuses writes too) */
+};
+
 struct kernel_cfg {
     const char *rootfs_source;
+    bool rootfs_writable; /* --rootfs-writable: the rootfs mount is not MS_RDONLY */
+    const struct kernel_mount *mounts;
+    int nmounts;
+    const struct kernel_tmpfs *tmpfs; /* --tmpfs DST[:size=N] */
+    int ntmpfs;
+    uint64_t overlay_size; /* bytes the overlay's upper layer may hold; 0: no limit */
     const char *const *argv; /* the command; argv[0] resolved by PATH */
     const char *const *envp;
     const char *cwd;

@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <termios.h>
 
 /* What glibc's pthread_create passes to clone. */
@@ -36,6 +37,7 @@ static const struct allowed allowed[] = {
     { "read", "the caller's stdin, handed over at boot" },
     { "write", "the caller's stdout/stderr, and log lines" },
     { "pread64", "file data from host fds the Gofer donated" },
+    { "pwrite64", "file data to host fds the Gofer donated (writable mounts)" },
     { "close", "closing donated fds when the app closes its files" },
     { "sendmsg", "requests to the Gofer" },
     { "recvmsg", "replies from the Gofer, with donated fds (SCM_RIGHTS)" },
@@ -58,7 +60,6 @@ static const struct allowed allowed[] = {
     { "exit", "a Sentry thread ends with its task" },
     { "clone", "a Sentry thread per application thread (thread flags only)" },
     { "rt_sigprocmask", "glibc blocks signals around creating a thread" },
-    { "rseq", "glibc registers each new thread (and aborts if that fails)" },
 };
 
 #ifdef SB_ASAN
@@ -109,6 +110,31 @@ static void on_sigsys(int sig, siginfo_t *si, void *ucv)
     _exit(99);
 }
 
+/* rseq is refused after the lock-down, and glibc aborts a new thread whose
+ * registration fails if its creator has rseq on. So turn it off in the
+ * thread that locks down (the one that makes every later Sentry thread):
+ * unregister, and mark the area "registration failed" (cpu_id -2), which
+ * glibc's pthread_create reads to leave rseq off in the threads it makes. */
+static void rseq_off(void)
+{
+#ifdef SYS_rseq
+    extern const ptrdiff_t __rseq_offset __attribute__((weak));
+    extern const unsigned int __rseq_size __attribute__((weak));
+
+    if (&__rseq_size && __rseq_size) {
+        char *area = (char *)__builtin_thread_pointer() + __rseq_offset;
+        int32_t failed = -2; /* RSEQ_CPU_ID_REGISTRATION_FAILED */
+
+        /* glibc registers 32 bytes (the area's size), whatever
+         * __rseq_size (the feature size, 20 on this glibc) says. */
+        if (syscall(SYS_rseq, area, 32, 1 /* UNREGISTER */, 0x53053053) < 0 &&
+            syscall(SYS_rseq, area, __rseq_size, 1, 0x53053053) < 0)
+            return;
+        memcpy(area + 4, &failed, sizeof(failed)); /* struct rseq.cpu_id */
+    }
+#endif
+}
+
 int sentry_seccomp_install(bool log_only)
 {
     scmp_filter_ctx ctx;
@@ -153,12 +179,19 @@ int sentry_seccomp_install(bool log_only)
         r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
     if (!r)
         r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(set_robust_list), 0);
+    /* glibc registers rseq for each new thread; rseq_off() above makes it
+     * skip that (sched_getcpu falls back to the vDSO; nothing of ours uses
+     * rseq). A thread that still tries gets ENOSYS. */
+    if (!r)
+        r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(rseq), 0);
 #ifdef SB_ASAN
     for (size_t i = 0; i < sizeof(asan_extra) / sizeof(asan_extra[0]) && !r; i++)
         r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name(asan_extra[i]), 0);
 #endif
     if (!r)
         r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1);
+    if (!r)
+        rseq_off();
     if (!r)
         r = seccomp_load(ctx);
     seccomp_release(ctx);

@@ -161,9 +161,56 @@ for src in "$(dirname "$0")"/progs/*.c; do
 done
 expect int80-refused 0 -38 -- "$SBX" run -- "$PROGS/int80"
 
+# Writable mounts (--mount SRC:DST[:ro|:rw]) and --rootfs-writable.
+mdir="$work/mount"
+mkdir -p "$mdir"
+expect mount-git 0 "1 first" -- "$SBX" run --mount "$mdir:/srv" --cwd /srv -- /bin/sh -c '
+git init -q repo && cd repo && echo hello > a.txt && git add a.txt &&
+GIT_AUTHOR_NAME=n GIT_AUTHOR_EMAIL=a@b GIT_COMMITTER_NAME=n GIT_COMMITTER_EMAIL=a@b \
+git commit -q -m first && echo "$(git log --oneline | wc -l) $(git log --format=%s)"'
+if [ "$(git -C "$mdir/repo" log --format=%s 2>&1)" = first ] &&
+    [ -z "$(git -C "$mdir/repo" status --porcelain 2>&1)" ]; then
+    ok mount-git-visible-on-host
+else
+    bad mount-git-visible-on-host "$(git -C "$mdir/repo" log --oneline 2>&1 | head -3)"
+fi
+expect mount-proc-mounts 0 "$mdir /srv 9p" -- "$SBX" run --mount "$mdir:/srv:rw" -- /bin/sh -c \
+    'grep " /srv " /proc/mounts | cut -d" " -f1-3'
+expect mount-ro-erofs 0 "Read-only file system" -- "$SBX" run --mount "$mdir:/srv:ro" -- /bin/sh -c \
+    '(echo x > /srv/new) 2>&1 | grep -o "Read-only file system"; cat /srv/repo/a.txt >/dev/null'
+[ -e "$mdir/new" ] && bad mount-ro-untouched "$mdir/new appeared" || ok mount-ro-untouched
+echo one >"$work/single"
+expect mount-single-file 0 "$(printf 'one\ntwo')" -- "$SBX" run --mount "$work/single:/etc/hostname" -- \
+    /bin/sh -c 'echo two >> /etc/hostname && cat /etc/hostname'
+[ "$(cat "$work/single")" = "$(printf 'one\ntwo')" ] && ok mount-single-file-on-host ||
+    bad mount-single-file-on-host "$(cat "$work/single")"
+"$SBX" run --mount "$mdir:/no/such/dir" -- /bin/true 2>"$work/err"
+st=$?
+if [ "$st" = 2 ] && [ "$(cat "$work/err")" = "sbx: --mount /no/such/dir: No such file or directory" ]; then
+    ok mount-missing-dst
+else
+    bad mount-missing-dst "status $st: $(cat "$work/err")"
+fi
+rfs="$work/rootfs"
+mkdir -p "$rfs/bin" "$rfs/etc" "$rfs/tmp" "$rfs/dev" "$rfs/proc"
+cp /bin/busybox "$rfs/bin/"
+expect rootfs-writable 0 "" -- "$SBX" run --rootfs "$rfs" --rootfs-writable -- /bin/busybox sh -c \
+    'echo w > /etc/written && /bin/busybox mkdir /made && /bin/busybox mv /etc/written /made/moved'
+[ "$(cat "$rfs/made/moved" 2>&1)" = w ] && ok rootfs-writable-on-host ||
+    bad rootfs-writable-on-host "$(ls -R "$rfs" | head -5)"
+expect overlay-none 0 "" -- "$SBX" run --rootfs "$rfs" --overlay=none -- /bin/busybox rm /made/moved
+[ ! -e "$rfs/made/moved" ] && ok overlay-none-on-host || bad overlay-none-on-host "still there"
+expect rootfs-default-overlay 0 "x" -- "$SBX" run --rootfs "$rfs" -- /bin/busybox sh -c 'echo x > /etc/w2 && /bin/busybox cat /etc/w2'
+[ ! -e "$rfs/etc/w2" ] && ok rootfs-default-overlay-host-untouched || bad rootfs-default-overlay-host-untouched "$rfs/etc/w2 written"
+expect tmpfs-option 0 "tmpfs /mnt tmpfs rw,relatime 0 0
+full" -- "$SBX" run --tmpfs /mnt:size=64k -- /bin/sh -c 'grep " /mnt " /proc/mounts; dd if=/dev/zero of=/mnt/f bs=4k count=100 2>/dev/null || echo full'
+
 # Usage errors: one line on stderr, status 2.
 for args in "" "run" "bogus" "run --env NOEQUALS -- true" "run --cwd rel -- true" \
-    "run --platform nope -- true" "run --no-such-flag -- true"; do
+    "run --platform nope -- true" "run --no-such-flag -- true" "run --mount nocolon -- true" \
+    "run --mount /tmp:rel -- true" "run --mount /tmp:/srv:rx -- true" "run --overlay=bogus -- true" \
+    "run --mount /no/such/src:/srv -- true" "run --tmpfs rel -- true" "run --tmpfs /mnt:size=x -- true" \
+    "run --tmpfs /no/such/dir -- true"; do
     # shellcheck disable=SC2086
     "$SBX" $args >/dev/null 2>"$work/err"
     st=$?

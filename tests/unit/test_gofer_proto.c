@@ -452,3 +452,163 @@ Test(gofer_proto, walk_decoder_never_reads_past_len)
         free(c);
     }
 }
+
+/* ---- the write requests ---- */
+
+Test(gofer_proto, create_round_trip_and_refusals)
+{
+    static unsigned char b[GOFER_MSG_MAX];
+    struct gofer_tcreate tc = { .dir = 3, .flags = 2, .mode = 0644, .uid = 7, .gid = 8 };
+    struct gofer_tcreate out;
+    struct gofer_name n;
+    int len;
+
+    len = gofer_encode_create(b, sizeof(b), GOFER_T_CREATE, 5, &tc, "file");
+    cr_assert_eq(len, (int)(HDR + sizeof(tc) + 4));
+    cr_assert_eq(gofer_decode_create(b, len, GOFER_T_CREATE, &out, &n), 0);
+    cr_expect_eq(out.dir, 3);
+    cr_expect_eq(out.uid, 7);
+    cr_expect_eq(n.len, 4);
+    cr_expect_eq(memcmp(n.p, "file", 4), 0);
+    /* Wrong op for the body, trailing byte, short by one. */
+    cr_expect_eq(gofer_decode_create(b, len, GOFER_T_MKDIR, &out, &n), -EPROTO);
+    cr_expect_eq(gofer_decode_create(b, len, GOFER_T_WALK, &out, &n), -EINVAL);
+    cr_expect_eq(gofer_decode_create(b, len - 1, GOFER_T_CREATE, &out, &n), -EPROTO);
+    /* Encoders refuse bad names. */
+    cr_expect_eq(gofer_encode_create(b, sizeof(b), GOFER_T_MKDIR, 5, &tc, ".."), -EINVAL);
+    cr_expect_eq(gofer_encode_create(b, sizeof(b), GOFER_T_MKDIR, 5, &tc, "a/b"), -EINVAL);
+    cr_expect_eq(gofer_encode_create(b, sizeof(b), GOFER_T_MKDIR, 5, &tc, NULL), -EINVAL);
+    /* MKDIR/MKNOD carry no flags. */
+    len = gofer_encode_create(b, sizeof(b), GOFER_T_MKDIR, 5, &tc, "d");
+    cr_assert_gt(len, 0);
+    cr_expect_eq(gofer_decode_create(b, len, GOFER_T_MKDIR, &out, &n), -EPROTO);
+    tc.flags = 0;
+    len = gofer_encode_create(b, sizeof(b), GOFER_T_MKNOD, 5, &tc, "d");
+    cr_expect_eq(gofer_decode_create(b, len, GOFER_T_MKNOD, &out, &n), 0);
+    /* A namelen running past the packet, and names hidden in the body. */
+    ((struct gofer_tcreate *)(b + HDR))->namelen = 60000;
+    cr_expect_eq(gofer_decode_create(b, len, GOFER_T_MKNOD, &out, &n), -EPROTO);
+    len = gofer_encode_create(b, sizeof(b), GOFER_T_MKNOD, 5, &tc, "ab");
+    b[len - 1] = '/';
+    cr_expect_eq(gofer_decode_create(b, len, GOFER_T_MKNOD, &out, &n), -EINVAL);
+    b[len - 1] = '\0';
+    cr_expect_eq(gofer_decode_create(b, len, GOFER_T_MKNOD, &out, &n), -EINVAL);
+    b[len - 2] = '.';
+    b[len - 1] = '.';
+    cr_expect_eq(gofer_decode_create(b, len, GOFER_T_MKNOD, &out, &n), -EINVAL);
+}
+
+Test(gofer_proto, symlink_link_unlink_rename_round_trip)
+{
+    static unsigned char b[GOFER_MSG_MAX];
+    static char longt[GOFER_PATH_MAX + 1];
+    struct gofer_tsymlink ts = { .dir = 1 }, tso;
+    struct gofer_tlink tl = { .target = 2, .dir = 1 }, tlo;
+    struct gofer_tunlink tu = { .dir = 1, .flags = GOFER_UNLINK_DIR }, tuo;
+    struct gofer_trename tr = { .olddir = 1, .newdir = 2, .flags = 1 }, tro;
+    struct gofer_name n, m;
+    const char *target;
+    int len;
+
+    len = gofer_encode_symlink(b, sizeof(b), 1, &ts, "l", "/etc/passwd");
+    cr_assert_gt(len, 0);
+    cr_assert_eq(gofer_decode_symlink(b, len, &tso, &n, &target), 0);
+    cr_expect_eq(tso.targetlen, 11);
+    cr_expect_eq(memcmp(target, "/etc/passwd", 11), 0);
+    cr_expect_eq(gofer_decode_symlink(b, len - 1, &tso, &n, &target), -EPROTO);
+    b[len - 1] = '\0';
+    cr_expect_eq(gofer_decode_symlink(b, len, &tso, &n, &target), -EINVAL);
+    cr_expect_eq(gofer_encode_symlink(b, sizeof(b), 1, &ts, "l", ""), -EINVAL);
+    memset(longt, 'x', GOFER_PATH_MAX);
+    cr_expect_eq(gofer_encode_symlink(b, sizeof(b), 1, &ts, "l", longt), -EINVAL);
+    longt[GOFER_PATH_MAX - 1] = '\0';
+    cr_expect_gt(gofer_encode_symlink(b, sizeof(b), 1, &ts, "l", longt), 0);
+
+    len = gofer_encode_link(b, sizeof(b), 1, &tl, "h");
+    cr_assert_eq(gofer_decode_link(b, len, &tlo, &n), 0);
+    cr_expect_eq(tlo.target, 2);
+    ((struct gofer_tlink *)(b + HDR))->pad2 = 1;
+    cr_expect_eq(gofer_decode_link(b, len, &tlo, &n), -EPROTO);
+
+    len = gofer_encode_unlink(b, sizeof(b), 1, &tu, "x");
+    cr_assert_eq(gofer_decode_unlink(b, len, &tuo, &n), 0);
+    cr_expect_eq(tuo.flags, GOFER_UNLINK_DIR);
+    ((struct gofer_tunlink *)(b + HDR))->flags = 4;
+    cr_expect_eq(gofer_decode_unlink(b, len, &tuo, &n), -EPROTO);
+
+    len = gofer_encode_rename(b, sizeof(b), 1, &tr, "old", "new!");
+    cr_assert_eq(gofer_decode_rename(b, len, &tro, &n, &m), 0);
+    cr_expect_eq(n.len, 3);
+    cr_expect_eq(m.len, 4);
+    cr_expect_eq(memcmp(m.p, "new!", 4), 0);
+    cr_expect_eq(gofer_decode_rename(b, len + 1, &tro, &n, &m), -EPROTO);
+    ((struct gofer_trename *)(b + HDR))->oldlen = 4; /* "oldn": then "ew!" */
+    cr_expect_eq(gofer_decode_rename(b, len, &tro, &n, &m), -EPROTO);
+    cr_expect_eq(gofer_encode_rename(b, sizeof(b), 1, &tr, "a", ".."), -EINVAL);
+}
+
+Test(gofer_proto, xattr_round_trip_and_namespaces)
+{
+    static unsigned char b[GOFER_MSG_MAX];
+    static char big[GOFER_XATTR_SIZE_MAX + 1];
+    struct gofer_txattr tx = { .handle = 1, .size = 3 }, txo;
+    struct gofer_name n;
+    const void *v;
+    int len;
+
+    cr_expect(gofer_xattr_name_valid("user.a", 6));
+    cr_expect(!gofer_xattr_name_valid("user.", 5));
+    cr_expect(!gofer_xattr_name_valid("trusted.a", 9));
+    cr_expect(!gofer_xattr_name_valid("security.selinux", 16));
+    cr_expect(!gofer_xattr_name_valid("user.a\0b", 8));
+    len = gofer_encode_xattr(b, sizeof(b), GOFER_T_SETXATTR, 1, &tx, "user.k", "val");
+    cr_assert_gt(len, 0);
+    cr_assert_eq(gofer_decode_xattr(b, len, GOFER_T_SETXATTR, &txo, &n, &v), 0);
+    cr_expect_eq(n.len, 6);
+    cr_expect_eq(memcmp(v, "val", 3), 0);
+    cr_expect_eq(gofer_decode_xattr(b, len - 1, GOFER_T_SETXATTR, &txo, &n, &v), -EPROTO);
+    cr_expect_eq(gofer_encode_xattr(b, sizeof(b), GOFER_T_SETXATTR, 1, &tx, "trusted.k", "v"),
+                 -EINVAL);
+    tx.size = sizeof(big);
+    cr_expect_eq(gofer_encode_xattr(b, sizeof(b), GOFER_T_SETXATTR, 1, &tx, "user.k", big),
+                 -E2BIG);
+    tx.size = 0;
+    len = gofer_encode_xattr(b, sizeof(b), GOFER_T_LISTXATTR, 1, &tx, NULL, NULL);
+    cr_assert_eq(gofer_decode_xattr(b, len, GOFER_T_LISTXATTR, &txo, &n, &v), 0);
+    cr_expect_null(n.p);
+    cr_expect_eq(gofer_encode_xattr(b, sizeof(b), GOFER_T_LISTXATTR, 1, &tx, "user.k", NULL),
+                 -EINVAL);
+    len = gofer_encode_xattr(b, sizeof(b), GOFER_T_GETXATTR, 1, &tx, "user.k", NULL);
+    cr_assert_eq(gofer_decode_xattr(b, len, GOFER_T_GETXATTR, &txo, &n, &v), 0);
+    ((struct gofer_txattr *)(b + HDR))->flags = 1;
+    cr_expect_eq(gofer_decode_xattr(b, len, GOFER_T_GETXATTR, &txo, &n, &v), -EPROTO);
+}
+
+Test(gofer_proto, fixed_write_requests_checked)
+{
+    static unsigned char b[256];
+    struct gofer_tsetattr ta = { .handle = 1, .valid = GOFER_SA_ALL };
+    struct gofer_tfsync tf = { .handle = 1, .datasync = 1 };
+    struct gofer_tfallocate tfa = { .handle = 1, .len = 1 };
+    int len;
+
+    len = gofer_encode_simple(b, sizeof(b), GOFER_T_SETATTR, 1, &ta, sizeof(ta));
+    cr_expect_eq(gofer_decode_fixed(b, len, GOFER_T_SETATTR, &ta, sizeof(ta)), 0);
+    ta.valid = GOFER_SA_ALL + 1;
+    len = gofer_encode_simple(b, sizeof(b), GOFER_T_SETATTR, 1, &ta, sizeof(ta));
+    cr_expect_eq(gofer_decode_fixed(b, len, GOFER_T_SETATTR, &ta, sizeof(ta)), -EPROTO);
+    len = gofer_encode_simple(b, sizeof(b), GOFER_T_FSYNC, 1, &tf, sizeof(tf));
+    cr_expect_eq(gofer_decode_fixed(b, len, GOFER_T_FSYNC, &tf, sizeof(tf)), 0);
+    tf.datasync = 2;
+    len = gofer_encode_simple(b, sizeof(b), GOFER_T_FSYNC, 1, &tf, sizeof(tf));
+    cr_expect_eq(gofer_decode_fixed(b, len, GOFER_T_FSYNC, &tf, sizeof(tf)), -EPROTO);
+    len = gofer_encode_simple(b, sizeof(b), GOFER_T_FALLOCATE, 1, &tfa, sizeof(tfa));
+    cr_expect_eq(gofer_decode_fixed(b, len, GOFER_T_FALLOCATE, &tfa, sizeof(tfa)), 0);
+    cr_expect_eq(gofer_decode_fixed(b, len - 1, GOFER_T_FALLOCATE, &tfa, sizeof(tfa)),
+                 -EPROTO);
+    /* Variable-body ops are not fixed. */
+    cr_expect_eq(gofer_decode_fixed(b, len, GOFER_T_CREATE, &tfa, sizeof(tfa)), -EINVAL);
+    cr_expect_eq(gofer_decode_fixed(b, len, GOFER_T_SETXATTR, &tfa, sizeof(tfa)), -EINVAL);
+    cr_expect_str_eq(gofer_op_name(GOFER_T_RENAME), "rename");
+    cr_expect_str_eq(gofer_op_name(GOFER_T_REMOVEXATTR), "removexattr");
+}

@@ -20,180 +20,10 @@
 #include "gofer/proto.h"
 #include "sentry/fs/gofer_client.h"
 
-#define HDR sizeof(struct gofer_hdr)
-#define NMANY 40
-#define HELLO "hello from the gofer\n"
-
-static char root[64];
-static int sock = -1;
-static pid_t child = -1;
-static struct gofer_client cl;
-static uint32_t rooth;
-
-static void mkfile(const char *rel, const char *data)
-{
-    char p[256];
-    int fd;
-
-    snprintf(p, sizeof(p), "%s/%s", root, rel);
-    fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    cr_assert_geq(fd, 0, "create %s: %s", p, strerror(errno));
-    cr_assert_eq(write(fd, data, strlen(data)), (ssize_t)strlen(data));
-    close(fd);
-}
-
-static void at(char *p, size_t cap, const char *rel)
-{
-    snprintf(p, cap, "%s/%s", root, rel);
-}
-
-static void make_tree(void)
-{
-    char p[256], name[128];
-    int i;
-
-    strcpy(root, "/tmp/gofer-test-XXXXXX");
-    cr_assert_not_null(mkdtemp(root));
-    mkfile("hello.txt", HELLO);
-    at(p, sizeof(p), "dir");
-    cr_assert_eq(mkdir(p, 0755), 0);
-    at(p, sizeof(p), "dir/sub");
-    cr_assert_eq(mkdir(p, 0755), 0);
-    mkfile("dir/sub/deep.txt", "deep");
-    at(p, sizeof(p), "esc");
-    cr_assert_eq(symlink("../../etc/passwd", p), 0);
-    at(p, sizeof(p), "abs");
-    cr_assert_eq(symlink("/etc/passwd", p), 0);
-    at(p, sizeof(p), "escdir");
-    cr_assert_eq(symlink("/etc", p), 0);
-    at(p, sizeof(p), "fifo");
-    cr_assert_eq(mkfifo(p, 0644), 0);
-    at(p, sizeof(p), "many");
-    cr_assert_eq(mkdir(p, 0755), 0);
-    for (i = 0; i < NMANY; i++) {
-        /* Names of varied length, up to the longest allowed. */
-        int len = 1 + (i * 37) % 60;
-
-        snprintf(name, sizeof(name), "many/%02d", i);
-        memset(name + 7, 'x', len);
-        name[7 + len] = '\0';
-        mkfile(name, "");
-    }
-}
-
-static int rm_one(const char *p, const struct stat *st, int flag,
-                  struct FTW *ftw)
-{
-    return remove(p);
-}
-
-static void server_start(void)
-{
-    pid_t parent;
-    int sv[2];
-
-    make_tree();
-    cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
-    parent = getpid();
-    child = fork();
-    cr_assert_geq(child, 0);
-    if (child == 0) {
-        int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-        /* A Gofer stuck (say, on a fifo) must not outlive a test that
-         * timed out. */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent)
-            _exit(4);
-        close(sv[0]);
-        if (rfd < 0)
-            _exit(3);
-        _exit(gofer_serve(sv[1], rfd) == 0 ? 0 : 1);
-    }
-    close(sv[1]);
-    sock = sv[0];
-    gofer_client_init(&cl, sock);
-    cr_assert_eq(gofer_attach(&cl, &rooth, NULL), 0);
-}
-
-/* Hang up and check the Gofer saw EOF and returned 0, alive until then. */
-static void server_stop_check(void)
-{
-    int status;
-
-    close(sock);
-    sock = -1;
-    cr_assert_eq(waitpid(child, &status, 0), child);
-    child = -1;
-    cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-              "gofer status %#x", status);
-}
-
-static void server_fini(void)
-{
-    if (sock >= 0)
-        close(sock);
-    if (child > 0) {
-        kill(child, SIGKILL);
-        waitpid(child, NULL, 0);
-    }
-    if (root[0])
-        nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
+#include "gofer_harness.h"
 
 TestSuite(gofer_server, .init = server_start, .fini = server_fini,
           .timeout = 20);
-
-/* Walk a '/'-separated relative path from the root in one request. */
-static int walk_path(const char *path, uint32_t *hs, struct gofer_stat *sts,
-                     int *err)
-{
-    struct gofer_name names[GOFER_WALK_MAX];
-    unsigned n = 0;
-    const char *p = path;
-
-    while (*p) {
-        const char *e = strchrnul(p, '/');
-
-        names[n++] = (struct gofer_name){ p, (uint16_t)(e - p) };
-        p = *e ? e + 1 : e;
-    }
-    return gofer_walk(&cl, rooth, names, n, hs, sts, err);
-}
-
-static uint32_t walk_to(const char *path, struct gofer_stat *st)
-{
-    uint32_t hs[GOFER_WALK_MAX];
-    struct gofer_stat sts[GOFER_WALK_MAX];
-    int err = -1, n;
-    unsigned want = 1;
-    const char *p;
-
-    for (p = path; *p; p++)
-        want += *p == '/';
-    n = walk_path(path, hs, sts, &err);
-    cr_assert_eq(n, (int)want, "walk %s: %d (err %d)", path, n, err);
-    cr_assert_eq(err, 0);
-    if (st)
-        *st = sts[n - 1];
-    return hs[n - 1];
-}
-
-static void lstat_at(const char *rel, struct stat *st)
-{
-    char p[256];
-
-    at(p, sizeof(p), rel);
-    cr_assert_eq(lstat(p, st), 0);
-}
-
-static void expect_serving(void)
-{
-    struct gofer_stat st;
-
-    cr_assert_eq(gofer_stat(&cl, rooth, &st), 0, "gofer stopped serving");
-    cr_assert(S_ISDIR(st.mode));
-}
 
 Test(gofer_server, attach_gives_the_root)
 {
@@ -344,7 +174,7 @@ Test(gofer_server, open_refuses_writes_and_creation)
     cr_expect_eq(gofer_open(&cl, f, O_RDWR), -EROFS);
     cr_expect_eq(gofer_open(&cl, f, O_RDONLY | O_CREAT), -EINVAL);
     cr_expect_eq(gofer_open(&cl, f, O_WRONLY | O_CREAT | O_TRUNC), -EINVAL);
-    cr_expect_eq(gofer_open(&cl, f, O_RDONLY | O_TRUNC), -EINVAL);
+    cr_expect_eq(gofer_open(&cl, f, O_RDONLY | O_TRUNC), -EROFS);
     cr_expect_eq(gofer_open(&cl, f, O_RDONLY | O_PATH), -EINVAL);
     cr_expect_eq(gofer_open(&cl, f, O_ACCMODE), -EINVAL);
     lstat_at("hello.txt", &st);
@@ -515,59 +345,6 @@ Test(gofer_server, close_frees_handles_and_ids_are_reused)
 }
 
 /* ---- hostile raw packets ---- */
-
-static uint32_t raw_tag = 0x7000;
-
-/* Send len bytes (hdr.size and tag patched unless raw) and return the
- * R_ERROR errno of the reply, checking that it echoes the tag. */
-static int raw_error(void *pkt, size_t len, bool patch, int send_fd)
-{
-    union {
-        char b[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr a;
-    } cm;
-    static unsigned char rep[GOFER_MSG_MAX];
-    struct iovec iov = { pkt, len };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-    struct gofer_rerror re;
-    struct gofer_hdr h;
-    uint32_t tag = ++raw_tag, size = (uint32_t)len;
-    ssize_t n;
-
-    if (patch) {
-        memcpy(pkt, &size, sizeof(size));
-        memcpy((char *)pkt + offsetof(struct gofer_hdr, tag), &tag, 4);
-    }
-    if (send_fd >= 0) {
-        struct cmsghdr *c;
-
-        msg.msg_control = cm.b;
-        msg.msg_controllen = sizeof(cm.b);
-        c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &send_fd, sizeof(int));
-    }
-    cr_assert_eq(sendmsg(sock, &msg, 0), (ssize_t)len);
-    n = recv(sock, rep, sizeof(rep), 0);
-    cr_assert_eq(n, (ssize_t)(HDR + sizeof(re)), "reply of %zd bytes", n);
-    cr_assert_eq(gofer_decode_hdr(rep, n, &h), 0);
-    cr_assert_eq(h.op, GOFER_R_ERROR);
-    if (patch)
-        cr_expect_eq(h.tag, tag);
-    cr_assert_eq(gofer_decode_fixed(rep, n, GOFER_R_ERROR, &re, sizeof(re)),
-                 0);
-    return re.err;
-}
-
-static size_t build(void *buf, uint16_t op, const void *body, size_t len)
-{
-    int n = gofer_encode_simple(buf, GOFER_MSG_MAX, op, 0, body, len);
-
-    cr_assert_gt(n, 0);
-    return (size_t)n;
-}
 
 /* A walk packet with arbitrary (unchecked) names. */
 static size_t build_walk(unsigned char *buf, uint32_t handle, const char *name)
@@ -751,4 +528,49 @@ Test(gofer_client, reports_a_gofer_that_hung_up)
     gofer_client_init(&fc, sv[0]);
     cr_expect_lt(gofer_stat(&fc, 1, &st), 0);
     close(sv[0]);
+}
+
+/* ---- a read-only server refuses every write ---- */
+
+Test(gofer_server, read_only_server_answers_erofs_to_every_write)
+{
+    uint32_t f = walk_to("hello.txt", NULL), d = walk_to("dir", NULL), h;
+    struct gofer_tsetattr ta = { .handle = f, .valid = GOFER_SA_SIZE };
+    struct gofer_statfs sf;
+    struct gofer_stat st;
+    struct stat before, after;
+    char buf[8];
+
+    lstat_at("hello.txt", &before);
+    cr_expect_eq(gofer_create(&cl, rooth, "n", O_RDWR, 0644, 0, 0, &h, NULL), -EROFS);
+    cr_expect_eq(gofer_mkdir(&cl, rooth, "n", 0755, 0, 0, NULL), -EROFS);
+    cr_expect_eq(gofer_mknod(&cl, rooth, "n", S_IFIFO | 0644, 0, 0, NULL), -EROFS);
+    cr_expect_eq(gofer_symlink(&cl, rooth, "n", "x", 0, 0, NULL), -EROFS);
+    cr_expect_eq(gofer_link(&cl, f, rooth, "n", NULL), -EROFS);
+    cr_expect_eq(gofer_unlink(&cl, rooth, "hello.txt", 0), -EROFS);
+    cr_expect_eq(gofer_unlink(&cl, d, "sub", GOFER_UNLINK_DIR), -EROFS);
+    cr_expect_eq(gofer_rename(&cl, rooth, "hello.txt", d, "n", 0), -EROFS);
+    cr_expect_eq(gofer_setattr(&cl, &ta, &st), -EROFS);
+    cr_expect_eq(gofer_fallocate(&cl, f, 0, 0, 4096, &st), -EROFS);
+    cr_expect_eq(gofer_setxattr(&cl, f, "user.x", "v", 1, 0), -EROFS);
+    cr_expect_eq(gofer_removexattr(&cl, f, "user.x"), -EROFS);
+    cr_expect_eq(gofer_open(&cl, f, O_WRONLY | O_APPEND), -EROFS);
+    cr_expect_eq(gofer_open(&cl, f, O_RDONLY | O_TRUNC), -EROFS);
+    /* What changes nothing still works. */
+    cr_expect_eq(gofer_statfs(&cl, rooth, &sf), 0);
+    cr_expect_eq(gofer_fsync(&cl, f, false), 0);
+    cr_expect_lt(gofer_getxattr(&cl, f, "user.x", buf, sizeof(buf)), 0);
+    cr_expect_geq(gofer_listxattr(&cl, f, buf, sizeof(buf)), 0);
+    lstat_at("hello.txt", &after);
+    cr_expect_eq(after.st_size, before.st_size);
+    cr_expect_eq(after.st_nlink, 1);
+    cr_expect_eq(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+    lstat_at("dir/sub", &after);
+    {
+        char p[256];
+
+        at(p, sizeof(p), "n");
+        cr_expect_eq(access(p, F_OK), -1);
+    }
+    expect_serving();
 }
