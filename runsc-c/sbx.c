@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "gofer/gofer.h"
@@ -38,7 +39,10 @@ static void help(FILE *out)
 {
     fprintf(out,
             "usage: sbx run [--rootfs DIR] [--env K=V]... [--cwd DIR] [--trace]\n"
-            "               [--platform ptrace] [--stats] [-v] -- CMD [ARG...]\n"
+            "               [--platform ptrace] [--stats] [-t|--tty] [-v] -- CMD [ARG...]\n"
+            "       -t, --tty     run CMD on a pseudo-terminal of the sandbox (its stdio and\n"
+            "                     controlling terminal); a host terminal on stdin is put in\n"
+            "                     raw mode meanwhile; at the end of stdin CMD reads EOF (^D)\n"
             "       sbx info      the Sentry's host syscall allow-list\n"
             "       sbx help\n");
 }
@@ -95,6 +99,54 @@ static int cmd_info(void)
     return 0;
 }
 
+/* -t: the host terminal in raw mode while the sandbox runs; its size
+ * changes reported to the Sentry on a pipe. */
+static struct termios host_tio;
+static bool host_raw;
+static int winch_pipe[2] = { -1, -1 };
+
+static void host_tty_restore(void)
+{
+    if (host_raw)
+        tcsetattr(0, TCSADRAIN, &host_tio);
+}
+
+static void on_winch(int sig)
+{
+    int e = errno;
+    (void)!write(winch_pipe[1], "w", 1);
+    errno = e;
+}
+
+static void on_fatal(int sig)
+{
+    host_tty_restore();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void host_tty_setup(void)
+{
+    struct sigaction sa = { .sa_handler = on_winch, .sa_flags = SA_RESTART };
+    struct termios raw;
+
+    if (pipe2(winch_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+        /* The Sentry blocks reading it; only our end stays non-blocking. */
+        fcntl(winch_pipe[0], F_SETFL, 0);
+        sigaction(SIGWINCH, &sa, NULL);
+    }
+    if (!isatty(0) || tcgetattr(0, &host_tio))
+        return;
+    raw = host_tio;
+    cfmakeraw(&raw);
+    if (tcsetattr(0, TCSADRAIN, &raw) == 0) {
+        host_raw = true;
+        signal(SIGTERM, on_fatal);
+        signal(SIGHUP, on_fatal);
+        signal(SIGQUIT, on_fatal);
+    }
+}
+
 static _Noreturn void run_gofer(int sock, int rootfd)
 {
     int r;
@@ -149,10 +201,11 @@ static int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "rootfs", required_argument, 0, 'r' }, { "env", required_argument, 0, 'e' },
-        { "cwd", required_argument, 0, 'c' },    { "trace", no_argument, 0, 't' },
+        { "cwd", required_argument, 0, 'c' },    { "trace", no_argument, 0, 'X' },
         { "platform", required_argument, 0, 'p' }, { "no-seccomp", no_argument, 0, 'S' },
         { "debug-seccomp-log", no_argument, 0, 'L' },
-        { "verbose", no_argument, 0, 'v' },      { "stats", no_argument, 0, 's' },      { 0, 0, 0, 0 },
+        { "verbose", no_argument, 0, 'v' },      { "stats", no_argument, 0, 's' },
+        { "tty", no_argument, 0, 't' },          { 0, 0, 0, 0 },
     };
     struct kernel_cfg cfg = { 0 };
     struct env env = { 0 };
@@ -171,7 +224,8 @@ static int cmd_run(int argc, char **argv)
     }
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+e:v", opts, NULL)) != -1) {
+    cfg.winch_fd = -1;
+    while ((c = getopt_long(argc, argv, "+e:vt", opts, NULL)) != -1) {
         switch (c) {
         case 'r':
             rootfs = optarg;
@@ -186,7 +240,7 @@ static int cmd_run(int argc, char **argv)
                 usage_error("--cwd wants an absolute path, got '%s'", optarg);
             cfg.cwd = optarg;
             break;
-        case 't':
+        case 'X':
             cfg.trace = true;
             break;
         case 'p':
@@ -205,6 +259,9 @@ static int cmd_run(int argc, char **argv)
             break;
         case 'v':
             sb_log_level = SB_LOG_DEBUG;
+            break;
+        case 't':
+            cfg.tty = true;
             break;
         default:
             usage_error("%s: unknown option for 'run'", argv[optind - 1]);
@@ -238,6 +295,8 @@ static int cmd_run(int argc, char **argv)
     close(sv[1]);
     close(rootfd);
 
+    if (cfg.tty)
+        host_tty_setup();
     sentry = fork();
     if (sentry < 0) {
         fprintf(stderr, "sbx: fork: %s\n", strerror(errno));
@@ -253,6 +312,7 @@ static int cmd_run(int argc, char **argv)
         cfg.argv = (const char *const *)argv + optind;
         cfg.envp = (const char *const *)env.v;
         cfg.gofer_sock = sv[0];
+        cfg.winch_fd = winch_pipe[0];
         for (int i = 0; i < 3; i++) {
             /* The app's fds 0-2 are the caller's; keep our own copies. */
             cfg.stdio[i] = fcntl(i, F_DUPFD_CLOEXEC, 10);
@@ -267,6 +327,7 @@ static int cmd_run(int argc, char **argv)
     env_free(&env);
     while (waitpid(sentry, &status, 0) < 0 && errno == EINTR)
         ;
+    host_tty_restore();
     kill(gofer, SIGKILL);
     waitpid(gofer, NULL, 0);
     reap_leftovers();
