@@ -131,8 +131,6 @@ static long m_ioctl(struct file *f, unsigned cmd, void *karg)
         unsigned long fl = *(unsigned long *)karg;
         struct file *sf;
         int r, fd;
-        if (fl & ~(O_ACCMODE | O_NOCTTY | O_NONBLOCK | O_CLOEXEC))
-            return -EINVAL;
         if (!current_task)
             return -EINVAL;
         if ((r = slave_open_file(tty, (int)fl, current_task->fs, &sf)))
