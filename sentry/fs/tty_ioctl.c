@@ -313,7 +313,7 @@ long tty_ioctl(struct tty *tty, struct file *f, bool master, unsigned cmd, void 
         if (!t)
             return -ENOTTY;
         if (!master && (r = tty_check_job(tty, t, SIGTTOU)))
-            return r;
+            return r == -EIO ? -ENOTTY : r; /* as Linux */
         return set_pgrp(tty, t, *ip);
     case TIOCSCTTY:
         return t ? set_ctty(tty, f, t, arg) : -EPERM;
