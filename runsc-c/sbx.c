@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "gofer/gofer.h"
@@ -45,13 +46,16 @@ static void help(FILE *out)
             "usage: sbx run [--rootfs DIR] [--rootfs-writable | --overlay=none]\n"
             "               [--mount SRC:DST[:ro|:rw]]... [--tmpfs DST[:size=N]]...\n"
             "               [--env K=V]... [--cwd DIR]\n"
-            "               [--trace] [--platform ptrace] [--stats] [-v] -- CMD [ARG...]\n"
+            "               [--trace] [--platform ptrace] [--stats] [-t|--tty] [-v] -- CMD [ARG...]\n"
             "       --rootfs-writable, --overlay=none: writes go to the rootfs on the host\n"
             "       --mount: host SRC (a directory or a file) at DST, which must exist\n"
             "         in the sandbox; rw unless :ro\n"
             "       --tmpfs: a private in-memory file system at DST (size: bytes, k, m, g)\n"
             "       default rootfs: the host's (or DIR) read-only under a private\n"
             "         writable tmpfs layer (--overlay=tmpfs): writes never reach the host\n"
+            "       -t, --tty: run CMD on a pseudo-terminal of the sandbox (its stdio and\n"
+            "         controlling terminal); a host terminal on stdin is put in raw mode\n"
+            "         meanwhile; at the end of stdin CMD reads EOF (^D)\n"
             "       sbx info      the Sentry's host syscall allow-list\n"
             "       sbx help\n");
 }
@@ -106,6 +110,54 @@ static int cmd_info(void)
     for (int i = 0; i < n; i++)
         printf("  %-16s %s\n", names[i], why[i]);
     return 0;
+}
+
+/* -t: the host terminal in raw mode while the sandbox runs; its size
+ * changes reported to the Sentry on a pipe. */
+static struct termios host_tio;
+static bool host_raw;
+static int winch_pipe[2] = { -1, -1 };
+
+static void host_tty_restore(void)
+{
+    if (host_raw)
+        tcsetattr(0, TCSADRAIN, &host_tio);
+}
+
+static void on_winch(int sig)
+{
+    int e = errno;
+    (void)!write(winch_pipe[1], "w", 1);
+    errno = e;
+}
+
+static void on_fatal(int sig)
+{
+    host_tty_restore();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void host_tty_setup(void)
+{
+    struct sigaction sa = { .sa_handler = on_winch, .sa_flags = SA_RESTART };
+    struct termios raw;
+
+    if (pipe2(winch_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+        /* The Sentry blocks reading it; only our end stays non-blocking. */
+        fcntl(winch_pipe[0], F_SETFL, 0);
+        sigaction(SIGWINCH, &sa, NULL);
+    }
+    if (!isatty(0) || tcgetattr(0, &host_tio))
+        return;
+    raw = host_tio;
+    cfmakeraw(&raw);
+    if (tcsetattr(0, TCSADRAIN, &raw) == 0) {
+        host_raw = true;
+        signal(SIGTERM, on_fatal);
+        signal(SIGHUP, on_fatal);
+        signal(SIGQUIT, on_fatal);
+    }
 }
 
 /* What one Gofer serves: a directory (rootfd, name NULL) or a single file
@@ -277,13 +329,13 @@ static int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "rootfs", required_argument, 0, 'r' }, { "env", required_argument, 0, 'e' },
-        { "cwd", required_argument, 0, 'c' },    { "trace", no_argument, 0, 't' },
+        { "cwd", required_argument, 0, 'c' },    { "trace", no_argument, 0, 'X' },
         { "platform", required_argument, 0, 'p' }, { "no-seccomp", no_argument, 0, 'S' },
         { "debug-seccomp-log", no_argument, 0, 'L' },
         { "verbose", no_argument, 0, 'v' },      { "stats", no_argument, 0, 's' },
         { "rootfs-writable", no_argument, 0, 'w' }, { "overlay", required_argument, 0, 'o' },
         { "mount", required_argument, 0, 'm' },  { "tmpfs", required_argument, 0, 'T' },
-        { 0, 0, 0, 0 },
+        { "tty", no_argument, 0, 't' },          { 0, 0, 0, 0 },
     };
     struct kernel_cfg cfg = { 0 };
     struct env env = { 0 };
@@ -306,7 +358,8 @@ static int cmd_run(int argc, char **argv)
     }
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+e:v", opts, NULL)) != -1) {
+    cfg.winch_fd = -1;
+    while ((c = getopt_long(argc, argv, "+e:vt", opts, NULL)) != -1) {
         switch (c) {
         case 'r':
             rootfs = optarg;
@@ -321,7 +374,7 @@ static int cmd_run(int argc, char **argv)
                 usage_error("--cwd wants an absolute path, got '%s'", optarg);
             cfg.cwd = optarg;
             break;
-        case 't':
+        case 'X':
             cfg.trace = true;
             break;
         case 'p':
@@ -359,6 +412,9 @@ static int cmd_run(int argc, char **argv)
         case 'm':
             mounts = xrealloc(mounts, (nmounts + 1) * sizeof(*mounts));
             parse_mount(optarg, &mounts[nmounts++]);
+            break;
+        case 't':
+            cfg.tty = true;
             break;
         default:
             usage_error("%s: unknown option for 'run'", argv[optind - 1]);
@@ -417,6 +473,8 @@ static int cmd_run(int argc, char **argv)
     for (int i = 0; i < nmounts; i++)
         mounts[i].gofer_sock = gofers[1 + i].sv[0];
 
+    if (cfg.tty)
+        host_tty_setup();
     sentry = fork();
     if (sentry < 0) {
         fprintf(stderr, "sbx: fork: %s\n", strerror(errno));
@@ -437,6 +495,7 @@ static int cmd_run(int argc, char **argv)
         cfg.nmounts = nmounts;
         cfg.tmpfs = tmpfs;
         cfg.ntmpfs = ntmpfs;
+        cfg.winch_fd = winch_pipe[0];
         for (int i = 0; i < 3; i++) {
             /* The app's fds 0-2 are the caller's; keep our own copies. */
             cfg.stdio[i] = fcntl(i, F_DUPFD_CLOEXEC, 10);
@@ -452,6 +511,7 @@ static int cmd_run(int argc, char **argv)
     env_free(&env);
     while (waitpid(sentry, &status, 0) < 0 && errno == EINTR)
         ;
+    host_tty_restore();
     for (int i = 0; i < ngofers; i++) {
         kill(gofers[i].pid, SIGKILL);
         waitpid(gofers[i].pid, NULL, 0);

@@ -1,4 +1,5 @@
-/* sentry/fs/devfs.c: /dev: null, zero, full, random, urandom on a tmpfs. */
+/* sentry/fs/devfs.c: /dev: null, zero, full, random, urandom, tty, ptmx
+ * (see devpts.c) on a tmpfs. */
 #include "sentry/fs/fs.h"
 
 #include <errno.h>
@@ -66,6 +67,8 @@ struct dentry *devfs_new(void)
     tmpfs_add(dir, "full", S_IFCHR | 0666, makedev(1, 7), &full_fops, NULL);
     tmpfs_add(dir, "random", S_IFCHR | 0666, makedev(1, 8), &random_fops, NULL);
     tmpfs_add(dir, "urandom", S_IFCHR | 0666, makedev(1, 9), &random_fops, NULL);
+    tmpfs_add(dir, "tty", S_IFCHR | 0666, makedev(5, 0), &devpts_tty_fops, NULL);
+    tmpfs_add(dir, "ptmx", S_IFCHR | 0666, makedev(5, 2), &devpts_ptmx_fops, NULL);
     tmpfs_add(dir, "fd", S_IFLNK | 0777, 0, NULL, "/proc/self/fd");
     tmpfs_add(dir, "stdin", S_IFLNK | 0777, 0, NULL, "/proc/self/fd/0");
     tmpfs_add(dir, "stdout", S_IFLNK | 0777, 0, NULL, "/proc/self/fd/1");

@@ -35,6 +35,24 @@ struct dentry *devfs_new(void);
 
 /* sysfs: a read-only /sys with the CPU lists and the THP mode. */
 struct dentry *sysfs_new(int ncpus);
+/* devpts: /dev/pts (mounted there at boot), and the char devices of
+ * devfs that reach it: /dev/ptmx (a new pty pair per open) and /dev/tty
+ * (the caller's controlling terminal). */
+struct process;
+struct task;
+struct dentry *devpts_new(void);
+extern const struct file_ops devpts_ptmx_fops, devpts_tty_fops;
+/* Does p have a controlling terminal (its session still holds it)? */
+bool devpts_ctty_valid(struct process *p);
+/* p is exiting: a session leader's terminal is released (SIGHUP to its
+ * foreground group). */
+void devpts_session_exit(struct process *p);
+/* `sbx run -t`: a pty for t's stdin/stdout/stderr and controlling
+ * terminal, pumped to and from the caller's host fds; winch_fd reports
+ * the host terminal's SIGWINCH (-1: none). Before the seccomp lock-down. */
+int devpts_console_start(struct task *t, int host_in, int host_out, int winch_fd) SB_MUST_CHECK;
+/* At the end: let the console's last output reach the caller. */
+void devpts_console_drain(void);
 
 /* procfs: the sandbox's processes and machine view (needs the kernel). */
 struct dentry *procfs_new(void);

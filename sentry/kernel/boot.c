@@ -202,6 +202,7 @@ int kernel_run(const struct kernel_cfg *cfg)
         t->fdt->max = (int)p->rlim[RLIMIT_NOFILE].cur;
     tmpfs_memfile = &k->mf;
     mount_at(t->fs, "/dev", devfs_new(), "devtmpfs");
+    mount_at(t->fs, "/dev/pts", devpts_new(), "devpts");
     mount_at(t->fs, "/tmp", tmpfs_new("tmpfs", 01777), "tmpfs");
     mount_at(t->fs, "/proc", procfs_new(), "proc");
     mount_at(t->fs, "/sys", sysfs_new(k->ncpus), "sysfs");
@@ -211,7 +212,7 @@ int kernel_run(const struct kernel_cfg *cfg)
     for (int i = 0; i < cfg->ntmpfs; i++)
         if ((r = mount_tmpfs(t->fs, &cfg->tmpfs[i])))
             return r;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 3 && !cfg->tty; i++) {
         if (cfg->stdio[i] >= 0) {
             struct file *f = hostfd_file(cfg->stdio[i], cfg->stdio_flags[i], &cfg->stdio_st[i]);
             (void)fdt_install_at(t->fdt, f, i, false);
@@ -245,6 +246,12 @@ int kernel_run(const struct kernel_cfg *cfg)
      * /sys/devices/system/cpu when created and /proc/sys/vm/overcommit_memory
      * when they shrink, and the lock-down forbids opening anything. */
     mallopt(M_ARENA_MAX, 1);
+    /* -t: init (already a session leader) gets a pty as stdio and
+     * controlling terminal; Sentry threads pump it to the caller's. */
+    if (cfg->tty && (r = devpts_console_start(t, cfg->stdio[0], cfg->stdio[1], cfg->winch_fd))) {
+        sb_err("-t: console: %s", strerror(-r));
+        return 125;
+    }
     if ((r = timer_init(k))) {
         sb_err("timers: %s", strerror(-r));
         return 125;
@@ -273,6 +280,7 @@ int kernel_run(const struct kernel_cfg *cfg)
             pthread_cond_wait(&k->init_gone_cv, &k->lock);
         r = exit_code_of(k->init_status);
         pthread_mutex_unlock(&k->lock);
+        devpts_console_drain();
         /* init is gone: every other process of the sandbox goes too. */
         k->pops->shutdown(k->plat);
         if (cfg->stats) {

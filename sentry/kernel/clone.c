@@ -124,6 +124,7 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
         np->nthreads = 1;
         np->pgid = p->pgid;
         np->sid = p->sid;
+        np->ctty = p->ctty;
         memcpy(np->rlim, p->rlim, sizeof(np->rlim));
         np->exe = p->exe ? xstrdup(p->exe) : NULL;
         np->exit_signal = (int)(flags & 0xff);

@@ -153,6 +153,8 @@ struct process {
     int nthreads;
     int threads_exiting; /* between unlinking and the end of their exit */
     int pgid, sid;
+    uint64_t ctty; /* controlling terminal: a devpts tty id (0: none); it
+                    * counts only while that tty's session is ours */
     struct sighand *sighand;
     struct sigpending pending; /* shared by the threads */
     struct rlimit_pair {
@@ -257,6 +259,8 @@ struct kernel_cfg {
     bool no_seccomp; /* debugging only */
     bool seccomp_log; /* debugging only: log violations instead of killing */
     bool stats;      /* print counters to stderr at exit */
+    bool tty;        /* -t: the app's stdio is a pty pumped to stdio[0]/[1] */
+    int winch_fd;    /* -t: a byte here on each host SIGWINCH (-1: none) */
 };
 
 #define PID_MAX 32768

@@ -14,6 +14,7 @@
 
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "sentry/fs/fs.h"
 
 int pid_alloc(struct kernel *k, struct task *t)
 {
@@ -173,6 +174,10 @@ void process_exit_thread(struct task *t)
     fdt_put(fdt);
     fs_ctx_put(fs);
     mm_put(mm);
+    /* A session leader's end releases its terminal (as Linux's
+     * disassociate_ctty, after the files are closed). */
+    if (last)
+        devpts_session_exit(p);
 
     pthread_mutex_lock(&k->lock);
     leader = t->tid == p->tgid;

@@ -21,6 +21,7 @@
 #include "lib/xalloc.h"
 #include "sentry/fs/fs.h"
 #include "sentry/fs/pipe.h"
+#include "sentry/fs/tty.h"
 
 #define IO_CHUNK (64 * 1024)
 #define RW_MAX 0x7ffff000L
@@ -929,7 +930,7 @@ long sys_ioctl(struct task *t, const struct syscall_args *a)
 {
     _cleanup_file_ struct file *f = fdt_get(t->fdt, (int)a->a[0]);
     unsigned cmd = (unsigned)a->a[1];
-    uint8_t kbuf[128];
+    uint8_t kbuf[128] __attribute__((aligned(8)));
     int on;
     long r;
 
@@ -951,22 +952,35 @@ long sys_ioctl(struct task *t, const struct syscall_args *a)
             avail = pipe_nread(f);
             return mm_copy_out(t->mm, a->a[2], &avail, sizeof(avail)) ? -EFAULT : 0;
         }
+        if (!S_ISREG(f->inode->mode) && f->ops->ioctl) {
+            memset(kbuf, 0, sizeof(kbuf));
+            if ((r = f->ops->ioctl(f, FIONREAD, kbuf)))
+                return r;
+            return mm_copy_out(t->mm, a->a[2], kbuf, sizeof(int)) ? -EFAULT : 0;
+        }
         if (!S_ISREG(f->inode->mode) || vfs_getattr(f->inode, &st))
             return -ENOTTY;
         avail = st.st_size > (off_t)f->pos ? (int)SB_MIN(st.st_size - (off_t)f->pos, INT32_MAX) : 0;
         return mm_copy_out(t->mm, a->a[2], &avail, sizeof(avail)) ? -EFAULT : 0;
     }
-    case TCGETS:
-    case TIOCGWINSZ:
-        if (!f->ops->ioctl)
+    default: {
+        /* Terminal ioctls: the argument moves by the table in tty_ioctl.c
+         * (kernel struct sizes: termios 36 bytes, winsize 8, ints 4). */
+        size_t in, out;
+        bool val;
+        if (!tty_ioctl_arg(cmd, &in, &out, &val) || !f->ops->ioctl)
             return -ENOTTY;
         memset(kbuf, 0, sizeof(kbuf));
-        if ((r = f->ops->ioctl(f, cmd, kbuf)))
+        if (val)
+            memcpy(kbuf, &a->a[2], sizeof(a->a[2]));
+        else if (in && mm_copy_in(t->mm, kbuf, a->a[2], in))
+            return -EFAULT;
+        if ((r = f->ops->ioctl(f, cmd, kbuf)) < 0)
             return r;
-        /* struct termios of the kernel ABI is 36 bytes; winsize 8. */
-        return mm_copy_out(t->mm, a->a[2], kbuf, cmd == TCGETS ? 36 : 8) ? -EFAULT : 0;
-    default:
-        return -ENOTTY;
+        if (out && mm_copy_out(t->mm, a->a[2], kbuf, out))
+            return -EFAULT;
+        return r;
+    }
     }
 }
 

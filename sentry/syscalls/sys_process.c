@@ -269,6 +269,7 @@ long sys_setsid(struct task *t, const struct syscall_args *a)
     }
     if (r > 0) {
         me->sid = me->pgid = me->tgid;
+        me->ctty = 0;
     }
     pthread_mutex_unlock(&k->lock);
     return r;

@@ -54,6 +54,10 @@ int vfs_open_path(const struct vpath *p, int flags, struct file **out)
         file_put(f);
         return r;
     }
+    if (f->ops && f->ops->open && (r = f->ops->open(f, flags))) {
+        file_put(f);
+        return r;
+    }
     if ((flags & O_TRUNC) && S_ISREG(ino->mode) && (flags & O_ACCMODE) != O_RDONLY) {
         struct setattr sa = { .valid = SA_SIZE, .size = 0 };
         if (!ino->iops->setattr) {

@@ -100,6 +100,10 @@ struct poll_req;
 
 struct file_ops {
     unsigned flags; /* FOPS_* */
+    /* Per-open set-up of a device (ptmx, ttys): may set f->priv and
+     * replace f->ops. flags as given to open(2), O_NOCTTY included. On
+     * failure the file is put: release must cope with f->priv unset. */
+    int (*open)(struct file *f, int flags);
     long (*read)(struct file *f, void *buf, size_t len, uint64_t off);
     long (*write)(struct file *f, const void *buf, size_t len, uint64_t off);
     /* Emit entries from cookie f->pos, updating f->pos as entries are taken. */

@@ -270,5 +270,38 @@ sleep 0.3
 left=$(pgrep -x sbx-sentry | wc -l)
 [ "$left" = 0 ] && ok no-leftover-after-orphans || bad no-leftover-after-orphans "$left stub or Sentry processes remain"
 
+# sbx run -t: the command on a sandbox pty; driven by a pipe (no host tty).
+out=$(echo 'echo hi; exit 3' | timeout 30 "$SBX" run -t -- /bin/sh -i 2>"$work/err")
+st=$?
+if [ "$st" != 3 ]; then
+    bad tty-pipe-status "status $st, want 3; stderr: $(tail -c 300 "$work/err")"
+elif ! printf %s "$out" | grep -q $'hi\r$'; then
+    bad tty-pipe-output "no 'hi\\r' line in: $(printf %q "$out" | head -c 300)"
+else
+    ok tty-pipe
+fi
+out=$(printf 'x\n' | timeout 30 "$SBX" run -t -- /bin/sh -c 'test -t 0 && test -t 1 && tty; cat' 2>&1)
+want=$(printf 'x\r\n/dev/pts/0\r\nx\r\n')
+[ "$out" = "$want" ] && ok tty-stdio-is-pty || bad tty-stdio-is-pty "got $(printf %q "$out")"
+out=$(timeout 30 "$SBX" run -t -- /bin/sh -c 'exit 5' </dev/null 2>&1)
+st=$?
+[ "$st" = 5 ] && ok tty-exit-status || bad tty-exit-status "status $st, want 5: $out"
+# A real host terminal, from script(1): the size comes through, and the
+# host terminal is left as it was.
+if command -v script >/dev/null 2>&1; then
+    out=$(timeout 30 script -qc "stty rows 33 cols 101; stty -g > $work/before; \
+        $SBX run -t -- /bin/sh -c 'tty; stty size'; echo status=\$?; stty -g > $work/after" \
+        /dev/null </dev/null 2>&1 | tr -d '\r')
+    if [ "$out" != "$(printf '/dev/pts/0\n33 101\nstatus=0')" ]; then
+        bad tty-script "got $(printf %q "$out")"
+    elif ! cmp -s "$work/before" "$work/after"; then
+        bad tty-script "host terminal modes not restored"
+    else
+        ok tty-script
+    fi
+else
+    echo "SKIP tty-script: no script(1)"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
