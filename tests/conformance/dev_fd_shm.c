@@ -25,8 +25,7 @@ int main(void)
     fd = open("/etc/passwd", O_RDONLY);
     MUST(fd);
     snprintf(name, sizeof(name), "/dev/fd/%d", fd);
-    fd2 = open(name, O_RDONLY);
-    OK("open /dev/fd/N", fd2);
+    OK("open /dev/fd/N", fd2 = open(name, O_RDONLY));
     MUST(fstat(fd, &st));
     TRUE("  same file", fstat(fd2, &st2) == 0 && st.st_ino == st2.st_ino && st.st_dev == st2.st_dev);
     close(fd2);
@@ -40,8 +39,7 @@ int main(void)
     TRUE("  a directory", S_ISDIR(st.st_mode));
     TRUE("  world-writable and sticky", (st.st_mode & 01777) == 01777);
     snprintf(name, sizeof(name), "/conf-dev_fd_shm-%d", (int)getpid());
-    fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
-    OK("shm_open create", fd);
+    OK("shm_open create", fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600));
     OK("  ftruncate", ftruncate(fd, 4096));
     {
         char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -55,8 +53,7 @@ int main(void)
     snprintf(lnk, sizeof(lnk), "/dev/shm%s", name);
     OK("  visible in /dev/shm", stat(lnk, &st));
     EQ("  size", st.st_size, 4096);
-    fd = shm_open(name, O_RDONLY, 0);
-    OK("shm_open existing", fd);
+    OK("shm_open existing", fd = shm_open(name, O_RDONLY, 0));
     {
         char b[4] = "";
         EQ("  read", read(fd, b, 3), 3);

@@ -12,8 +12,7 @@ int main(void)
     OK("stat /dev/full", stat("/dev/full", &st));
     TRUE("  char device 1:7", S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 7);
     EQO("  mode", st.st_mode & 0777, 0666);
-    fd = open("/dev/full", O_RDWR);
-    OK("open /dev/full", fd);
+    OK("open /dev/full", fd = open("/dev/full", O_RDWR));
     ERR("write", write(fd, "x", 1), ENOSPC);
     ERR("pwrite", pwrite(fd, "x", 1, 100), ENOSPC);
     ERR("write 0 bytes", write(fd, "x", 0), ENOSPC);
@@ -34,8 +33,7 @@ int main(void)
 
     OK("stat /dev/random", stat("/dev/random", &st));
     TRUE("  char device 1:8", S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 8);
-    fd = open("/dev/random", O_RDONLY | O_NONBLOCK);
-    OK("open /dev/random O_NONBLOCK", fd);
+    OK("open /dev/random O_NONBLOCK", fd = open("/dev/random", O_RDONLY | O_NONBLOCK));
     EQ("read 64 (seeded pool does not block)", read(fd, buf, 64), 64);
     ok = 0;
     for (int i = 0; i < 64; i++)

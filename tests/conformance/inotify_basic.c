@@ -51,8 +51,7 @@ int main(void)
     const char *f = conf_join(d, "f");
     int in, wd, wf, fd;
 
-    in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    OK("inotify_init1", in);
+    OK("inotify_init1", in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
     EQ("  FD_CLOEXEC", fcntl(in, F_GETFD), FD_CLOEXEC);
     ERR("read with nothing queued", read(in, (char[64]){0}, 64), EAGAIN);
     wd = inotify_add_watch(in, d, IN_CREATE | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE |

@@ -26,11 +26,9 @@ int main(void)
     fifo = conf_join(d, "fifo");
     MUST(mkfifo(fifo, 0600));
     ERR("O_WRONLY|O_NONBLOCK without reader", open(fifo, O_WRONLY | O_NONBLOCK), ENXIO);
-    r = open(fifo, O_RDONLY | O_NONBLOCK);
-    OK("O_RDONLY|O_NONBLOCK without writer", r);
+    OK("O_RDONLY|O_NONBLOCK without writer", r = open(fifo, O_RDONLY | O_NONBLOCK));
     EQ("read with no writer ever: EOF", read(r, buf, sizeof(buf)), 0);
-    w = open(fifo, O_WRONLY | O_NONBLOCK);
-    OK("O_WRONLY|O_NONBLOCK with a reader", w);
+    OK("O_WRONLY|O_NONBLOCK with a reader", w = open(fifo, O_WRONLY | O_NONBLOCK));
     ERR("read empty with writer: EAGAIN", read(r, buf, sizeof(buf)), EAGAIN);
     EQ("write", write(w, "abc", 3), 3);
     EQ("read", read(r, buf, sizeof(buf)), 3);

@@ -30,8 +30,7 @@ int main(void)
     TRUE("  is a FIFO", S_ISFIFO(st.st_mode));
     EQO("  mode", st.st_mode & 07777, 0640);
     EQ("  size 0", st.st_size, 0);
-    fd = open(fifo, O_RDWR);
-    OK("  open O_RDWR", fd);
+    OK("  open O_RDWR", fd = open(fifo, O_RDWR));
     EQ("  write", write(fd, "pipe", 4), 4);
     memset(buf, 0, sizeof(buf));
     EQ("  read back", read(fd, buf, sizeof(buf)), 4);

@@ -22,11 +22,9 @@ int main(void)
     MUST(symlink("nowhere", dang));
 
     ERR("O_DIRECTORY on file", open(f, O_RDONLY | O_DIRECTORY), ENOTDIR);
-    fd = open(sub, O_RDONLY | O_DIRECTORY);
-    OK("O_DIRECTORY on dir", fd);
+    OK("O_DIRECTORY on dir", fd = open(sub, O_RDONLY | O_DIRECTORY));
     close(fd);
-    fd = open(ld, O_RDONLY | O_DIRECTORY);
-    OK("O_DIRECTORY on symlink to dir", fd);
+    OK("O_DIRECTORY on symlink to dir", fd = open(ld, O_RDONLY | O_DIRECTORY));
     if (fd >= 0) {
         OK("  fstat", fstat(fd, &st));
         TRUE("  is the dir", S_ISDIR(st.st_mode));
@@ -41,14 +39,11 @@ int main(void)
     ERR("O_NOFOLLOW on symlink to dir", open(ld, O_RDONLY | O_NOFOLLOW), ELOOP);
     ERR("O_NOFOLLOW on dangling symlink", open(dang, O_RDONLY | O_NOFOLLOW), ELOOP);
     ERR("O_NOFOLLOW|O_DIRECTORY on symlink", open(ld, O_RDONLY | O_NOFOLLOW | O_DIRECTORY), ENOTDIR);
-    fd = open(f, O_RDONLY | O_NOFOLLOW);
-    OK("O_NOFOLLOW on file", fd);
+    OK("O_NOFOLLOW on file", fd = open(f, O_RDONLY | O_NOFOLLOW));
     close(fd);
-    fd = open(conf_join(ld, "inner"), O_RDONLY | O_NOFOLLOW);
-    OK("O_NOFOLLOW: symlink in the middle followed", fd);
+    OK("O_NOFOLLOW: symlink in the middle followed", fd = open(conf_join(ld, "inner"), O_RDONLY | O_NOFOLLOW));
     close(fd);
-    fd = open(lf, O_RDONLY | O_NOFOLLOW | O_PATH);
-    OK("O_PATH|O_NOFOLLOW opens the symlink", fd);
+    OK("O_PATH|O_NOFOLLOW opens the symlink", fd = open(lf, O_RDONLY | O_NOFOLLOW | O_PATH));
     if (fd >= 0) {
         OK("  fstatat AT_EMPTY_PATH", fstatat(fd, "", &st, AT_EMPTY_PATH));
         TRUE("  is a symlink", S_ISLNK(st.st_mode));
@@ -57,11 +52,9 @@ int main(void)
         STREQ("  target", buf, "f");
         close(fd);
     }
-    fd = open(conf_join(d, "sub/"), O_RDONLY | O_NOFOLLOW);
-    OK("dir with trailing slash, O_NOFOLLOW", fd);
+    OK("dir with trailing slash, O_NOFOLLOW", fd = open(conf_join(d, "sub/"), O_RDONLY | O_NOFOLLOW));
     close(fd);
-    fd = open(conf_join(d, "ld/"), O_RDONLY | O_NOFOLLOW);
-    OK("symlink to dir with trailing slash is followed", fd);
+    OK("symlink to dir with trailing slash is followed", fd = open(conf_join(d, "ld/"), O_RDONLY | O_NOFOLLOW));
     close(fd);
     conf_rmtree(d);
     return conf_done();

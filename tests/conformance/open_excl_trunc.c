@@ -17,8 +17,7 @@ int main(void)
     struct stat st;
     int fd;
 
-    fd = open(f, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    OK("O_EXCL creates", fd);
+    OK("O_EXCL creates", fd = open(f, O_WRONLY | O_CREAT | O_EXCL, 0644));
     MUST(write(fd, "0123456789", 10));
     close(fd);
     ERR("O_EXCL on file", open(f, O_RDWR | O_CREAT | O_EXCL, 0644), EEXIST);
@@ -29,12 +28,10 @@ int main(void)
     MUST(symlink("target", dang));
     ERR("O_EXCL on dangling symlink", open(dang, O_RDWR | O_CREAT | O_EXCL, 0644), EEXIST);
     ERR("target not created by O_EXCL", access(tgt, F_OK), ENOENT);
-    fd = open(f, O_RDONLY | O_EXCL);
-    OK("O_EXCL without O_CREAT ignored", fd);
+    OK("O_EXCL without O_CREAT ignored", fd = open(f, O_RDONLY | O_EXCL));
     close(fd);
 
-    fd = open(dang, O_WRONLY | O_CREAT, 0600);
-    OK("O_CREAT through dangling symlink", fd);
+    OK("O_CREAT through dangling symlink", fd = open(dang, O_WRONLY | O_CREAT, 0600));
     close(fd);
     OK("target now exists", access(tgt, F_OK));
     OK("lstat link", lstat(dang, &st));
@@ -44,26 +41,22 @@ int main(void)
     ERR("O_CREAT|O_NOFOLLOW through symlink", open(lf, O_WRONLY | O_CREAT | O_NOFOLLOW, 0600), ELOOP);
 
     /* O_TRUNC */
-    fd = open(lf, O_WRONLY | O_TRUNC);
-    OK("O_TRUNC through symlink", fd);
+    OK("O_TRUNC through symlink", fd = open(lf, O_WRONLY | O_TRUNC));
     close(fd);
     EQ("size after O_TRUNC", size_of(f), 0);
     fd = open(f, O_WRONLY);
     MUST(write(fd, "abc", 3));
     close(fd);
-    fd = open(f, O_RDONLY | O_TRUNC);
-    OK("O_RDONLY|O_TRUNC opens", fd);
+    OK("O_RDONLY|O_TRUNC opens", fd = open(f, O_RDONLY | O_TRUNC));
     close(fd);
     EQ("O_RDONLY|O_TRUNC truncates (Linux)", size_of(f), 0);
     ERR("O_TRUNC on dir", open(sub, O_RDONLY | O_TRUNC), EISDIR);
-    fd = open("/dev/null", O_WRONLY | O_TRUNC);
-    OK("O_TRUNC on /dev/null", fd);
+    OK("O_TRUNC on /dev/null", fd = open("/dev/null", O_WRONLY | O_TRUNC));
     close(fd);
     fd = open(f, O_WRONLY);
     MUST(write(fd, "abcdef", 6));
     close(fd);
-    fd = open(f, O_RDWR | O_CREAT | O_TRUNC, 0600);
-    OK("O_CREAT|O_TRUNC existing", fd);
+    OK("O_CREAT|O_TRUNC existing", fd = open(f, O_RDWR | O_CREAT | O_TRUNC, 0600));
     MUST(fstat(fd, &st));
     EQ("  size 0", st.st_size, 0);
     EQO("  mode unchanged", st.st_mode & 07777, 0644);

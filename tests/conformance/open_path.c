@@ -21,8 +21,7 @@ int main(void)
     close(fd);
     MUST(mkdir(sub, 0755));
 
-    fd = open(f, O_PATH);
-    OK("open O_PATH file", fd);
+    OK("open O_PATH file", fd = open(f, O_PATH));
     OK("fstat", fstat(fd, &st));
     MUST(stat(f, &st2));
     TRUE("fstat same inode", st.st_ino == st2.st_ino && st.st_size == 4);
@@ -39,8 +38,7 @@ int main(void)
     ERR("flock", flock(fd, LOCK_SH), EBADF);
     ERR("fgetxattr", fgetxattr(fd, "user.x", buf, sizeof(buf)), EBADF);
     OK("fstatfs", fstatfs(fd, &sfs));
-    fd2 = dup(fd);
-    OK("dup", fd2);
+    OK("dup", fd2 = dup(fd));
     EQ("dup keeps O_PATH", (fcntl(fd2, F_GETFL) & O_PATH) != 0, 1);
     close(fd2);
     OK("F_SETFD", fcntl(fd, F_SETFD, FD_CLOEXEC));
@@ -50,8 +48,7 @@ int main(void)
     {
         char p[64];
         snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-        fd2 = open(p, O_RDONLY);
-        OK("reopen via /proc/self/fd for reading", fd2);
+        OK("reopen via /proc/self/fd for reading", fd2 = open(p, O_RDONLY));
         memset(buf, 0, sizeof(buf));
         EQ("  read", read(fd2, buf, sizeof(buf)), 4);
         STREQ("  data", buf, "data");
@@ -59,10 +56,8 @@ int main(void)
     }
     OK("close", close(fd));
 
-    dfd = open(sub, O_PATH | O_DIRECTORY);
-    OK("open O_PATH dir", dfd);
-    fd2 = openat(dfd, "new", O_WRONLY | O_CREAT, 0644);
-    OK("openat create relative to O_PATH dir", fd2);
+    OK("open O_PATH dir", dfd = open(sub, O_PATH | O_DIRECTORY));
+    OK("openat create relative to O_PATH dir", fd2 = openat(dfd, "new", O_WRONLY | O_CREAT, 0644));
     close(fd2);
     OK("fstatat relative", fstatat(dfd, "new", &st, 0));
     OK("mkdirat relative", mkdirat(dfd, "d2", 0755));
@@ -73,8 +68,7 @@ int main(void)
     MUST(chdir("/"));
     close(dfd);
     ERR("O_PATH on missing file", open(conf_join(d, "nope"), O_PATH), ENOENT);
-    fd = open(f, O_PATH | O_WRONLY | O_TRUNC | O_CREAT, 0600);
-    OK("open(2) ignores other flags with O_PATH", fd);
+    OK("open(2) ignores other flags with O_PATH", fd = open(f, O_PATH | O_WRONLY | O_TRUNC | O_CREAT, 0600));
     if (fd >= 0) {
         MUST(stat(f, &st));
         EQ("  not truncated", st.st_size, 4);

@@ -40,8 +40,7 @@ int main(void)
     OK("fstat after link", fstat(fd, &st));
     EQ("nlink 1", st.st_nlink, 1);
     EQ("dir has one entry", count_entries(d), 1);
-    fd2 = open(f, O_RDONLY);
-    OK("open by name", fd2);
+    OK("open by name", fd2 = open(f, O_RDONLY));
     memset(buf, 0, sizeof(buf));
     EQ("read by name", read(fd2, buf, sizeof(buf)), 7);
     STREQ("  data", buf, "tmpdata");
@@ -49,8 +48,7 @@ int main(void)
     ERR("linkat again to same name", linkat(AT_FDCWD, p, AT_FDCWD, f, AT_SYMLINK_FOLLOW), EEXIST);
     close(fd);
 
-    fd = open(d, O_TMPFILE | O_WRONLY | O_EXCL, 0600);
-    OK("O_TMPFILE|O_EXCL", fd);
+    OK("O_TMPFILE|O_EXCL", fd = open(d, O_TMPFILE | O_WRONLY | O_EXCL, 0600));
     snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
     ERR("O_EXCL tmpfile cannot be linked", linkat(AT_FDCWD, p, AT_FDCWD, conf_join(d, "g"), AT_SYMLINK_FOLLOW), ENOENT);
     close(fd);

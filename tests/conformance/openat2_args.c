@@ -54,8 +54,7 @@ int main(void)
     OK("O_PATH with O_CLOEXEC|O_NOFOLLOW", o2("/etc/passwd", O_PATH | O_CLOEXEC | O_NOFOLLOW, 0, 0));
     ERR("O_TMPFILE without write access", o2(d, O_TMPFILE | O_RDONLY, 0600, 0), EINVAL);
 
-    fd = o2(f, O_WRONLY | O_CREAT | O_EXCL, 0640, 0);
-    OK("O_CREAT with mode", fd);
+    OK("O_CREAT with mode", fd = o2(f, O_WRONLY | O_CREAT | O_EXCL, 0640, 0));
     MUST(stat(f, &st));
     EQO("  mode (umask 022)", st.st_mode & 07777, 0640);
     ERR("O_CREAT|O_EXCL exists", o2(f, O_WRONLY | O_CREAT | O_EXCL, 0640, 0), EEXIST);

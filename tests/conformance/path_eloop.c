@@ -20,8 +20,7 @@ int main(void)
     }
     OK("1 link", stat(conf_join(d, "l40"), &st));
     OK("40 links (the limit)", stat(conf_join(d, "l1"), &st));
-    fd = open(conf_join(d, "l1"), O_RDONLY);
-    OK("open through 40 links", fd);
+    OK("open through 40 links", fd = open(conf_join(d, "l1"), O_RDONLY));
     close(fd);
     ERR("41 links", stat(conf_join(d, "l0"), &st), ELOOP);
     ERR("open through 41 links", open(conf_join(d, "l0"), O_RDONLY), ELOOP);

@@ -14,8 +14,7 @@ int main(void)
     n255[255] = 0;
     memset(n256, 'y', 256);
     n256[256] = 0;
-    fd = open(conf_join(d, n255), O_WRONLY | O_CREAT, 0644);
-    OK("create 255-byte name", fd);
+    OK("create 255-byte name", fd = open(conf_join(d, n255), O_WRONLY | O_CREAT, 0644));
     close(fd);
     OK("stat 255-byte name", stat(conf_join(d, n255), &st));
     ERR("create 256-byte name", open(conf_join(d, n256), O_WRONLY | O_CREAT, 0644), ENAMETOOLONG);

@@ -13,13 +13,11 @@ static int checks(void)
     if (conf_drop_to_nobody())
         return 90;
     ERR("read 0600 root file", open(conf_join(D, "secret"), O_RDONLY), EACCES);
-    fd = open(conf_join(D, "public"), O_RDONLY);
-    OK("read 0644 root file", fd);
+    OK("read 0644 root file", fd = open(conf_join(D, "public"), O_RDONLY));
     close(fd);
     ERR("write 0644 root file", open(conf_join(D, "public"), O_WRONLY), EACCES);
     ERR("truncate 0644 root file", truncate(conf_join(D, "public"), 0), EACCES);
-    fd = open(conf_join(D, "shared"), O_WRONLY);
-    OK("write 0666 root file", fd);
+    OK("write 0666 root file", fd = open(conf_join(D, "shared"), O_WRONLY));
     close(fd);
     ERR("exec bit missing: access X_OK", access(conf_join(D, "public"), X_OK), EACCES);
     OK("access R_OK", access(conf_join(D, "public"), R_OK));
@@ -28,8 +26,7 @@ static int checks(void)
     ERR("lookup in 0600 dir (no x)", open(conf_join(D, "nox/f"), O_RDONLY), EACCES);
     ERR("stat in 0600 dir", access(conf_join(D, "nox/f"), F_OK), EACCES);
     ERR("list 0711 dir (no r)", open(conf_join(D, "nor"), O_RDONLY | O_DIRECTORY), EACCES);
-    fd = open(conf_join(D, "nor/f"), O_RDONLY);
-    OK("open known name in 0711 dir", fd);
+    OK("open known name in 0711 dir", fd = open(conf_join(D, "nor/f"), O_RDONLY));
     close(fd);
     ERR("create in 0755 root dir", open(conf_join(D, "ro/new"), O_WRONLY | O_CREAT, 0644), EACCES);
     ERR("unlink in 0755 root dir", unlink(conf_join(D, "ro/f")), EACCES);
@@ -37,14 +34,12 @@ static int checks(void)
     ERR("rename out of 0755 root dir", rename(conf_join(D, "ro/f"), conf_join(D, "sticky/x")), EACCES);
     ERR("chdir into 0600 dir", chdir(conf_join(D, "nox")), EACCES);
 
-    fd = open(conf_join(D, "sticky/mine"), O_WRONLY | O_CREAT, 0644);
-    OK("create in sticky 01777 dir", fd);
+    OK("create in sticky 01777 dir", fd = open(conf_join(D, "sticky/mine"), O_WRONLY | O_CREAT, 0644));
     close(fd);
     ERR("unlink root's file in sticky dir", unlink(conf_join(D, "sticky/roots")), EPERM);
     ERR("rename root's file in sticky dir", rename(conf_join(D, "sticky/roots"), conf_join(D, "sticky/r2")), EPERM);
     OK("unlink own file in sticky dir", unlink(conf_join(D, "sticky/mine")));
-    fd = open(conf_join(D, "open/mine"), O_WRONLY | O_CREAT, 0644);
-    OK("create in 0777 dir", fd);
+    OK("create in 0777 dir", fd = open(conf_join(D, "open/mine"), O_WRONLY | O_CREAT, 0644));
     close(fd);
     OK("unlink root's file in non-sticky 0777 dir", unlink(conf_join(D, "open/roots")));
     ERR("utimensat explicit times on root's 0666 file", utimensat(AT_FDCWD, conf_join(D, "shared"),

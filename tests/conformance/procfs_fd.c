@@ -39,9 +39,8 @@ int main(void)
     snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
     memset(lnk, 0, sizeof(lnk));
     EQ("readlink length", readlink(p, lnk, sizeof(lnk)), strlen(f));
-    STREQ("readlink names the file", lnk, f);
-    fd2 = open(p, O_RDONLY);
-    OK("reopen O_RDONLY (original is O_WRONLY)", fd2);
+    TRUE("readlink names the file", !strcmp(lnk, f));
+    OK("reopen O_RDONLY (original is O_WRONLY)", fd2 = open(p, O_RDONLY));
     TRUE("  same inode", same_file(fd, fd2));
     EQ("  own offset, starts at 0", lseek(fd2, 0, SEEK_CUR), 0);
     {
@@ -64,8 +63,7 @@ int main(void)
     memset(lnk, 0, sizeof(lnk));
     n = readlink(p, lnk, sizeof(lnk));
     TRUE("pipe link is pipe:[N]", n > 7 && !strncmp(lnk, "pipe:[", 6) && lnk[n - 1] == ']');
-    fd2 = open(p, O_WRONLY);
-    OK("reopen the pipe's read end for writing", fd2);
+    OK("reopen the pipe's read end for writing", fd2 = open(p, O_WRONLY));
     EQ("  write into the pipe", write(fd2, "x", 1), 1);
     {
         char c = 0;
@@ -95,8 +93,7 @@ int main(void)
     snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
     readlink(p, lnk, sizeof(lnk));
     TRUE("unlinked: \" (deleted)\" suffix", strlen(lnk) > 10 && !strcmp(lnk + strlen(lnk) - 10, " (deleted)"));
-    fd2 = open(p, O_RDONLY);
-    OK("unlinked file still reopens", fd2);
+    OK("unlinked file still reopens", fd2 = open(p, O_RDONLY));
     TRUE("  same inode", same_file(fd, fd2));
     close(fd2);
     close(fd);

@@ -29,8 +29,7 @@ int main(void)
     struct stat st;
     int m, s, n = -1;
 
-    m = posix_openpt(O_RDWR | O_NOCTTY);
-    OK("posix_openpt", m);
+    OK("posix_openpt", m = posix_openpt(O_RDWR | O_NOCTTY));
     if (m < 0)
         return conf_done();
     EQ("master is a tty", isatty(m), 1);
@@ -41,8 +40,7 @@ int main(void)
     TRUE("  matches ptsname", name && atoi(name + 9) == n);
     ERR("slave before unlockpt", open(name, O_RDWR | O_NOCTTY), EIO);
     OK("unlockpt", unlockpt(m));
-    s = open(name, O_RDWR | O_NOCTTY);
-    OK("open slave", s);
+    OK("open slave", s = open(name, O_RDWR | O_NOCTTY));
     EQ("slave is a tty", isatty(s), 1);
     OK("stat slave", fstat(s, &st));
     TRUE("  char device", S_ISCHR(st.st_mode));
@@ -50,9 +48,9 @@ int main(void)
 
     EQ("master writes a line", write(m, "hello\n", 6), 6);
     EQ("slave reads it", rd(s, buf, sizeof(buf)), 6);
-    STREQ("  data", buf, "hello\n");
+    TRUE("  data hello\\n", !strcmp(buf, "hello\n"));
     EQ("master reads the echo (ONLCR: \\r\\n)", rd(m, buf, sizeof(buf)), 7);
-    STREQ("  echo", buf, "hello\r\n");
+    TRUE("  echo hello\\r\\n", !strcmp(buf, "hello\r\n"));
     EQ("master writes without newline", write(m, "part", 4), 4);
     EQ("  canonical: slave reads nothing yet", rd(s, buf, sizeof(buf)), 0);
     EQ("  newline completes it", write(m, "\n", 1), 1);
@@ -60,10 +58,10 @@ int main(void)
     rd(m, buf, sizeof(buf)); /* echo */
     EQ("slave writes", write(s, "out\n", 4), 4);
     EQ("master reads with CRLF", rd(m, buf, sizeof(buf)), 5);
-    STREQ("  data", buf, "out\r\n");
+    TRUE("  data out\\r\\n", !strcmp(buf, "out\r\n"));
     EQ("erase char (DEL) edits the line", write(m, "ab\x7f" "c\n", 5), 5);
     EQ("  slave reads", rd(s, buf, sizeof(buf)), 3);
-    STREQ("  data", buf, "ac\n");
+    TRUE("  data ac\\n", !strcmp(buf, "ac\n"));
     rd(m, buf, sizeof(buf));
     {
         int avail = -1;

@@ -29,8 +29,7 @@ int main(void)
     char buf[64];
     int m, s;
 
-    m = posix_openpt(O_RDWR | O_NOCTTY);
-    OK("posix_openpt", m);
+    OK("posix_openpt", m = posix_openpt(O_RDWR | O_NOCTTY));
     if (m < 0)
         return conf_done();
     MUST(grantpt(m));
@@ -62,7 +61,7 @@ int main(void)
     EQ("  no echo on the master", rd(m, buf, sizeof(buf)), 0);
     EQ("slave writes \\n", write(s, "x\n", 2), 2);
     EQ("  master reads it without CR", rd(m, buf, sizeof(buf)), 2);
-    STREQ("  bytes", buf, "x\n");
+    TRUE("  bytes x\\n", !strcmp(buf, "x\n"));
     t2.c_cc[VMIN] = 0;
     t2.c_cc[VTIME] = 1;
     OK("VMIN 0 VTIME 1", tcsetattr(s, TCSANOW, &t2));

@@ -65,8 +65,7 @@ int main(void)
         OK("cpu0 directory", stat("/sys/devices/system/cpu/cpu0", &st));
         TRUE("  is a dir", S_ISDIR(st.st_mode));
     }
-    fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY);
-    OK("open transparent_hugepage/enabled", fd);
+    OK("open transparent_hugepage/enabled", fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY));
     k = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
     if (fd >= 0)
         close(fd);
