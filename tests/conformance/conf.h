@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define CONF_EXIT_SKIP 77
@@ -184,6 +185,111 @@ static inline const char *conf_tmp(const char *tag)
 
     snprintf(p, 128, "/tmp/conf-%s-%d", tag, (int)getpid());
     return p;
+}
+
+/* A fresh scratch directory "/tmp/conf-TAG-XXXXXX" made by mkdtemp (mode
+ * 0700); exits with CONF_EXIT_FAILED when it cannot be made.  Remove it with
+ * conf_rmtree() at the end. */
+static inline const char *conf_mkdtemp(const char *tag)
+{
+    static char buf[4][128];
+    static int n;
+    char *p = buf[n++ % 4];
+
+    snprintf(p, 128, "/tmp/conf-%s-XXXXXX", tag);
+    if (!mkdtemp(p)) {
+        printf("setup failed: mkdtemp %s: %s\n", p, errname(errno));
+        exit(CONF_EXIT_FAILED);
+    }
+    return p;
+}
+
+/* "DIR/NAME" in fresh memory (never freed: programs are short). */
+static inline const char *conf_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+
+    if (!p) {
+        printf("setup failed: malloc\n");
+        exit(CONF_EXIT_FAILED);
+    }
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* Remove path and everything below it; symlinks are removed, not followed.
+ * Best effort: errors are ignored (this is cleanup, not a check). */
+static inline void conf_rmtree_at(int dfd, const char *name)
+{
+    struct stat st;
+    char buf[4096];
+    long n;
+    int fd;
+
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+        fchmodat(dfd, name, 0700, 0);
+        fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        /* Passes until one finds nothing but . and .. (at most 8). */
+        for (int pass = 0, found = 1; fd >= 0 && found && pass < 8; pass++) {
+            found = 0;
+            lseek(fd, 0, SEEK_SET);
+            while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+                for (long off = 0; off < n;) {
+                    /* struct linux_dirent64: ino, off, reclen, type, name */
+                    unsigned short reclen = *(unsigned short *)(buf + off + 16);
+                    const char *d = buf + off + 19;
+                    if (strcmp(d, ".") && strcmp(d, "..")) {
+                        conf_rmtree_at(fd, d);
+                        found = 1;
+                    }
+                    off += reclen;
+                }
+            }
+        }
+        if (fd >= 0)
+            close(fd);
+        unlinkat(dfd, name, AT_REMOVEDIR);
+        return;
+    }
+    unlinkat(dfd, name, 0);
+}
+
+static inline void conf_rmtree(const char *path)
+{
+    conf_rmtree_at(AT_FDCWD, path);
+}
+
+/* Drop to uid and gid 65534 (nobody) with no supplementary groups, for
+ * permission checks that root would bypass; call in a forked child.
+ * Returns -1 with errno when the ids cannot be changed. */
+static inline int conf_drop_to_nobody(void)
+{
+    if (syscall(SYS_setgroups, 0, NULL) && geteuid() == 0)
+        return -1;
+    if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+        return -1;
+    return 0;
+}
+
+/* Run fn in a forked child and return its exit status (or 1000 + signal
+ * number when it was killed). */
+static inline int conf_in_child(int (*fn)(void))
+{
+    int st;
+    pid_t pid = fork();
+
+    if (pid < 0) {
+        printf("setup failed: fork: %s\n", errname(errno));
+        exit(CONF_EXIT_FAILED);
+    }
+    if (pid == 0) {
+        conf_failed = 0; /* the child's checks count on their own */
+        _exit(fn());
+    }
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 1000 + WTERMSIG(st);
 }
 
 #endif
