@@ -19,9 +19,14 @@ void fdt_put(struct fdtable *t)
 {
     if (!t || __atomic_sub_fetch(&t->ref, 1, __ATOMIC_ACQ_REL))
         return;
-    for (int i = 0; i < t->cap; i++)
-        if (t->files[i])
-            file_put(t->files[i]);
+    for (int i = 0; i < t->cap; i++) {
+        if (!t->files[i])
+            continue;
+        /* The process's POSIX locks go with its last fd of each file. */
+        if (t->lock_owner)
+            vfs_lock_release_owner(t->files[i]->inode, t->lock_owner);
+        file_put(t->files[i]);
+    }
     free(t->files);
     free(t->cloexec);
     free(t);
