@@ -2,6 +2,7 @@
 #include "sentry/mm/mm.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -192,6 +193,8 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
     if (!(flags & MAP_ANONYMOUS) && file) {
         v.obj = file_get(file);
         v.off = off;
+        if (type != MAP_PRIVATE && (file->flags & O_ACCMODE) != O_RDWR)
+            v.flags |= VMA_NOMAYWRITE;
     }
     SB_BUG_ON(rmap_insert(&mm->vmas, &v));
     r = (long)addr;
@@ -231,11 +234,15 @@ int mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
     if (len == 0)
         return 0;
     pthread_mutex_lock(&mm->lock);
-    /* The whole range must be mapped. */
+    /* The whole range must be mapped (and writable where asked). */
     for (a = addr; a < end;) {
         struct mm_range *v = rmap_find(&mm->vmas, a);
         if (!v) {
             r = -ENOMEM;
+            goto out;
+        }
+        if ((prot & PROT_WRITE) && (v->flags & VMA_NOMAYWRITE)) {
+            r = -EACCES;
             goto out;
         }
         a = v->end;

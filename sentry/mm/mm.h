@@ -34,6 +34,7 @@ struct file;
 #define VMA_HEAP 8
 #define VMA_DONTFORK 16
 #define VMA_WIPEONFORK 32
+#define VMA_NOMAYWRITE 64 /* shared file mapping of a file not open for writing */
 
 /* pma flags (mm_range.flags of mm->pmas) */
 #define PMA_COW 1 /* shared with another mm since fork: copy before writing */

@@ -282,6 +282,7 @@ static int open_tmpfile(struct task *t, const struct vpath *start, const char *p
     snprintf(name, sizeof(name), "#%llu", (unsigned long long)ino->ino);
     p.mnt = dir.mnt;
     p.d = dentry_new_uncached(name, dir.d, ino); /* takes the inode reference */
+    p.d->dead = (flags & O_EXCL) != 0;            /* never to be linked */
     vpath_put(&dir);
     r = vfs_open_path(&p, (flags & ~(O_TMPFILE | O_CREAT | O_EXCL | O_TRUNC)) | VFS_O_CREATED, out);
     vpath_put(&p);

@@ -17,7 +17,12 @@ long sys_mmap(struct task *t, const struct syscall_args *a)
         f = fdt_get(t->fdt, fd);
         if (!f)
             return -EBADF;
-        if (!f->ops || !f->ops->read || S_ISDIR(f->inode->mode)) {
+        if (f->flags & O_PATH) {
+            file_put(f);
+            return -EBADF;
+        }
+        if (!f->ops || !f->ops->read || S_ISDIR(f->inode->mode) || (f->fmode & FILE_STREAM) ||
+            S_ISFIFO(f->inode->mode) || S_ISSOCK(f->inode->mode)) {
             file_put(f);
             return -ENODEV;
         }

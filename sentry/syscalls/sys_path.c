@@ -13,12 +13,19 @@
 #include <linux/capability.h>
 #include <linux/fs.h>
 
-/* Resolve dirfd+upath to the parent directory and final name. */
-static int parent_of(struct task *t, int dirfd, uint64_t upath, struct vpath *parent,
-                     char *last)
+static int child_exists(struct task *t, struct vpath *parent, const char *last,
+                        struct vpath *child);
+
+/* Resolve dirfd+upath to the parent directory and final name. *slash (if
+ * asked) tells whether the path ended in '/', which the caller then
+ * handles; callers that make non-directories pass NULL, and a trailing
+ * slash on a name that does not exist is then ENOENT, as Linux says. */
+static int parent_of_slash(struct task *t, int dirfd, uint64_t upath, struct vpath *parent,
+                           char *last, bool *slash)
 {
     char path[VFS_PATH_MAX];
-    struct vpath start;
+    struct vpath start, c;
+    size_t n;
     int r;
 
     if ((r = sys_copy_path(t, upath, path)) < 0)
@@ -33,7 +40,26 @@ static int parent_of(struct task *t, int dirfd, uint64_t upath, struct vpath *pa
         vpath_put(parent);
         return -ENOENT;
     }
-    return r;
+    if (r)
+        return r;
+    n = strlen(path);
+    if (slash)
+        *slash = n > 1 && path[n - 1] == '/';
+    else if (n > 1 && path[n - 1] == '/' && last[0] && strcmp(last, ".") && strcmp(last, "..")) {
+        if ((r = child_exists(t, parent, last, &c)) == 0)
+            vpath_put(&c);
+        else {
+            vpath_put(parent);
+            return -ENOENT;
+        }
+    }
+    return 0;
+}
+
+static int parent_of(struct task *t, int dirfd, uint64_t upath, struct vpath *parent,
+                     char *last)
+{
+    return parent_of_slash(t, dirfd, upath, parent, last, NULL);
 }
 
 static int lookup_at(struct task *t, int dirfd, uint64_t upath, unsigned flags,
@@ -86,9 +112,10 @@ static long do_mkdir(struct task *t, int dirfd, uint64_t upath, mode_t mode)
     char last[VFS_NAME_MAX + 1];
     struct vpath parent, c;
     struct inode *dir;
+    bool slash;
     int r;
 
-    if ((r = parent_of(t, dirfd, upath, &parent, last)))
+    if ((r = parent_of_slash(t, dirfd, upath, &parent, last, &slash)))
         return r;
     if (!last[0] || !strcmp(last, ".") || !strcmp(last, "..") ||
         child_exists(t, &parent, last, &c) == 0) {
@@ -177,10 +204,11 @@ static long do_unlink(struct task *t, int dirfd, uint64_t upath, int flags)
     struct vpath parent, c;
     struct inode *dir;
     int rmdir = flags & AT_REMOVEDIR, r;
+    bool slash;
 
     if (flags & ~AT_REMOVEDIR)
         return -EINVAL;
-    if ((r = parent_of(t, dirfd, upath, &parent, last)))
+    if ((r = parent_of_slash(t, dirfd, upath, &parent, last, &slash)))
         return r;
     if (!last[0] || !strcmp(last, ".") || !strcmp(last, "..")) {
         vpath_put(&parent);
@@ -192,7 +220,9 @@ static long do_unlink(struct task *t, int dirfd, uint64_t upath, int flags)
         vpath_put(&parent);
         return r;
     }
-    if (c.d->mounted || c.d == c.mnt->root) {
+    if (slash && !rmdir) {
+        r = S_ISDIR(c.d->inode->mode) ? -EISDIR : -ENOTDIR; /* "f/" names a directory */
+    } else if (c.d->mounted || c.d == c.mnt->root) {
         r = -EBUSY;
     } else if (rmdir && !S_ISDIR(c.d->inode->mode)) {
         r = -ENOTDIR;
@@ -232,6 +262,7 @@ static long do_rename(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t
 {
     char olast[VFS_NAME_MAX + 1], nlast[VFS_NAME_MAX + 1];
     struct vpath op, np, oc;
+    bool oslash, nslash;
     int r;
 
     if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
@@ -240,9 +271,9 @@ static long do_rename(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t
         return -EINVAL;
     if (flags & RENAME_WHITEOUT)
         return capable(t, CAP_MKNOD) ? -EINVAL : -EPERM; /* overlay's own; not for apps here */
-    if ((r = parent_of(t, ofd, opath, &op, olast)))
+    if ((r = parent_of_slash(t, ofd, opath, &op, olast, &oslash)))
         return r;
-    if ((r = parent_of(t, nfd, npath, &np, nlast))) {
+    if ((r = parent_of_slash(t, nfd, npath, &np, nlast, &nslash))) {
         vpath_put(&op);
         return r;
     }
@@ -255,6 +286,8 @@ static long do_rename(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t
         goto out;
     if (oc.d->mounted)
         r = -EBUSY;
+    else if ((oslash || nslash) && !S_ISDIR(oc.d->inode->mode))
+        r = -ENOTDIR; /* a trailing slash names a directory */
     vpath_put(&oc);
     if (r)
         goto out;
@@ -269,6 +302,20 @@ static long do_rename(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t
     if ((r = vfs_permission(op.d->inode, MAY_WRITE | MAY_EXEC)) ||
         (r = vfs_permission(np.d->inode, MAY_WRITE | MAY_EXEC)))
         goto out;
+    /* The sticky-bit rule for what leaves the old name and what the new
+     * name replaces. */
+    if ((r = child_exists(t, &op, olast, &oc)) == 0) {
+        r = may_delete(t, op.d->inode, oc.d->inode);
+        vpath_put(&oc);
+    }
+    if (r)
+        goto out;
+    if (child_exists(t, &np, nlast, &oc) == 0) {
+        r = may_delete(t, np.d->inode, oc.d->inode);
+        vpath_put(&oc);
+        if (r)
+            goto out;
+    }
     r = op.d->inode->iops->rename(op.d->inode, olast, np.d->inode, nlast, flags);
     if (!r)
         dentry_rename(op.d, olast, np.d, nlast, flags & RENAME_EXCHANGE);
@@ -485,9 +532,15 @@ long sys_getcwd(struct task *t, const struct syscall_args *a)
 
 static long set_cwd(struct task *t, struct vpath *p)
 {
+    int r;
+
     if (!S_ISDIR(p->d->inode->mode)) {
         vpath_put(p);
         return -ENOTDIR;
+    }
+    if ((r = vfs_permission(p->d->inode, MAY_EXEC))) {
+        vpath_put(p);
+        return r;
     }
     vpath_put(&t->fs->cwd);
     t->fs->cwd = *p;
@@ -540,7 +593,9 @@ long sys_truncate(struct task *t, const struct syscall_args *a)
         r = -EISDIR;
     else if (!S_ISREG(p.d->inode->mode))
         r = -EINVAL;
-    else
+    else if (ro(&p))
+        r = -EROFS;
+    else if ((r = vfs_permission(p.d->inode, MAY_WRITE)) == 0)
         r = (int)do_setattr(&p, p.d->inode, &sa);
     vpath_put(&p);
     return r;
@@ -613,29 +668,51 @@ long sys_fchmod(struct task *t, const struct syscall_args *a)
 
     if (!f)
         return -EBADF;
-    r = owner_ok(t, f->inode);
+    r = (f->flags & O_PATH) ? -EBADF : owner_ok(t, f->inode);
     if (!r)
         r = do_setattr(f->path.d ? &f->path : NULL, f->inode, &sa);
     file_put(f);
     return r;
 }
 
-long sys_utimensat(struct task *t, const struct syscall_args *a)
+/* Setting times: explicit values need the owner (or CAP_FOWNER); "now"
+ * also write permission. */
+static int utimes_allowed(struct task *t, struct inode *ino, bool explicit_times)
+{
+    struct stat st;
+    int r;
+
+    if ((r = vfs_getattr(ino, &st)))
+        return r;
+    if (st.st_uid == t->cred.fsuid || capable(t, CAP_FOWNER))
+        return 0;
+    if (explicit_times)
+        return -EPERM;
+    return vfs_permission(ino, MAY_WRITE);
+}
+
+/* utimensat and the older calls: ts NULL means both "now". upath 0 is the
+ * fd itself (futimens). */
+static long do_utimens(struct task *t, int dirfd, uint64_t upath, const struct timespec *tsp,
+                       int flags)
 {
     struct timespec ts[2];
     struct setattr sa = { .valid = SA_ATIME | SA_MTIME };
     struct vpath p;
-    int flags = (int)a->a[3], r;
+    int r;
+    bool explicit_times = false;
 
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
-    if (a->a[2]) {
-        if (mm_copy_in(t->mm, ts, a->a[2], sizeof(ts)))
-            return -EFAULT;
+    if (tsp) {
+        ts[0] = tsp[0];
+        ts[1] = tsp[1];
     } else {
         ts[0].tv_nsec = ts[1].tv_nsec = UTIME_NOW;
     }
     for (int i = 0; i < 2; i++) {
+        if (ts[i].tv_nsec != UTIME_NOW && ts[i].tv_nsec != UTIME_OMIT)
+            explicit_times = true;
         if (ts[i].tv_nsec == UTIME_NOW)
             clock_gettime(CLOCK_REALTIME, &ts[i]);
         else if (ts[i].tv_nsec == UTIME_OMIT)
@@ -645,22 +722,81 @@ long sys_utimensat(struct task *t, const struct syscall_args *a)
     }
     sa.atime = ts[0];
     sa.mtime = ts[1];
-    if (!a->a[1]) {
-        struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+    if (!upath) {
+        struct file *f = fdt_get(t->fdt, dirfd);
         if (!f)
             return -EBADF;
-        r = (int)do_setattr(f->path.d ? &f->path : NULL, f->inode, &sa);
+        r = utimes_allowed(t, f->inode, explicit_times);
+        if (!r)
+            r = (int)do_setattr(f->path.d ? &f->path : NULL, f->inode, &sa);
         file_put(f);
         return r;
     }
-    if ((r = lookup_at(t, (int)a->a[0], a->a[1],
+    if ((r = lookup_at(t, dirfd, upath,
                        ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW) |
                            ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0),
                        &p)))
         return r;
-    r = (int)do_setattr(&p, p.d->inode, &sa);
+    r = ro(&p) ? -EROFS : utimes_allowed(t, p.d->inode, explicit_times);
+    if (!r)
+        r = (int)do_setattr(&p, p.d->inode, &sa);
     vpath_put(&p);
     return r;
+}
+
+long sys_utimensat(struct task *t, const struct syscall_args *a)
+{
+    struct timespec ts[2];
+
+    if (a->a[2] && mm_copy_in(t->mm, ts, a->a[2], sizeof(ts)))
+        return -EFAULT;
+    return do_utimens(t, (int)a->a[0], a->a[1], a->a[2] ? ts : NULL, (int)a->a[3]);
+}
+
+/* utimes/futimesat: struct timeval pairs (NULL: now). */
+static long do_utimes_tv(struct task *t, int dirfd, uint64_t upath, uint64_t utv)
+{
+    struct timeval tv[2];
+    struct timespec ts[2];
+
+    if (!upath)
+        return -EFAULT;
+    if (!utv)
+        return do_utimens(t, dirfd, upath, NULL, 0);
+    if (mm_copy_in(t->mm, tv, utv, sizeof(tv)))
+        return -EFAULT;
+    for (int i = 0; i < 2; i++) {
+        if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+            return -EINVAL;
+        ts[i].tv_sec = tv[i].tv_sec;
+        ts[i].tv_nsec = tv[i].tv_usec * 1000;
+    }
+    return do_utimens(t, dirfd, upath, ts, 0);
+}
+
+long sys_utimes(struct task *t, const struct syscall_args *a)
+{
+    return do_utimes_tv(t, AT_FDCWD, a->a[0], a->a[1]);
+}
+
+long sys_futimesat(struct task *t, const struct syscall_args *a)
+{
+    return do_utimes_tv(t, (int)a->a[0], a->a[1], a->a[2]);
+}
+
+/* utime: struct utimbuf {actime, modtime} in seconds. */
+long sys_utime(struct task *t, const struct syscall_args *a)
+{
+    int64_t ub[2];
+    struct timespec ts[2];
+
+    if (!a->a[1])
+        return do_utimens(t, AT_FDCWD, a->a[0], NULL, 0);
+    if (mm_copy_in(t->mm, ub, a->a[1], sizeof(ub)))
+        return -EFAULT;
+    ts[0] = (struct timespec){ ub[0], 0 };
+    ts[1] = (struct timespec){ ub[1], 0 };
+    return do_utimens(t, AT_FDCWD, a->a[0], ts, 0);
 }
 
 static long statfs_out(struct task *t, struct inode *ino, uint64_t ubuf)

@@ -58,7 +58,9 @@ int vfs_open_path(const struct vpath *p, int flags, struct file **out)
         file_put(f);
         return r;
     }
-    if ((flags & O_TRUNC) && S_ISREG(ino->mode) && (flags & O_ACCMODE) != O_RDONLY) {
+    /* Linux truncates for O_RDONLY|O_TRUNC too (write permission was
+     * checked above). */
+    if ((flags & O_TRUNC) && S_ISREG(ino->mode)) {
         struct setattr sa = { .valid = SA_SIZE, .size = 0 };
         if (!ino->iops->setattr) {
             file_put(f);
