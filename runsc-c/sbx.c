@@ -498,6 +498,11 @@ static int cmd_run(int argc, char **argv)
         cfg.winch_fd = winch_pipe[0];
         for (int i = 0; i < 3; i++) {
             /* The app's fds 0-2 are the caller's; keep our own copies. */
+            char lp[32];
+            ssize_t ln;
+            snprintf(lp, sizeof(lp), "/proc/self/fd/%d", i);
+            ln = readlink(lp, cfg.stdio_name[i], sizeof(cfg.stdio_name[i]) - 1);
+            cfg.stdio_name[i][ln > 0 ? ln : 0] = '\0';
             cfg.stdio[i] = fcntl(i, F_DUPFD_CLOEXEC, 10);
             if (cfg.stdio[i] >= 0) {
                 fstat(cfg.stdio[i], &cfg.stdio_st[i]);

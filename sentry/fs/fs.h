@@ -60,5 +60,9 @@ struct dentry *procfs_new(void);
 /* A host fd the Sentry was handed (the caller's stdin/stdout/stderr). The
  * stat is taken once at boot so no host fstat is needed afterwards. */
 struct file *hostfd_file(int host_fd, int flags, const struct stat *st);
+/* The name /proc/PID/fd/N shows for a host fd (the caller's own view of it,
+ * e.g. /dev/null or pipe:[123]); NULL for other inodes. */
+void hostfd_set_name(struct file *f, const char *name);
+const char *hostfd_name(struct inode *ino);
 
 #endif

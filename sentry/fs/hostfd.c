@@ -33,7 +33,30 @@ struct hostfd {
     int fd;
     struct stat st;
     struct reader *rd;
+    char *name; /* what the caller's /proc/self/fd/N said (or NULL) */
 };
+
+static const struct inode_ops hostfd_iops;
+
+const char *hostfd_name(struct inode *ino)
+{
+    if (ino->iops != &hostfd_iops)
+        return NULL;
+    return ((struct hostfd *)ino->priv)->name;
+}
+
+void hostfd_set_name(struct file *f, const char *name)
+{
+    struct hostfd *h = f->inode->priv;
+
+    free(h->name);
+    h->name = NULL;
+    /* Device and pipe names only: a host file's path would tell the app
+     * about the host's directories. */
+    if (name && (!strncmp(name, "/dev/", 5) || !strncmp(name, "pipe:[", 6) ||
+                 !strncmp(name, "socket:[", 8)))
+        h->name = xstrdup(name);
+}
 
 static void *reader_main(void *arg)
 {
@@ -185,6 +208,7 @@ static void h_release(struct inode *ino)
     if (h->rd)
         return;
     close(h->fd);
+    free(h->name);
     free(h);
 }
 

@@ -45,6 +45,8 @@ enum gen {
     G_CPUINFO, G_MEMINFO, G_KSTAT, G_UPTIME, G_LOADAVG, G_VERSION, G_FILESYSTEMS,
     G_HOSTNAME, G_OSRELEASE, G_OSTYPE, G_PIDMAX, G_BOOTID, G_UUID, G_OVERCOMMIT, G_MAXMAP,
     G_FILEMAX, G_NROPEN, G_PIPEMAX, G_NGROUPS, G_CAPLAST, G_DOMAIN, G_FILENR,
+    G_POOLSIZE, G_THREADSMAX, G_OVERRATIO, G_MMAPMIN, G_INO_WATCHES, G_INO_INSTANCES,
+    G_INO_EVENTS, G_ENTROPY,
 };
 
 struct pentry {
@@ -63,6 +65,8 @@ struct pnode {
 static const struct pentry random_dir[] = {
     { "boot_id", PN_FILE, G_BOOTID, NULL },
     { "uuid", PN_FILE, G_UUID, NULL },
+    { "poolsize", PN_FILE, G_POOLSIZE, NULL },
+    { "entropy_avail", PN_FILE, G_ENTROPY, NULL },
     { NULL, 0, 0, NULL },
 };
 static const struct pentry kernel_dir[] = {
@@ -73,12 +77,21 @@ static const struct pentry kernel_dir[] = {
     { "pid_max", PN_FILE, G_PIDMAX, NULL },
     { "ngroups_max", PN_FILE, G_NGROUPS, NULL },
     { "cap_last_cap", PN_FILE, G_CAPLAST, NULL },
+    { "threads-max", PN_FILE, G_THREADSMAX, NULL },
     { "random", PN_DIR, 0, random_dir },
     { NULL, 0, 0, NULL },
 };
 static const struct pentry vm_dir[] = {
     { "overcommit_memory", PN_FILE, G_OVERCOMMIT, NULL },
     { "max_map_count", PN_FILE, G_MAXMAP, NULL },
+    { "overcommit_ratio", PN_FILE, G_OVERRATIO, NULL },
+    { "mmap_min_addr", PN_FILE, G_MMAPMIN, NULL },
+    { NULL, 0, 0, NULL },
+};
+static const struct pentry inotify_dir[] = {
+    { "max_user_watches", PN_FILE, G_INO_WATCHES, NULL },
+    { "max_user_instances", PN_FILE, G_INO_INSTANCES, NULL },
+    { "max_queued_events", PN_FILE, G_INO_EVENTS, NULL },
     { NULL, 0, 0, NULL },
 };
 static const struct pentry fs_dir[] = {
@@ -86,6 +99,7 @@ static const struct pentry fs_dir[] = {
     { "file-nr", PN_FILE, G_FILENR, NULL },
     { "nr_open", PN_FILE, G_NROPEN, NULL },
     { "pipe-max-size", PN_FILE, G_PIPEMAX, NULL },
+    { "inotify", PN_DIR, 0, inotify_dir },
     { NULL, 0, 0, NULL },
 };
 static const struct pentry sys_dir[] = {
@@ -425,7 +439,9 @@ static int p_readlink(struct inode *ino, char *buf, size_t cap)
             len = snprintf(tmp, sizeof(tmp), "%s:[%lu]",
                            S_ISFIFO(f->inode->mode) ? "pipe" : "anon_inode",
                            (unsigned long)f->inode->ino);
-            if (!S_ISFIFO(f->inode->mode))
+            if (hostfd_name(f->inode))
+                len = snprintf(tmp, sizeof(tmp), "%s", hostfd_name(f->inode));
+            else if (!S_ISFIFO(f->inode->mode))
                 len = snprintf(tmp, sizeof(tmp), "anon_inode:[%s]",
                                f->inode->sb ? f->inode->sb->fstype : "?");
             file_put(f);
@@ -856,7 +872,15 @@ static const char *const fixed_text[] = {
     [G_OVERCOMMIT] = "0\n",
     [G_MAXMAP] = "65530\n",
     [G_FILEMAX] = "9223372036854775807\n",
-    [G_FILENR] = "0\t0\t9223372036854775807\n",
+    [G_FILENR] = "1024\t0\t9223372036854775807\n",
+    [G_POOLSIZE] = "256\n",
+    [G_ENTROPY] = "256\n",
+    [G_THREADSMAX] = STR(PID_MAX) "\n",
+    [G_OVERRATIO] = "50\n",
+    [G_MMAPMIN] = "65536\n",
+    [G_INO_WATCHES] = "65536\n",
+    [G_INO_INSTANCES] = "128\n",
+    [G_INO_EVENTS] = "16384\n",
     [G_NROPEN] = "1048576\n",
     [G_PIPEMAX] = "1048576\n",
 };

@@ -215,6 +215,7 @@ int kernel_run(const struct kernel_cfg *cfg)
     for (int i = 0; i < 3 && !cfg->tty; i++) {
         if (cfg->stdio[i] >= 0) {
             struct file *f = hostfd_file(cfg->stdio[i], cfg->stdio_flags[i], &cfg->stdio_st[i]);
+            hostfd_set_name(f, cfg->stdio_name[i]);
             (void)fdt_install_at(t->fdt, f, i, false);
             file_put(f);
         }

@@ -254,6 +254,7 @@ struct kernel_cfg {
     int gofer_sock;
     int stdio[3];
     struct stat stdio_st[3];
+    char stdio_name[3][256]; /* the caller's readlink of /proc/self/fd/N */
     int stdio_flags[3];
     const char *platform;
     bool no_seccomp; /* debugging only */

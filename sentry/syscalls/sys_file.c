@@ -91,8 +91,8 @@ static long do_write(struct task *t, struct file *f, uint64_t buf, size_t len, u
 
     if (len > RW_MAX)
         len = RW_MAX;
-    if (len == 0)
-        return 0;
+    if (len == 0) /* a device still answers (/dev/full: ENOSPC) */
+        return S_ISCHR(f->inode->mode) && f->ops->write ? f->ops->write(f, "", 0, off) : 0;
     if (f->ops->flags & FOPS_WRITE_DISCARDS)
         return (long)len;
     kbuf = xzalloc(SB_MIN(len, IO_CHUNK));
@@ -253,6 +253,66 @@ long sys_pwritev(struct task *t, const struct syscall_args *a)
     if ((int64_t)a->a[3] < 0)
         return -EINVAL;
     return do_rwv(t, (int)a->a[0], a->a[1], a->a[2], (int64_t)a->a[3], 1);
+}
+
+#define RWF_KNOWN_ (RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND)
+
+/* preadv2/pwritev2: offset -1 is the file position; flags per call. The
+ * sandbox's files have no I/O queue to skip or sync, so HIPRI, NOWAIT,
+ * DSYNC and SYNC need nothing more; APPEND writes at the end. */
+long sys_preadv2(struct task *t, const struct syscall_args *a)
+{
+    int64_t off = (int64_t)a->a[3];
+
+    if (a->a[5] & ~(uint64_t)RWF_KNOWN_)
+        return -EOPNOTSUPP;
+    if (off < -1)
+        return -EINVAL;
+    return do_rwv(t, (int)a->a[0], a->a[1], a->a[2], off, 0);
+}
+
+long sys_pwritev2(struct task *t, const struct syscall_args *a)
+{
+    int64_t off = (int64_t)a->a[3];
+    struct file *f;
+    struct stat st;
+    long r;
+
+    if (a->a[5] & ~(uint64_t)RWF_KNOWN_)
+        return -EOPNOTSUPP;
+    if (off < -1)
+        return -EINVAL;
+    if (!(a->a[5] & RWF_APPEND) || off == -1) {
+        if (!(a->a[5] & RWF_APPEND))
+            return do_rwv(t, (int)a->a[0], a->a[1], a->a[2], off, 1);
+    }
+    /* RWF_APPEND: at the end of the file, whatever the offset says. */
+    if (!(f = fdt_get(t->fdt, (int)a->a[0])))
+        return -EBADF;
+    r = vfs_getattr(f->inode, &st);
+    if (!r && (f->fmode & FILE_STREAM))
+        off = -1; /* streams have no end to seek to */
+    else if (!r && off == -1) {
+        pthread_mutex_lock(&f->lock);
+        f->pos = (uint64_t)st.st_size;
+        pthread_mutex_unlock(&f->lock);
+    } else if (!r) {
+        off = st.st_size;
+    }
+    file_put(f);
+    if (r)
+        return r;
+    return do_rwv(t, (int)a->a[0], a->a[1], a->a[2], off, 1);
+}
+
+long sys_syncfs(struct task *t, const struct syscall_args *a)
+{
+    struct file *f = fdt_get(t->fdt, (int)a->a[0]);
+
+    if (!f)
+        return -EBADF;
+    file_put(f);
+    return 0; /* the Sentry's file systems have nothing to write back */
 }
 
 /* O_TMPFILE: an unnamed file in the directory `path` names, linkable later

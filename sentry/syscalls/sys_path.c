@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -429,6 +430,12 @@ long sys_linkat(struct task *t, const struct syscall_args *a)
     return do_link(t, (int)a->a[0], a->a[1], (int)a->a[2], a->a[3], (int)a->a[4]);
 }
 
+static bool empty_path(struct task *t, uint64_t upath)
+{
+    char c = 1;
+    return mm_copy_in(t->mm, &c, upath, 1) == 0 && c == 0;
+}
+
 static long do_readlink(struct task *t, int dirfd, uint64_t upath, uint64_t ubuf, long size)
 {
     char target[VFS_PATH_MAX];
@@ -437,11 +444,12 @@ static long do_readlink(struct task *t, int dirfd, uint64_t upath, uint64_t ubuf
 
     if (size <= 0)
         return -EINVAL;
-    if ((r = lookup_at(t, dirfd, upath, 0, &p)))
+    /* An empty path names dirfd itself (an O_PATH fd of a symlink). */
+    if ((r = lookup_at(t, dirfd, upath, WALK_EMPTY, &p)))
         return r;
     if (!S_ISLNK(p.d->inode->mode) || !p.d->inode->iops->readlink) {
         vpath_put(&p);
-        return -EINVAL;
+        return empty_path(t, upath) ? -ENOENT : -EINVAL;
     }
     n = p.d->inode->iops->readlink(p.d->inode, target, sizeof(target));
     vpath_put(&p);
@@ -799,7 +807,26 @@ long sys_utime(struct task *t, const struct syscall_args *a)
     return do_utimens(t, AT_FDCWD, a->a[0], ts, 0);
 }
 
-static long statfs_out(struct task *t, struct inode *ino, uint64_t ubuf)
+/* f_type per file system type, as Linux's magic numbers. */
+static long fs_magic(const char *fstype)
+{
+    static const struct {
+        const char *name;
+        long magic;
+    } m[] = {
+        { "tmpfs", 0x01021994 },   { "devtmpfs", 0x01021994 }, { "9p", 0x01021997 },
+        { "proc", 0x9fa0 },        { "sysfs", 0x62656572 },    { "pipefs", 0x50495045 },
+        { "devpts", 0x1cd1 },      { "overlay", 0x794c7630 },  { "sockfs", 0x534f434b },
+        { "anon_inodefs", 0x09041934 }, { "host", 0x09041934 },
+    };
+
+    for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+        if (!strcmp(m[i].name, fstype))
+            return m[i].magic;
+    return 0x01021994;
+}
+
+static long statfs_out(struct task *t, struct inode *ino, struct mount *mnt, uint64_t ubuf)
 {
     struct statfs s;
 
@@ -808,19 +835,17 @@ static long statfs_out(struct task *t, struct inode *ino, uint64_t ubuf)
         int r = ino->iops->statfs(ino, &s);
         if (r)
             return r;
-        return mm_copy_out(t->mm, ubuf, &s, sizeof(s)) ? -EFAULT : 0;
+    } else {
+        s.f_bsize = 4096;
+        s.f_frsize = 4096;
+        s.f_namelen = VFS_NAME_MAX;
     }
-    s.f_type = !strcmp(ino->sb->fstype, "tmpfs") || !strcmp(ino->sb->fstype, "devtmpfs")
-                   ? 0x01021994
-               : !strcmp(ino->sb->fstype, "9p") ? 0x01021997
-                                                 : 0x62656572;
-    s.f_bsize = 4096;
-    s.f_frsize = 4096;
-    s.f_blocks = 1 << 20;
-    s.f_bfree = s.f_bavail = 1 << 19;
-    s.f_files = 1 << 20;
-    s.f_ffree = 1 << 19;
-    s.f_namelen = VFS_NAME_MAX;
+    /* the fs may be a tmpfs serving as something else (sysfs, devtmpfs) */
+    if (!ino->iops || !ino->iops->statfs || !strcmp(ino->sb->fstype, "sysfs"))
+        s.f_type = fs_magic(ino->sb->fstype);
+    s.f_flags |= 0x0020; /* ST_VALID: f_flags is meaningful */
+    if (mnt && (mnt->flags & MS_RDONLY))
+        s.f_flags |= ST_RDONLY;
     return mm_copy_out(t->mm, ubuf, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
@@ -831,7 +856,7 @@ long sys_statfs(struct task *t, const struct syscall_args *a)
 
     if (r)
         return r;
-    r = (int)statfs_out(t, p.d->inode, a->a[1]);
+    r = (int)statfs_out(t, p.d->inode, p.mnt, a->a[1]);
     vpath_put(&p);
     return r;
 }
@@ -843,7 +868,7 @@ long sys_fstatfs(struct task *t, const struct syscall_args *a)
 
     if (!f)
         return -EBADF;
-    r = statfs_out(t, f->inode, a->a[1]);
+    r = statfs_out(t, f->inode, f->path.mnt, a->a[1]);
     file_put(f);
     return r;
 }
@@ -908,7 +933,7 @@ long sys_fadvise64(struct task *t, const struct syscall_args *a)
         return -EBADF;
     if (f->fmode & FILE_STREAM)
         r = -ESPIPE;
-    else if (a->a[3] > 5)
+    else if (a->a[3] > 5 || (int64_t)a->a[2] < 0)
         r = -EINVAL;
     file_put(f);
     return r;
