@@ -1138,6 +1138,15 @@ static int o_fallocate(struct file *f, int mode, uint64_t off, uint64_t len)
     return in->ops->fallocate(in, mode, off, len);
 }
 
+static int64_t o_seek_data(struct file *f, int whence, uint64_t off)
+{
+    struct file *in = inner_of(f);
+
+    if (!in->ops || !in->ops->seek_data)
+        return whence == SEEK_HOLE ? INT64_MAX : (int64_t)off;
+    return in->ops->seek_data(in, whence, off);
+}
+
 static void o_file_release(struct file *f)
 {
     file_put(f->priv);
@@ -1216,6 +1225,7 @@ static const struct file_ops ovl_file_fops = {
     .poll = o_poll,
     .fsync = o_fsync,
     .fallocate = o_fallocate,
+    .seek_data = o_seek_data,
     .release = o_file_release,
 };
 

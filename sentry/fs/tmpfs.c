@@ -290,6 +290,17 @@ static int t_readlink(struct inode *ino, char *buf, size_t cap)
     return (int)len;
 }
 
+/* A set-group-ID directory gives new entries its group, and new
+ * directories its set-group-ID bit. */
+static void inherit_sgid(struct tnode *d, struct tnode *n)
+{
+    if (!(d->mode & S_ISGID))
+        return;
+    n->gid = d->gid;
+    if (S_ISDIR(n->mode))
+        n->mode |= S_ISGID;
+}
+
 static int t_create_node(struct inode *dir, const char *name, mode_t mode,
                          const char *target, struct inode **out)
 {
@@ -302,6 +313,7 @@ static int t_create_node(struct inode *dir, const char *name, mode_t mode,
         return -EEXIST;
     }
     ino = tnode_new(dir->sb, mode, 0, NULL);
+    inherit_sgid(d, ino->priv);
     if (target)
         ((struct tnode *)ino->priv)->target = xstrdup(target);
     if (S_ISDIR(mode)) {
@@ -349,6 +361,7 @@ static int t_tmpfile(struct inode *dir, mode_t mode, struct inode **out)
 {
     struct inode *ino = tnode_new(dir->sb, S_IFREG | (mode & 07777), 0, NULL);
 
+    inherit_sgid(dir->priv, ino->priv);
     ((struct tnode *)ino->priv)->nlink = 0;
     *out = ino;
     return 0;
@@ -849,6 +862,33 @@ out:
     return r;
 }
 
+static int64_t t_seek_data(struct file *f, int whence, uint64_t off)
+{
+    struct tnode *n = f->inode->priv;
+    int64_t r;
+
+    pthread_mutex_lock(&tmpfs_lock);
+    size_t i = rmap_lower_bound(&n->pages, off);
+    /* rmap_lower_bound: the first range whose end is past off */
+    if (whence == SEEK_DATA) {
+        if (i < n->pages.n)
+            r = (int64_t)SB_MAX(n->pages.v[i].start, off);
+        else
+            r = -ENXIO;
+        if (r >= 0 && (uint64_t)r >= n->size)
+            r = -ENXIO;
+    } else {
+        uint64_t h = off;
+        while (i < n->pages.n && n->pages.v[i].start <= h) {
+            h = SB_MAX(h, n->pages.v[i].end);
+            i++;
+        }
+        r = (int64_t)SB_MIN(h, n->size);
+    }
+    pthread_mutex_unlock(&tmpfs_lock);
+    return r;
+}
+
 static int t_getdents(struct file *f, struct dir_emit *de)
 {
     struct tnode *d = f->inode->priv;
@@ -904,6 +944,7 @@ static const struct file_ops tmpfs_reg_fops = {
     .read = t_read,
     .write = t_write,
     .fallocate = t_fallocate,
+    .seek_data = t_seek_data,
 };
 
 static const struct file_ops tmpfs_dir_fops = {

@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sysmacros.h>
+#include <sys/resource.h>
 #include <sys/uio.h>
 #include <signal.h>
 #include <termios.h>
@@ -95,6 +96,18 @@ static long do_write(struct task *t, struct file *f, uint64_t buf, size_t len, u
         return S_ISCHR(f->inode->mode) && f->ops->write ? f->ops->write(f, "", 0, off) : 0;
     if (f->ops->flags & FOPS_WRITE_DISCARDS)
         return (long)len;
+    if (S_ISREG(f->inode->mode) && t->proc->rlim[RLIMIT_FSIZE].cur != RLIM_INFINITY) {
+        /* RLIMIT_FSIZE: a write that starts at the limit fails, one that
+         * crosses it is cut short. */
+        uint64_t lim = t->proc->rlim[RLIMIT_FSIZE].cur, at = off;
+        struct stat st;
+        if ((f->flags & O_APPEND) && !vfs_getattr(f->inode, &st))
+            at = (uint64_t)st.st_size;
+        if (at >= lim)
+            return sys_fsize_check(t, at + 1);
+        if (at + len > lim)
+            len = lim - at;
+    }
     kbuf = xzalloc(SB_MIN(len, IO_CHUNK));
     while (done < len) {
         size_t k = SB_MIN(len - done, IO_CHUNK);
@@ -532,9 +545,17 @@ long sys_lseek(struct task *t, const struct syscall_args *a)
         pthread_mutex_unlock(&f->lock);
         if (off < 0 || off >= st.st_size)
             return -ENXIO;
-        if (whence == SEEK_HOLE)
+        if (f->ops->seek_data) {
+            int64_t r = f->ops->seek_data(f, whence, (uint64_t)off);
+            if (r < 0)
+                return r;
+            off = SB_MIN(r, (int64_t)st.st_size);
+        } else if (whence == SEEK_HOLE) {
             off = st.st_size;
-        f->pos = off;
+        }
+        pthread_mutex_lock(&f->lock);
+        f->pos = (uint64_t)off;
+        pthread_mutex_unlock(&f->lock);
         return off;
     default:
         pthread_mutex_unlock(&f->lock);

@@ -603,7 +603,8 @@ long sys_truncate(struct task *t, const struct syscall_args *a)
         r = -EINVAL;
     else if (ro(&p))
         r = -EROFS;
-    else if ((r = vfs_permission(p.d->inode, MAY_WRITE)) == 0)
+    else if ((r = vfs_permission(p.d->inode, MAY_WRITE)) == 0 &&
+             (r = sys_fsize_check(t, sa.size)) == 0)
         r = (int)do_setattr(&p, p.d->inode, &sa);
     vpath_put(&p);
     return r;
@@ -624,7 +625,7 @@ long sys_ftruncate(struct task *t, const struct syscall_args *a)
         r = -EINVAL;
     else if (!S_ISREG(f->inode->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
         r = -EINVAL;
-    else
+    else if (!(r = sys_fsize_check(t, sa.size)))
         r = do_setattr(NULL, f->inode, &sa);
     file_put(f);
     return r;

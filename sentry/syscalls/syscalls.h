@@ -46,4 +46,8 @@ int sys_copy_path(struct task *t, uint64_t uaddr, char *buf); /* VFS_PATH_MAX */
 /* The start point for *at() calls: AT_FDCWD or a directory fd. */
 int sys_at_start(struct task *t, int dirfd, const char *path, struct vpath *out);
 
+/* RLIMIT_FSIZE: may a regular file grow to `end` bytes? Beyond the limit
+ * the task gets SIGXFSZ and the call EFBIG (0 if allowed). */
+int sys_fsize_check(struct task *t, uint64_t end);
+
 #endif

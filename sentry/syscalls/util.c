@@ -1,6 +1,9 @@
 /* sentry/syscalls/util.c: helpers shared by the handler files. */
 #include "sentry/syscalls/syscalls.h"
 
+#include <signal.h>
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -35,4 +38,14 @@ int sys_at_start(struct task *t, int dirfd, const char *path, struct vpath *out)
     *out = vpath_copy(&f->path);
     file_put(f);
     return 0;
+}
+
+int sys_fsize_check(struct task *t, uint64_t end)
+{
+    uint64_t lim = t->proc->rlim[RLIMIT_FSIZE].cur;
+
+    if (lim == RLIM_INFINITY || end <= lim)
+        return 0;
+    task_signal_self(t, SIGXFSZ);
+    return -EFBIG;
 }

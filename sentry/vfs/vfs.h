@@ -119,6 +119,9 @@ struct file_ops {
     int (*fsync)(struct file *f, bool datasync);
     /* fallocate(2) modes (0, KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE, ...). */
     int (*fallocate)(struct file *f, int mode, uint64_t off, uint64_t len);
+    /* lseek SEEK_DATA/SEEK_HOLE from off (< size): the offset, or -ENXIO.
+     * No op: the file is all data. */
+    int64_t (*seek_data)(struct file *f, int whence, uint64_t off);
 };
 
 struct super {
