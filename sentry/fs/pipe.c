@@ -108,9 +108,8 @@ static bool readable_or_eof(void *arg)
     return p->len > 0 || p->writers == 0;
 }
 
-static long p_read(struct file *f, void *buf, size_t n, uint64_t off)
+static long pipe_do_read(struct pipe *p, void *buf, size_t n, bool nonblock, bool peek)
 {
-    struct pipe *p = f->priv;
     size_t done = 0;
     int r;
 
@@ -122,7 +121,7 @@ static long p_read(struct file *f, void *buf, size_t n, uint64_t off)
             pthread_mutex_unlock(&p->lock);
             return 0;
         }
-        if (f->flags & O_NONBLOCK) {
+        if (nonblock) {
             pthread_mutex_unlock(&p->lock);
             return -EAGAIN;
         }
@@ -131,6 +130,17 @@ static long p_read(struct file *f, void *buf, size_t n, uint64_t off)
         if (r)
             return r;
         pthread_mutex_lock(&p->lock);
+    }
+    if (peek) { /* tee: copy without consuming */
+        for (size_t h = p->head, left = p->len; done < n && left;) {
+            size_t k = SB_MIN(SB_MIN(n - done, left), p->cap - h);
+            memcpy((uint8_t *)buf + done, p->buf + h, k);
+            h = (h + k) % p->cap;
+            left -= k;
+            done += k;
+        }
+        pthread_mutex_unlock(&p->lock);
+        return (long)done;
     }
     while (done < n && p->len) {
         size_t k = SB_MIN(SB_MIN(n - done, p->len), p->cap - p->head);
@@ -147,6 +157,11 @@ static long p_read(struct file *f, void *buf, size_t n, uint64_t off)
     return (long)done;
 }
 
+static long p_read(struct file *f, void *buf, size_t n, uint64_t off)
+{
+    return pipe_do_read(f->priv, buf, n, f->flags & O_NONBLOCK, false);
+}
+
 struct room_arg {
     struct pipe *p;
     size_t need;
@@ -158,9 +173,8 @@ static bool room_or_broken(void *arg)
     return a->p->cap - a->p->len >= a->need || a->p->readers == 0;
 }
 
-static long p_write(struct file *f, const void *buf, size_t n, uint64_t off)
+static long pipe_do_write(struct pipe *p, const void *buf, size_t n, bool nonblock)
 {
-    struct pipe *p = f->priv;
     size_t done = 0;
     int r;
 
@@ -181,7 +195,7 @@ static long p_write(struct file *f, const void *buf, size_t n, uint64_t off)
         want = (n - done <= PIPE_ATOMIC && done == 0) ? n : 1;
         if (room < want) {
             struct room_arg ra = { p, want };
-            if (f->flags & O_NONBLOCK) {
+            if (nonblock) {
                 pthread_mutex_unlock(&p->lock);
                 return done ? (long)done : -EAGAIN;
             }
@@ -206,6 +220,37 @@ static long p_write(struct file *f, const void *buf, size_t n, uint64_t off)
     waitq_wake_all(&p->rq);
     notify_async(p, true);
     return (long)done;
+}
+
+static long p_write(struct file *f, const void *buf, size_t n, uint64_t off)
+{
+    return pipe_do_write(f->priv, buf, n, f->flags & O_NONBLOCK);
+}
+
+long pipe_read_flags(struct file *f, void *buf, size_t n, bool nonblock, bool peek)
+{
+    return pipe_do_read(f->priv, buf, n, nonblock || (f->flags & O_NONBLOCK), peek);
+}
+
+long pipe_write_flags(struct file *f, const void *buf, size_t n, bool nonblock)
+{
+    return pipe_do_write(f->priv, buf, n, nonblock || (f->flags & O_NONBLOCK));
+}
+
+size_t pipe_room(struct file *f)
+{
+    struct pipe *p = f->priv;
+    size_t r;
+
+    pthread_mutex_lock(&p->lock);
+    r = p->cap - p->len;
+    pthread_mutex_unlock(&p->lock);
+    return r;
+}
+
+bool pipe_same(struct file *a, struct file *b)
+{
+    return a->priv == b->priv;
 }
 
 static unsigned p_poll(struct file *f, struct poll_req *pr)
