@@ -54,6 +54,15 @@ int devpts_console_start(struct task *t, int host_in, int host_out, int winch_fd
 /* At the end: let the console's last output reach the caller. */
 void devpts_console_drain(void);
 
+/* inotify instances (inotify_init1 flags); watches on inodes. add returns
+ * the watch descriptor or -errno; rm -EINVAL for an unknown wd. */
+int inotify_new(int flags, struct file **out);
+bool inotify_is(struct file *f);
+int inotify_add(struct file *f, struct inode *ino, uint32_t mask);
+int inotify_rm(struct file *f, int wd);
+/* A fresh non-zero cookie tying IN_MOVED_FROM to IN_MOVED_TO. */
+uint32_t inotify_cookie(void);
+
 /* procfs: the sandbox's processes and machine view (needs the kernel). */
 struct dentry *procfs_new(void);
 

@@ -11,6 +11,7 @@
 #include <linux/stat.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sysmacros.h>
@@ -79,6 +80,8 @@ static long do_read(struct task *t, struct file *f, uint64_t buf, size_t len, ui
         if ((size_t)n < k || (f->fmode & FILE_STREAM))
             break;
     }
+    if (done && f->path.d)
+        vfs_notify_dentry(f->path.d, IN_ACCESS);
     if (newoff)
         *newoff = off + done;
     return (long)done;
@@ -121,6 +124,8 @@ static long do_write(struct task *t, struct file *f, uint64_t buf, size_t len, u
         if ((size_t)n < k)
             break;
     }
+    if (done && f->path.d)
+        vfs_notify_dentry(f->path.d, IN_MODIFY);
     if (newoff) {
         *newoff = off + done;
         if (f->flags & O_APPEND) {
@@ -1271,6 +1276,8 @@ long sys_fallocate(struct task *t, const struct syscall_args *a)
         r = -EOPNOTSUPP;
     else
         r = f->ops->fallocate(f, mode, (uint64_t)off, (uint64_t)len);
+    if (!r && f->path.d)
+        vfs_notify_dentry(f->path.d, IN_MODIFY);
     file_put(f);
     return r;
 }

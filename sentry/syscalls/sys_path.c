@@ -2,11 +2,13 @@
  * links, readlink, access, chdir/getcwd, truncate, chmod, utimes, statfs,
  * xattrs. */
 #include "sentry/syscalls/syscalls.h"
+#include "sentry/fs/fs.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/inotify.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -130,6 +132,8 @@ static long do_mkdir(struct task *t, int dirfd, uint64_t upath, mode_t mode)
         r = -EROFS;
     else if ((r = vfs_permission(dir, MAY_WRITE | MAY_EXEC)) == 0)
         r = dir->iops->mkdir(dir, last, mode & ~t->fs->umask & 07777);
+    if (!r)
+        vfs_notify(dir, IN_CREATE | IN_ISDIR, last, 0);
     vpath_put(&parent);
     return r;
 }
@@ -175,6 +179,8 @@ static long do_mknod(struct task *t, int dirfd, uint64_t upath, mode_t mode, dev
         r = -EPERM;
     else if ((r = vfs_permission(dir, MAY_WRITE | MAY_EXEC)) == 0)
         r = dir->iops->mknod(dir, last, (mode & S_IFMT) | (mode & ~t->fs->umask & 07777), dev);
+    if (!r)
+        vfs_notify(dir, IN_CREATE, last, 0);
     vpath_put(&parent);
     return r;
 }
@@ -235,8 +241,16 @@ static long do_unlink(struct task *t, int dirfd, uint64_t upath, int flags)
             r = -EROFS;
         else if ((r = may_delete(t, dir, c.d->inode)) == 0)
             r = rmdir ? dir->iops->rmdir(dir, last) : dir->iops->unlink(dir, last);
-        if (!r)
+        if (!r) {
+            struct stat vs;
+            bool gone = rmdir || vfs_getattr(c.d->inode, &vs) || vs.st_nlink == 0;
             dentry_forget(parent.d, last);
+            if (!rmdir)
+                vfs_notify(c.d->inode, IN_ATTRIB, NULL, 0); /* its link count */
+            if (gone) /* Linux's order: the object's own events, then the dir's */
+                vfs_notify(c.d->inode, IN_DELETE_SELF, NULL, 0);
+            vfs_notify(dir, IN_DELETE | (rmdir ? IN_ISDIR : 0), last, 0);
+        }
     }
     vpath_put(&c);
     vpath_put(&parent);
@@ -317,9 +331,22 @@ static long do_rename(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t
         if (r)
             goto out;
     }
-    r = op.d->inode->iops->rename(op.d->inode, olast, np.d->inode, nlast, flags);
-    if (!r)
-        dentry_rename(op.d, olast, np.d, nlast, flags & RENAME_EXCHANGE);
+    {
+        struct inode *moved = NULL;
+        if (child_exists(t, &op, olast, &oc) == 0) {
+            moved = inode_get(oc.d->inode);
+            vpath_put(&oc);
+        }
+        r = op.d->inode->iops->rename(op.d->inode, olast, np.d->inode, nlast, flags);
+        if (!r) {
+            uint32_t cookie = inotify_cookie(), dir = moved && S_ISDIR(moved->mode) ? IN_ISDIR : 0;
+            dentry_rename(op.d, olast, np.d, nlast, flags & RENAME_EXCHANGE);
+            vfs_notify(op.d->inode, IN_MOVED_FROM | dir, olast, cookie);
+            vfs_notify(np.d->inode, IN_MOVED_TO | dir, nlast, cookie);
+            vfs_notify(moved, IN_MOVE_SELF, NULL, 0);
+        }
+        inode_put(moved);
+    }
 out:
     vpath_put(&op);
     vpath_put(&np);
@@ -366,6 +393,8 @@ static long do_symlink(struct task *t, uint64_t utarget, int dirfd, uint64_t upa
         r = -EROFS;
     else if ((r = vfs_permission(parent.d->inode, MAY_WRITE | MAY_EXEC)) == 0)
         r = parent.d->inode->iops->symlink(parent.d->inode, last, target);
+    if (!r)
+        vfs_notify(parent.d->inode, IN_CREATE, last, 0);
     vpath_put(&parent);
     return r;
 }
@@ -414,6 +443,10 @@ static long do_link(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t n
         r = -EROFS;
     } else {
         r = parent.d->inode->iops->link(parent.d->inode, last, old.d->inode);
+        if (!r) {
+            vfs_notify(old.d->inode, IN_ATTRIB, NULL, 0);
+            vfs_notify(parent.d->inode, IN_CREATE, last, 0);
+        }
     }
     vpath_put(&old);
     vpath_put(&parent);
@@ -580,11 +613,20 @@ long sys_fchdir(struct task *t, const struct syscall_args *a)
 
 static long do_setattr(struct vpath *p, struct inode *ino, const struct setattr *sa)
 {
+    uint32_t ev = sa->valid == SA_SIZE ? IN_MODIFY : IN_ATTRIB;
+    int r;
+
     if (p && ro(p))
         return -EROFS;
     if (!ino->iops || !ino->iops->setattr)
         return -EROFS;
-    return ino->iops->setattr(ino, sa);
+    if ((r = ino->iops->setattr(ino, sa)))
+        return r;
+    if (p)
+        vfs_notify_dentry(p->d, ev);
+    else
+        vfs_notify(ino, ev, NULL, 0);
+    return 0;
 }
 
 long sys_truncate(struct task *t, const struct syscall_args *a)

@@ -165,6 +165,8 @@ static long do_setxattr(struct task *t, int fd, uint64_t upath, bool follow, uin
         r = -EOPNOTSUPP;
     else if ((r = xattr_may(t, x.ino, name, true)) == 0)
         r = x.ino->iops->setxattr(x.ino, name, buf, size, flags);
+    if (!r)
+        vfs_notify(x.ino, 0x4 /* IN_ATTRIB */, NULL, 0);
     xtarget_put(&x);
     free(buf);
     return r;
@@ -187,6 +189,8 @@ static long do_removexattr(struct task *t, int fd, uint64_t upath, bool follow,
         r = -EOPNOTSUPP;
     else if ((r = xattr_may(t, x.ino, name, true)) == 0)
         r = x.ino->iops->removexattr(x.ino, name);
+    if (!r)
+        vfs_notify(x.ino, 0x4 /* IN_ATTRIB */, NULL, 0);
     xtarget_put(&x);
     return r;
 }

@@ -70,7 +70,9 @@ int vfs_open_path(const struct vpath *p, int flags, struct file **out)
             file_put(f);
             return r;
         }
+        vfs_notify_dentry(p->d, 0x2 /* IN_MODIFY */);
     }
+    vfs_notify_dentry(p->d, 0x20 /* IN_OPEN */);
     *out = f;
     return 0;
 }
@@ -176,6 +178,7 @@ int vfs_open_resolve(struct fs_ctx *fs, const struct vpath *start, const char *p
                 vpath_put(&parent);
                 return r;
             }
+            vfs_notify(dir, 0x100 /* IN_CREATE */, last, 0);
             pthread_mutex_lock(&vfs_lock);
             d = dentry_new(last, parent.d, ino);
             pthread_mutex_unlock(&vfs_lock);

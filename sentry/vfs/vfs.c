@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/log.h"
@@ -236,6 +237,28 @@ int vfs_mount_at(struct vpath *where, struct dentry *root, const char *fstype,
     return 0;
 }
 
+void (*vfs_notify_hook)(struct inode *ino, uint32_t mask, const char *name, uint32_t cookie);
+
+void vfs_notify_dentry(struct dentry *d, uint32_t mask)
+{
+    struct dentry *parent;
+    char name[VFS_NAME_MAX + 1];
+
+    if (!d || !vfs_notify_hook)
+        return;
+    if (S_ISDIR(d->inode->mode))
+        mask |= 0x40000000; /* IN_ISDIR */
+    vfs_notify(d->inode, mask, NULL, 0);
+    pthread_mutex_lock(&vfs_lock);
+    parent = d->parent && !d->dead ? dentry_get(d->parent) : NULL;
+    snprintf(name, sizeof(name), "%s", d->name);
+    pthread_mutex_unlock(&vfs_lock);
+    if (parent) {
+        vfs_notify(parent->inode, mask, name, 0);
+        dentry_put(parent);
+    }
+}
+
 struct mount *vfs_anon_mount(void)
 {
     static struct mount anon = { .fstype = "anon_inodefs", .source = "none" };
@@ -310,6 +333,9 @@ void file_put(struct file *f)
 {
     if (!f || __atomic_sub_fetch(&f->ref, 1, __ATOMIC_ACQ_REL))
         return;
+    if (f->path.d && !(f->flags & O_PATH))
+        vfs_notify_dentry(f->path.d, (f->flags & O_ACCMODE) != O_RDONLY ? 0x8 /* IN_CLOSE_WRITE */
+                                                                          : 0x10 /* NOWRITE */);
     if (f->ops && f->ops->release)
         f->ops->release(f);
     vfs_lock_release_owner(f->inode, f); /* OFD locks */

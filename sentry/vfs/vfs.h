@@ -135,6 +135,7 @@ struct file_lock;
 
 struct inode {
     struct file_lock *locks; /* record locks (lock.c) */
+    void *watches;           /* inotify watches (fs/inotify.c) */
     int writers;             /* open for writing (ETXTBSY against exec) */
     int execs;               /* running as a program (ETXTBSY against writes) */
     int ref;
@@ -334,6 +335,20 @@ extern void (*vfs_lock_changed)(void);
 int vfs_lock_wait_begin(const void *owner, const void *blocker);
 void vfs_lock_wait_end(const void *owner);
 void vfs_lock_free_all(struct inode *ino);
+
+/* inotify: an event on ino (name: of a child of directory ino, or NULL);
+ * cheap when nothing watches it. The hook is set by fs/inotify.c. */
+extern void (*vfs_notify_hook)(struct inode *ino, uint32_t mask, const char *name,
+                               uint32_t cookie);
+static inline void vfs_notify(struct inode *ino, uint32_t mask, const char *name,
+                              uint32_t cookie)
+{
+    if (ino && __atomic_load_n(&ino->watches, __ATOMIC_RELAXED) && vfs_notify_hook)
+        vfs_notify_hook(ino, mask, name, cookie);
+}
+/* An event on the object at dentry d: to watchers of d's inode, and to
+ * watchers of its parent directory with d's name. */
+void vfs_notify_dentry(struct dentry *d, uint32_t mask);
 
 struct fs_ctx *fs_ctx_new(const struct vpath *root);
 void fs_ctx_put(struct fs_ctx *fs);
