@@ -39,6 +39,50 @@ static void mount_at(struct fs_ctx *fs, const char *where, struct dentry *root,
 
 /* --mount: each on its own Gofer, over a file or directory that exists in
  * the sandbox by then. Returns 0, or an exit status after saying why. */
+/* Make a missing mountpoint (and its parents) in the overlay's private
+ * upper layer, as container runtimes do; never on a writable host rootfs. */
+static int ensure_mountpoint(struct fs_ctx *fs, const char *path, bool dir)
+{
+    char buf[VFS_PATH_MAX], last[VFS_NAME_MAX + 1];
+    struct vpath p, parent;
+    int r;
+
+    if (vfs_walk(fs, NULL, path, WALK_FOLLOW, &p) == 0) {
+        vpath_put(&p);
+        return 0;
+    }
+    if (strcmp(fs->root.mnt->fstype, "overlay"))
+        return -ENOENT;
+    snprintf(buf, sizeof(buf), "%s", path);
+    for (char *s = buf + 1;; s++) {
+        bool end = !*s;
+        if (*s != '/' && !end)
+            continue;
+        *s = '\0';
+        if (vfs_walk(fs, NULL, buf, WALK_FOLLOW, &p) == 0) {
+            vpath_put(&p);
+        } else {
+            bool leaf_file = end && !dir;
+            if ((r = vfs_walk_parent(fs, NULL, buf, &parent, last)))
+                return r;
+            if (leaf_file) {
+                struct inode *ino;
+                r = parent.d->inode->iops->create(parent.d->inode, last, S_IFREG | 0644, &ino);
+                if (!r)
+                    inode_put(ino);
+            } else {
+                r = parent.d->inode->iops->mkdir(parent.d->inode, last, 0755);
+            }
+            vpath_put(&parent);
+            if (r && r != -EEXIST)
+                return r;
+        }
+        if (end)
+            return 0;
+        *s = '/';
+    }
+}
+
 static int mount_extra(struct fs_ctx *fs, const struct kernel_mount *m)
 {
     struct gofer_client *c = xzalloc(sizeof(*c)); /* lives as long as the mount */
@@ -51,7 +95,8 @@ static int mount_extra(struct fs_ctx *fs, const struct kernel_mount *m)
         sb_err("--mount %s: %s", m->source, strerror(-r));
         return 125;
     }
-    if ((r = vfs_walk(fs, NULL, m->target, WALK_FOLLOW, &p))) {
+    if ((r = ensure_mountpoint(fs, m->target, S_ISDIR(root->inode->mode))) ||
+        (r = vfs_walk(fs, NULL, m->target, WALK_FOLLOW, &p))) {
         sb_err("--mount %s: %s", m->target, strerror(-r));
         dentry_put(root);
         return 2;
@@ -77,7 +122,8 @@ static int mount_tmpfs(struct fs_ctx *fs, const struct kernel_tmpfs *m)
 
     if (m->size)
         tmpfs_set_limit(root, m->size);
-    if ((r = vfs_walk(fs, NULL, m->target, WALK_FOLLOW | WALK_DIRECTORY, &p))) {
+    if ((r = ensure_mountpoint(fs, m->target, true)) ||
+        (r = vfs_walk(fs, NULL, m->target, WALK_FOLLOW | WALK_DIRECTORY, &p))) {
         sb_err("--tmpfs %s: %s", m->target, strerror(-r));
         dentry_put(root);
         return 2;

@@ -184,12 +184,16 @@ expect mount-single-file 0 "$(printf 'one\ntwo')" -- "$SBX" run --mount "$work/s
     /bin/sh -c 'echo two >> /etc/hostname && cat /etc/hostname'
 [ "$(cat "$work/single")" = "$(printf 'one\ntwo')" ] && ok mount-single-file-on-host ||
     bad mount-single-file-on-host "$(cat "$work/single")"
-"$SBX" run --mount "$mdir:/no/such/dir" -- /bin/true 2>"$work/err"
+# A missing mountpoint is made in the overlay's private layer, not on the host.
+expect mount-missing-dst-made 0 "yes" -- "$SBX" run --mount "$mdir:/no/such/dir" --tmpfs /no/such/tmp -- \
+    /bin/sh -c 'grep -q " /no/such/dir 9p " /proc/mounts && grep -q " /no/such/tmp tmpfs " /proc/mounts && echo yes'
+[ ! -e /no/such ] && ok mount-missing-dst-host-untouched || bad mount-missing-dst-host-untouched "/no/such made on the host"
+"$SBX" run --overlay=none --mount "$mdir:/no/such/dir" -- /bin/true 2>"$work/err"
 st=$?
 if [ "$st" = 2 ] && [ "$(cat "$work/err")" = "sbx: --mount /no/such/dir: No such file or directory" ]; then
-    ok mount-missing-dst
+    ok mount-missing-dst-writable-rootfs
 else
-    bad mount-missing-dst "status $st: $(cat "$work/err")"
+    bad mount-missing-dst-writable-rootfs "status $st: $(cat "$work/err")"
 fi
 rfs="$work/rootfs"
 mkdir -p "$rfs/bin" "$rfs/etc" "$rfs/tmp" "$rfs/dev" "$rfs/proc"
@@ -209,8 +213,7 @@ full" -- "$SBX" run --tmpfs /mnt:size=64k -- /bin/sh -c 'grep " /mnt " /proc/mou
 for args in "" "run" "bogus" "run --env NOEQUALS -- true" "run --cwd rel -- true" \
     "run --platform nope -- true" "run --no-such-flag -- true" "run --mount nocolon -- true" \
     "run --mount /tmp:rel -- true" "run --mount /tmp:/srv:rx -- true" "run --overlay=bogus -- true" \
-    "run --mount /no/such/src:/srv -- true" "run --tmpfs rel -- true" "run --tmpfs /mnt:size=x -- true" \
-    "run --tmpfs /no/such/dir -- true"; do
+    "run --mount /no/such/src:/srv -- true" "run --tmpfs rel -- true" "run --tmpfs /mnt:size=x -- true"; do
     # shellcheck disable=SC2086
     "$SBX" $args >/dev/null 2>"$work/err"
     st=$?
