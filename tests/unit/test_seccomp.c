@@ -135,6 +135,19 @@ static void thread_after_lockdown(void)
     pthread_join(th, NULL);
     if (syscall(SYS_rseq, NULL, 32, 0, 0) != -1 || errno != ENOSYS)
         _exit(104);
+    {
+        /* The lock-down thread's rseq area says "registration failed", so
+         * glibc leaves rseq off in threads made later (without it, a new
+         * Sentry thread dies in glibc's fatal-error path). */
+        extern const ptrdiff_t __rseq_offset __attribute__((weak));
+        extern const unsigned int __rseq_size __attribute__((weak));
+        int32_t cpu_id;
+        if (&__rseq_size && __rseq_size) {
+            memcpy(&cpu_id, (char *)__builtin_thread_pointer() + __rseq_offset + 4, 4);
+            if (cpu_id != -2)
+                _exit(105);
+        }
+    }
 }
 
 Test(sentry_seccomp, threads_start_with_rseq_refused)
