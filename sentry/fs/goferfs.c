@@ -12,6 +12,8 @@
 
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "sentry/mm/memfile.h"
+#include "sentry/mm/rmap.h"
 
 /* Lock order: gnode->lock and gfile->lock are leaves taken around Gofer
  * calls (the client's lock nests inside them). */
@@ -33,6 +35,13 @@ struct gnode {
      * (sizes and times as the host has them: git compares both). */
     bool stale;
     int pending_fd; /* the fd CREATE donated, for the open that follows */
+    /* Page cache, made by the first shared mapping: file offset ranges ->
+     * MemoryFile pages that every MAP_SHARED mapping of the file maps.
+     * read() and write() keep it coherent; msync and munmap write it back
+     * (pc_fd). pc_lock is taken under mm->lock (faults) and before lock. */
+    pthread_mutex_t pc_lock;
+    struct rmap pages;
+    int pc_fd;
 };
 
 /* An open regular file: the donated host fd(s). */
@@ -67,7 +76,10 @@ static struct inode *gnode_inode(struct super *sb, uint32_t h, const struct gofe
     g->handle = h;
     g->st = *st;
     g->pending_fd = -1;
+    g->pc_fd = -1;
+    g->pages.merge = 1;
     pthread_mutex_init(&g->lock, NULL);
+    pthread_mutex_init(&g->pc_lock, NULL);
     ino = inode_new(sb, &gofer_iops, S_ISDIR(st->mode) ? &gofer_dir_fops : &gofer_reg_fops,
                     st->mode, st->ino);
     ino->priv = g;
@@ -192,12 +204,121 @@ static int g_open(struct inode *ino, struct file *f)
     return 0;
 }
 
+/* ---- page cache for shared mappings ---- */
+
+static void pc_page_freed(void *arg, const struct mm_range *r)
+{
+    memfile_free(tmpfs_memfile, r->off, r->end - r->start);
+}
+
+/* Copy cached bytes over buf, which holds [off, off+len) of the file as the
+ * host has it (pc_lock held). */
+static void pc_overlay_read(struct gnode *g, void *buf, size_t len, uint64_t off)
+{
+    for (size_t i = rmap_lower_bound(&g->pages, off);
+         i < g->pages.n && g->pages.v[i].start < off + len; i++) {
+        struct mm_range *r = &g->pages.v[i];
+        uint64_t a = SB_MAX(r->start, off), b = SB_MIN(r->end, off + len);
+        memcpy((char *)buf + (a - off), (char *)memfile_ptr(tmpfs_memfile, r->off) + (a - r->start),
+               b - a);
+    }
+}
+
+/* write(): the same bytes into cached pages (pc_lock held). */
+static void pc_overlay_write(struct gnode *g, const void *buf, size_t len, uint64_t off)
+{
+    for (size_t i = rmap_lower_bound(&g->pages, off);
+         i < g->pages.n && g->pages.v[i].start < off + len; i++) {
+        struct mm_range *r = &g->pages.v[i];
+        uint64_t a = SB_MAX(r->start, off), b = SB_MIN(r->end, off + len);
+        memcpy((char *)memfile_ptr(tmpfs_memfile, r->off) + (a - r->start),
+               (const char *)buf + (a - off), b - a);
+    }
+}
+
+static int g_get_page(struct inode *ino, uint64_t pgoff, uint64_t *mf_off)
+{
+    struct gnode *g = ino->priv;
+    struct mm_range *r, p = { 0 };
+    int e = 0;
+
+    if (!S_ISREG(ino->mode))
+        return -ENODEV;
+    pthread_mutex_lock(&g->pc_lock);
+    if (g->pc_fd < 0) {
+        g->pc_fd = gofer_open(client_of(ino), g->handle, O_RDWR);
+        if (g->pc_fd < 0)
+            g->pc_fd = gofer_open(client_of(ino), g->handle, O_RDONLY);
+        if (g->pc_fd < 0) {
+            e = g->pc_fd;
+            g->pc_fd = -1;
+            goto out;
+        }
+    }
+    if ((r = rmap_find(&g->pages, pgoff))) {
+        *mf_off = r->off + (pgoff - r->start);
+    } else {
+        ssize_t n;
+        if ((e = memfile_alloc(tmpfs_memfile, 4096, mf_off)))
+            goto out;
+        n = pread(g->pc_fd, memfile_ptr(tmpfs_memfile, *mf_off), 4096, (off_t)pgoff);
+        if (n < 0) {
+            e = -errno;
+            memfile_free(tmpfs_memfile, *mf_off, 4096);
+            goto out;
+        }
+        p.start = pgoff;
+        p.end = pgoff + 4096;
+        p.off = *mf_off;
+        SB_BUG_ON(rmap_insert(&g->pages, &p));
+    }
+    memfile_ref(tmpfs_memfile, *mf_off, 4096);
+out:
+    pthread_mutex_unlock(&g->pc_lock);
+    return e;
+}
+
+static int g_getattr(struct inode *ino, struct stat *st);
+
+/* msync/munmap: cached pages of [off, off+len) go to the host, up to the
+ * file's size (a mapping never grows a file). */
+static int g_writeback(struct inode *ino, uint64_t off, uint64_t len)
+{
+    struct gnode *g = ino->priv;
+    struct stat st;
+    int e = 0;
+
+    pthread_mutex_lock(&g->pc_lock);
+    if (g->pc_fd < 0 || !g->pages.n || g_getattr(ino, &st)) {
+        pthread_mutex_unlock(&g->pc_lock);
+        return 0;
+    }
+    for (size_t i = rmap_lower_bound(&g->pages, off);
+         i < g->pages.n && g->pages.v[i].start < off + len && !e; i++) {
+        struct mm_range *r = &g->pages.v[i];
+        uint64_t a = SB_MAX(r->start, off), b = SB_MIN(SB_MIN(r->end, off + len), (uint64_t)st.st_size);
+        if (a >= b)
+            continue;
+        if (pwrite(g->pc_fd, (char *)memfile_ptr(tmpfs_memfile, r->off) + (a - r->start), b - a,
+                   (off_t)a) < 0)
+            e = errno == EBADF ? 0 : -errno; /* a read-only file: nothing to write */
+    }
+    pthread_mutex_unlock(&g->pc_lock);
+    if (!e)
+        mark_stale(ino);
+    return e;
+}
+
 static void g_release(struct inode *ino)
 {
     struct gnode *g = ino->priv;
     if (g) {
         if (g->pending_fd >= 0)
             close(g->pending_fd);
+        rmap_clear(&g->pages, pc_page_freed, NULL);
+        if (g->pc_fd >= 0)
+            close(g->pc_fd);
+        pthread_mutex_destroy(&g->pc_lock);
         (void)gofer_close(client_of(ino), g->handle);
         pthread_mutex_destroy(&g->lock);
         free(g);
@@ -207,7 +328,15 @@ static void g_release(struct inode *ino)
 static long g_read(struct file *f, void *buf, size_t len, uint64_t off)
 {
     struct gfile *gf = f->priv;
+    struct gnode *g = f->inode->priv;
     ssize_t n = pread(gf->fd, buf, len, off);
+
+    if (n > 0 && __atomic_load_n(&g->pages.n, __ATOMIC_ACQUIRE)) {
+        /* Mapped shared: the pages may hold newer bytes than the host. */
+        pthread_mutex_lock(&g->pc_lock);
+        pc_overlay_read(g, buf, (size_t)n, off);
+        pthread_mutex_unlock(&g->pc_lock);
+    }
     return n < 0 ? -errno : n;
 }
 
@@ -238,6 +367,7 @@ static int write_fd(struct file *f, struct gfile *gf, bool append)
 static long g_write(struct file *f, const void *buf, size_t len, uint64_t off)
 {
     struct gfile *gf = f->priv;
+    struct gnode *g = f->inode->priv;
     int fd = write_fd(f, gf, f->flags & O_APPEND);
     ssize_t n;
 
@@ -247,6 +377,16 @@ static long g_write(struct file *f, const void *buf, size_t len, uint64_t off)
     if (n < 0)
         return -errno;
     mark_stale(f->inode);
+    if (__atomic_load_n(&g->pages.n, __ATOMIC_ACQUIRE)) {
+        /* Keep shared mappings coherent with write(). With O_APPEND the
+         * host chose the place: the bytes end at the new size. */
+        struct stat st;
+        if ((f->flags & O_APPEND) && g_getattr(f->inode, &st) == 0)
+            off = (uint64_t)st.st_size - (uint64_t)n;
+        pthread_mutex_lock(&g->pc_lock);
+        pc_overlay_write(g, buf, (size_t)n, off);
+        pthread_mutex_unlock(&g->pc_lock);
+    }
     return n;
 }
 
@@ -446,6 +586,19 @@ static int g_setattr(struct inode *ino, const struct setattr *sa)
     if (r)
         return r;
     set_stat(ino, &st);
+    if ((sa->valid & SA_SIZE) && __atomic_load_n(&g->pages.n, __ATOMIC_ACQUIRE)) {
+        /* Truncated: cached pages past the end go (mappings keep their
+         * copies), the tail of the last one reads as zeros. */
+        uint64_t keep = (sa->size + 4095) & ~4095ULL;
+        struct mm_range *r;
+        pthread_mutex_lock(&g->pc_lock);
+        rmap_remove(&g->pages, keep, UINT64_MAX, pc_page_freed, NULL);
+        if ((sa->size & 4095) && (r = rmap_find(&g->pages, sa->size & ~4095ULL)))
+            memset((char *)memfile_ptr(tmpfs_memfile, r->off) +
+                       (sa->size & ~4095ULL) - r->start + (sa->size & 4095),
+                   0, 4096 - (sa->size & 4095));
+        pthread_mutex_unlock(&g->pc_lock);
+    }
     return 0;
 }
 
@@ -587,6 +740,8 @@ out:
 }
 
 static const struct inode_ops gofer_iops = {
+    .get_page = g_get_page,
+    .writeback = g_writeback,
     .lookup = g_lookup,
     .getattr = g_getattr,
     .setattr = g_setattr,

@@ -20,10 +20,47 @@ static void vma_get(struct mm_range *r)
         file_get(r->obj);
 }
 
+/* A shared writable mapping of a file kept elsewhere (the host) writes
+ * its pages back over [start, end) of the mapping. */
+static int vma_writeback(const struct mm_range *v, uint64_t start, uint64_t end)
+{
+    struct inode *ino;
+
+    if (!v->obj || !(v->flags & VMA_SHARED) || (v->flags & VMA_NOMAYWRITE))
+        return 0;
+    ino = ((struct file *)v->obj)->inode;
+    if (!ino->iops || !ino->iops->writeback)
+        return 0;
+    return ino->iops->writeback(ino, v->off + (start - v->start), end - start);
+}
+
 static void vma_removed(void *arg, const struct mm_range *r)
 {
-    if (r->obj)
+    if (r->obj) {
+        (void)vma_writeback(r, r->start, r->end); /* munmap writes back */
         file_put(r->obj);
+    }
+}
+
+int mm_msync(struct mm *mm, uint64_t addr, uint64_t len)
+{
+    uint64_t end = addr + PAGE_UP(len), a;
+    int r = 0;
+
+    if (end < addr)
+        return -ENOMEM;
+    pthread_mutex_lock(&mm->lock);
+    for (a = addr; a < end && !r;) {
+        struct mm_range *v = rmap_find(&mm->vmas, a);
+        if (!v) {
+            r = -ENOMEM;
+            break;
+        }
+        r = vma_writeback(v, a, SB_MIN(v->end, end));
+        a = v->end;
+    }
+    pthread_mutex_unlock(&mm->lock);
+    return r;
 }
 
 static void pma_removed(void *arg, const struct mm_range *r)

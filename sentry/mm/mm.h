@@ -119,6 +119,8 @@ int mm_futex_key(struct mm *mm, uint64_t addr, uint64_t *key, bool *shared);
 /* mincore(2): vec gets one byte per page (1: backed). -ENOMEM on a hole. */
 int mm_mincore(struct mm *mm, uint64_t addr, uint64_t len, uint8_t *vec);
 /* 0 if every page of the range is mapped, else -ENOMEM. */
+/* msync: write shared file pages of the range back (-ENOMEM if unmapped). */
+int mm_msync(struct mm *mm, uint64_t addr, uint64_t len);
 int mm_check_mapped(struct mm *mm, uint64_t addr, uint64_t len);
 
 /* Resident size: MemoryFile pages backing this mm, in KiB. */

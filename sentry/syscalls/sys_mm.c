@@ -77,7 +77,7 @@ long sys_msync(struct task *t, const struct syscall_args *a)
         return -EINVAL;
     if ((flags & MS_ASYNC) && (flags & MS_SYNC))
         return -EINVAL;
-    return mm_check_mapped(t->mm, a->a[0], a->a[1]);
+    return mm_msync(t->mm, a->a[0], a->a[1]);
 }
 
 long sys_mlock(struct task *t, const struct syscall_args *a)

@@ -70,6 +70,9 @@ struct inode_ops {
     /* Shared file mappings: a new reference to the MemoryFile page that
      * holds the file's bytes at pgoff (page aligned), made if needed. */
     int (*get_page)(struct inode *ino, uint64_t pgoff, uint64_t *mf_off);
+    /* Shared mappings of files kept elsewhere (the host): write the pages
+     * of [off, off+len) back (msync, munmap). No op: nothing to do. */
+    int (*writeback)(struct inode *ino, uint64_t off, uint64_t len);
     /* mknod(2): fifos, sockets, regular files and (by the caller's
      * privilege check) device nodes. */
     int (*mknod)(struct inode *dir, const char *name, mode_t mode, dev_t rdev);

@@ -184,6 +184,12 @@ expect mount-single-file 0 "$(printf 'one\ntwo')" -- "$SBX" run --mount "$work/s
     /bin/sh -c 'echo two >> /etc/hostname && cat /etc/hostname'
 [ "$(cat "$work/single")" = "$(printf 'one\ntwo')" ] && ok mount-single-file-on-host ||
     bad mount-single-file-on-host "$(cat "$work/single")"
+mkdir -p "$work/mapdir"
+expect shared-map-on-mount 0 "read sees the mapping: via-map
+the mapping sees write: WRITE
+another process's writes: child" -- "$SBX" run --mount "$work/mapdir:/srv" -- "$PROGS/shared_map" /srv
+got=$(dd if="$work/mapdir/mapped" bs=1 skip=200 count=6 2>/dev/null)$(dd if="$work/mapdir/mapped" bs=1 skip=300 count=8 2>/dev/null)
+[ "$got" = syncedunmapped ] && ok shared-map-written-back || bad shared-map-written-back "host file has '$got'"
 # A missing mountpoint is made in the overlay's private layer, not on the host.
 expect mount-missing-dst-made 0 "yes" -- "$SBX" run --mount "$mdir:/no/such/dir" --tmpfs /no/such/tmp -- \
     /bin/sh -c 'grep -q " /no/such/dir 9p " /proc/mounts && grep -q " /no/such/tmp tmpfs " /proc/mounts && echo yes'
