@@ -159,6 +159,17 @@ static inline void conf_streq(const char *name, const char *got, const char *wan
         }                                                                    \
     } while (0)
 
+static inline __attribute__((noreturn)) void conf_skip(const char *why);
+/* Pseudo-terminal tests: skip where the host has none to give (some
+ * containers have no usable /dev/ptmx). */
+static inline void conf_need_pty(void)
+{
+    int m = open("/dev/ptmx", O_RDWR | O_NOCTTY);
+    if (m < 0)
+        conf_skip("no pseudo-terminals on this host (/dev/ptmx)");
+    close(m);
+}
+
 static inline __attribute__((noreturn)) void conf_skip(const char *why)
 {
     printf("skip: %s\n", why);

@@ -5,6 +5,7 @@
 
 int main(void)
 {
+    conf_need_pty();
     char name[64], buf[64];
     int m;
     pid_t pid;

@@ -22,6 +22,7 @@ static int no_ctty(void)
 
 int main(void)
 {
+    conf_need_pty();
     struct stat st;
 
     OK("stat /dev/tty", stat("/dev/tty", &st));

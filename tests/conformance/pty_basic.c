@@ -5,6 +5,7 @@
 
 int main(void)
 {
+    conf_need_pty();
     struct termios t;
     struct winsize ws = { 0 };
     struct stat st;

@@ -33,6 +33,7 @@ static long ms_since(const struct timespec *a)
 
 int main(void)
 {
+    conf_need_pty();
     struct termios t;
     struct timespec t0;
     char buf[256];

@@ -10,6 +10,7 @@ static void on_cont(int sig) { cont++; }
 
 int main(void)
 {
+    conf_need_pty();
     char name[64], buf[64];
     int m, p[2];
     pid_t pid;

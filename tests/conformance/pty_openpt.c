@@ -25,6 +25,7 @@ static int rd(int fd, char *buf, int n)
 
 int main(void)
 {
+    conf_need_pty();
     char buf[128], *name;
     struct stat st;
     int m, s, n = -1;

@@ -163,6 +163,7 @@ static int session(int m)
 
 int main(void)
 {
+    conf_need_pty();
     int m, s2;
     pid_t pid;
 

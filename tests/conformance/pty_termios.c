@@ -24,6 +24,7 @@ static int rd(int fd, char *buf, int n)
 
 int main(void)
 {
+    conf_need_pty();
     struct termios t, t2;
     struct winsize ws = { 0 };
     char buf[64];
