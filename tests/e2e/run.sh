@@ -164,7 +164,7 @@ expect int80-refused 0 -38 -- "$SBX" run -- "$PROGS/int80"
 # Writable mounts (--mount SRC:DST[:ro|:rw]) and --rootfs-writable.
 mdir="$work/mount"
 mkdir -p "$mdir"
-expect mount-git 0 "1 first" -- "$SBX" run --mount "$mdir:/srv" --cwd /srv -- /bin/sh -c '
+expect mount-git 0 "1 first" -- "$SBX" run --mount "$mdir:/work" --cwd /work -- /bin/sh -c '
 git init -q repo && cd repo && echo hello > a.txt && git add a.txt &&
 GIT_AUTHOR_NAME=n GIT_AUTHOR_EMAIL=a@b GIT_COMMITTER_NAME=n GIT_COMMITTER_EMAIL=a@b \
 git commit -q -m first && echo "$(git log --oneline | wc -l) $(git log --format=%s)"'
@@ -190,6 +190,15 @@ the mapping sees write: WRITE
 another process's writes: child" -- "$SBX" run --mount "$work/mapdir:/srv" -- "$PROGS/shared_map" /srv
 got=$(dd if="$work/mapdir/mapped" bs=1 skip=200 count=6 2>/dev/null)$(dd if="$work/mapdir/mapped" bs=1 skip=300 count=8 2>/dev/null)
 [ "$got" = syncedunmapped ] && ok shared-map-written-back || bad shared-map-written-back "host file has '$got'"
+# Issue 4's "done when" checks, as written there.
+expect done-sqlite-10000 0 "10000|50005000" -- "$SBX" run -- /bin/bash -c 'cd /tmp && sqlite3 t.db "create table t(x); with recursive c(i) as (select 1 union all select i+1 from c where i<10000) insert into t select i from c; select count(*), sum(x) from t;"'
+expect done-etc-probe 0 x -- "$SBX" run -- /bin/sh -c 'echo x > /etc/sbx-probe && cat /etc/sbx-probe'
+[ ! -e /etc/sbx-probe ] && ok done-etc-probe-host-untouched || bad done-etc-probe-host-untouched "/etc/sbx-probe on the host"
+native_sums=$(cd /usr/include && find . -type f | sort | xargs sha256sum | sha256sum)
+expect done-tar-roundtrip 0 "$native_sums" -- "$SBX" run -- /bin/sh -c 'cd /tmp && tar -czf a.tgz /usr/include 2>/dev/null && mkdir o && cd o && tar -xzf ../a.tgz && cd usr/include && find . -type f | sort | xargs sha256sum | sha256sum'
+pyjson=$(ls -d /usr/lib/python3*/json | head -1)
+native_pyc=$(d=$(mktemp -d) && cp -r "$pyjson" "$d/x" && python3 -m compileall -q "$d/x" && ls "$d/x/__pycache__" | wc -l; rm -rf "$d")
+expect done-compileall 0 "$native_pyc" -- "$SBX" run -- /bin/sh -c "cp -r $pyjson /tmp/x && python3 -m compileall -q /tmp/x && ls /tmp/x/__pycache__ | wc -l"
 # A missing mountpoint is made in the overlay's private layer, not on the host.
 expect mount-missing-dst-made 0 "yes" -- "$SBX" run --mount "$mdir:/no/such/dir" --tmpfs /no/such/tmp -- \
     /bin/sh -c 'grep -q " /no/such/dir 9p " /proc/mounts && grep -q " /no/such/tmp tmpfs " /proc/mounts && echo yes'
