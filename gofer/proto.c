@@ -208,6 +208,8 @@ static long fixed_body_size(uint16_t op)
         return sizeof(struct gofer_topen);
     case GOFER_T_GETDENTS:
         return sizeof(struct gofer_tgetdents);
+    case GOFER_T_TMPFILE:
+        return sizeof(struct gofer_tcreate);
     case GOFER_R_ERROR:
         return sizeof(struct gofer_rerror);
     default:
@@ -624,7 +626,7 @@ const char *gofer_op_name(uint16_t op)
         [GOFER_T_STATFS] = "statfs",       [GOFER_T_FSYNC] = "fsync",
         [GOFER_T_FALLOCATE] = "fallocate", [GOFER_T_GETXATTR] = "getxattr",
         [GOFER_T_SETXATTR] = "setxattr",   [GOFER_T_LISTXATTR] = "listxattr",
-        [GOFER_T_REMOVEXATTR] = "removexattr",
+        [GOFER_T_REMOVEXATTR] = "removexattr", [GOFER_T_TMPFILE] = "tmpfile",
     };
 
     if (op >= GOFER_T_CREATE && op < GOFER_OP_MAX_)

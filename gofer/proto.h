@@ -69,7 +69,8 @@ enum gofer_op {
     GOFER_T_SETXATTR = 20,  /* body: txattr + name + value -> R: none */
     GOFER_T_LISTXATTR = 21, /* body: txattr (no name)  -> R: rxattr + names */
     GOFER_T_REMOVEXATTR = 22, /* body: txattr + name   -> R: none */
-    GOFER_OP_MAX_ = 23,
+    GOFER_T_TMPFILE = 23, /* body: tcreate, no name   -> R: rcreate, fd by SCM_RIGHTS */
+    GOFER_OP_MAX_ = 24,
     GOFER_R_ERROR = 0x80, /* body: rerror */
     GOFER_R_OK = 0x81,    /* success; body depends on the request's op */
 };
@@ -200,6 +201,9 @@ struct gofer_tcreate {
     uint16_t namelen;
     uint16_t pad;
 };
+/* TMPFILE: an unnamed regular file in `dir` (O_TMPFILE on the host; flags
+ * must ask for writing); its handle can be LINKed into a directory later
+ * (with the file's O_EXCL, never). namelen must be 0. */
 struct gofer_rcreate {
     uint32_t handle;
     uint32_t pad;

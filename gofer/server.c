@@ -684,6 +684,9 @@ static int handle_request(struct server *s, size_t len, bool bad)
     case GOFER_T_CLOSE:
         n = op_close(s, len);
         break;
+    case GOFER_T_TMPFILE:
+        n = srv_op_tmpfile(s, len, &fd);
+        break;
     case GOFER_T_CREATE:
         n = srv_op_create(s, len, &fd);
         break;

@@ -75,6 +75,8 @@ int srv_reopen_any(struct handle *h);
 /* Copy a NUL-terminated name out of the packet. */
 void srv_name_copy(char out[GOFER_NAME_MAX + 1], const struct gofer_name *n);
 
+int srv_op_tmpfile(struct server *s, size_t len, int *fd_out);
+
 static inline char *srv_body(struct server *s)
 {
     return s->tx + HDR_LEN;

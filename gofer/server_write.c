@@ -154,6 +154,61 @@ int srv_op_create(struct server *s, size_t len, int *fd_out)
     return sizeof(rc);
 }
 
+int srv_op_tmpfile(struct server *s, size_t len, int *fd_out)
+{
+    _cleanup_close_ int fd = -1, pathfd = -1, pfd = -1;
+    struct gofer_rcreate rc = { 0 };
+    struct gofer_tcreate tc;
+    struct stat st, pst;
+    struct handle *dir;
+    int64_t id;
+    int err, acc;
+
+    err = gofer_decode_fixed(s->rx, len, GOFER_T_TMPFILE, &tc, sizeof(tc));
+    if (err)
+        return err;
+    if (tc.namelen != 0 || tc.pad != 0)
+        return -EPROTO;
+    if (!s->writable)
+        return -EROFS;
+    err = srv_dir_get(s, tc.dir, &dir);
+    if (err)
+        return err;
+    acc = (int)(tc.flags & O_ACCMODE);
+    if ((acc != O_WRONLY && acc != O_RDWR) ||
+        (tc.flags & ~(uint32_t)(O_ACCMODE | O_EXCL | O_APPEND | O_NONBLOCK | O_LARGEFILE |
+                                KERNEL_O_LARGEFILE | O_CLOEXEC)) ||
+        (tc.mode & ~(uint32_t)07777))
+        return -EINVAL;
+    /* "." of the directory's own fd: nothing is looked up by name. */
+    fd = openat(dir->fd, ".",
+                O_TMPFILE | acc | (int)(tc.flags & (O_EXCL | O_APPEND | O_NONBLOCK)) | O_CLOEXEC,
+                tc.mode & 07777);
+    if (fd < 0)
+        return -errno;
+    if (fchown(fd, tc.uid, tc.gid) < 0 && errno != EPERM)
+        return -errno;
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    /* The handle's fd: a second open file of the same inode (no name to
+     * reopen it by; LINK uses it with AT_EMPTY_PATH). */
+    pathfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    pfd = fcntl(dir->fd, F_DUPFD_CLOEXEC, 0);
+    if (pathfd < 0 || pfd < 0)
+        return -errno;
+    pst = ident(dir);
+    id = srv_handle_new(s, pathfd, pfd, "", 0, &st, &pst);
+    if (id < 0)
+        return (int)id;
+    steal_fd(&pathfd);
+    steal_fd(&pfd);
+    rc.handle = (uint32_t)id;
+    srv_stat_to_wire(&rc.st, &st);
+    memcpy(srv_body(s), &rc, sizeof(rc));
+    *fd_out = steal_fd(&fd);
+    return sizeof(rc);
+}
+
 int srv_op_mkobj(struct server *s, size_t len, uint16_t op)
 {
     char name[GOFER_NAME_MAX + 1];

@@ -453,6 +453,32 @@ int gofer_create(struct gofer_client *c, uint32_t dir, const char *name,
     return fd;
 }
 
+int gofer_tmpfile(struct gofer_client *c, uint32_t dir, int flags, uint32_t mode, uint32_t uid,
+                  uint32_t gid, uint32_t *handle, struct gofer_stat *st)
+{
+    struct gofer_tcreate tc = {
+        .dir = dir, .flags = (uint32_t)flags, .mode = mode, .uid = uid, .gid = gid
+    };
+    char req[NAMED_REQ_MAX];
+    struct gofer_rcreate rc;
+    int fd = -1, err;
+
+    err = var_call(c, req,
+                   gofer_encode_simple(req, sizeof(req), GOFER_T_TMPFILE, 0, &tc, sizeof(tc)),
+                   &rc, sizeof(rc), &fd);
+    if (err)
+        return err;
+    if (fd < 0 || rc.handle == 0 || rc.pad != 0 || !S_ISREG(rc.st.mode)) {
+        if (fd >= 0)
+            close(fd);
+        return -EPROTO;
+    }
+    *handle = rc.handle;
+    if (st)
+        *st = rc.st;
+    return fd;
+}
+
 static int mkobj(struct gofer_client *c, uint16_t op, uint32_t dir,
                  const char *name, uint32_t mode, uint32_t uid, uint32_t gid,
                  struct gofer_stat *st)

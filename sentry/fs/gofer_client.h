@@ -80,6 +80,12 @@ int gofer_close(struct gofer_client *c, uint32_t h);
 
 /* ---- writes (a read-only Gofer answers -EROFS); see proto.h ---- */
 
+/* O_TMPFILE in dir: an unnamed regular file opened with `flags` (which ask
+ * for writing). Returns the donated fd and the new handle and stat. */
+SB_MUST_CHECK int gofer_tmpfile(struct gofer_client *c, uint32_t dir, int flags, uint32_t mode,
+                                uint32_t uid, uint32_t gid, uint32_t *handle,
+                                struct gofer_stat *st);
+
 /* Create regular file `name` in dir (O_CREAT|O_EXCL on the host), opened
  * with `flags`. Returns the donated fd (the caller owns it) and the new
  * handle and its stat, or -errno. */

@@ -492,7 +492,20 @@ static int g_mknod(struct inode *dir, const char *name, mode_t mode, dev_t rdev)
 
 static int g_tmpfile(struct inode *dir, mode_t mode, struct inode **out)
 {
-    return -EOPNOTSUPP;
+    struct gnode *d = dir->priv;
+    struct gofer_stat st;
+    struct inode *ino;
+    uint32_t uid, gid, h;
+    int fd;
+
+    new_owner(dir, &uid, &gid);
+    fd = gofer_tmpfile(client_of(dir), d->handle, O_RDWR, mode & 07777, uid, gid, &h, &st);
+    if (fd < 0)
+        return fd;
+    ino = gnode_inode(dir->sb, h, &st);
+    ((struct gnode *)ino->priv)->pending_fd = fd; /* for the open that follows */
+    *out = ino;
+    return 0;
 }
 
 static int g_symlink(struct inode *dir, const char *name, const char *target)

@@ -543,6 +543,7 @@ Test(gofer_server, read_only_server_answers_erofs_to_every_write)
 
     lstat_at("hello.txt", &before);
     cr_expect_eq(gofer_create(&cl, rooth, "n", O_RDWR, 0644, 0, 0, &h, NULL), -EROFS);
+    cr_expect_eq(gofer_tmpfile(&cl, rooth, O_RDWR, 0644, 0, 0, &h, NULL), -EROFS);
     cr_expect_eq(gofer_mkdir(&cl, rooth, "n", 0755, 0, 0, NULL), -EROFS);
     cr_expect_eq(gofer_mknod(&cl, rooth, "n", S_IFIFO | 0644, 0, 0, NULL), -EROFS);
     cr_expect_eq(gofer_symlink(&cl, rooth, "n", "x", 0, 0, NULL), -EROFS);

@@ -523,3 +523,48 @@ Test(gofer_write, hostile_names_and_lengths_change_nothing)
     expect_outside_untouched();
     server_stop_check();
 }
+
+Test(gofer_write, tmpfile_is_unnamed_until_linked)
+{
+    struct gofer_stat st;
+    char buf[16] = { 0 }, p[256];
+    uint32_t h, d = walk_to("dir", NULL);
+    struct stat a;
+    int fd;
+
+    fd = gofer_tmpfile(&cl, d, O_RDWR, 0600, 0, 0, &h, &st);
+    cr_assert_geq(fd, 0, "%s", strerror(-fd));
+    cr_expect(S_ISREG(st.mode));
+    cr_expect_eq(st.nlink, 0, "unnamed");
+    cr_assert_eq(pwrite(fd, "tmp", 3, 0), 3);
+    cr_assert_eq(gofer_link(&cl, h, d, "named", &st), 0);
+    cr_expect_eq(st.nlink, 1);
+    lstat_at("dir/named", &a);
+    at(p, sizeof(p), "dir/named");
+    cr_assert_eq(open(p, O_RDONLY) >= 0, 1);
+    close(fd);
+    fd = open(p, O_RDONLY);
+    cr_expect_eq(read(fd, buf, sizeof(buf)), 3);
+    cr_expect_str_eq(buf, "tmp");
+    close(fd);
+    /* Read-only opens, modes with type bits and files are refused. */
+    cr_expect_eq(gofer_tmpfile(&cl, d, O_RDONLY, 0600, 0, 0, &h, NULL), -EINVAL);
+    cr_expect_eq(gofer_tmpfile(&cl, d, O_RDWR, S_IFREG | 0600, 0, 0, &h, NULL), -EINVAL);
+    cr_expect_eq(gofer_tmpfile(&cl, walk_to("hello.txt", NULL), O_RDWR, 0600, 0, 0, &h, NULL),
+                 -ENOTDIR);
+    cr_expect_eq(gofer_tmpfile(&cl, 9999, O_RDWR, 0600, 0, 0, &h, NULL), -EBADF);
+    expect_outside_untouched();
+}
+
+Test(gofer_write, tmpfile_with_a_name_is_malformed)
+{
+    unsigned char b[HDR + sizeof(struct gofer_tcreate) + 8] = { 0 };
+    struct gofer_tcreate tc = { .dir = rooth, .flags = O_RDWR, .mode = 0600, .namelen = 3 };
+    struct gofer_hdr h = { .op = GOFER_T_TMPFILE };
+
+    memcpy(b, &h, sizeof(h));
+    memcpy(b + HDR, &tc, sizeof(tc));
+    cr_expect_eq(raw_error(b, HDR + sizeof(tc), true, -1), EPROTO);
+    cr_expect_eq(raw_error(b, HDR + sizeof(tc) + 3, true, -1), EPROTO, "trailing bytes");
+    expect_outside_untouched();
+}
