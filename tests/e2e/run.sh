@@ -199,6 +199,9 @@ expect done-tar-roundtrip 0 "$native_sums" -- "$SBX" run -- /bin/sh -c 'cd /tmp 
 pyjson=$(ls -d /usr/lib/python3*/json | head -1)
 native_pyc=$(d=$(mktemp -d) && cp -r "$pyjson" "$d/x" && python3 -m compileall -q "$d/x" && ls "$d/x/__pycache__" | wc -l; rm -rf "$d")
 expect done-compileall 0 "$native_pyc" -- "$SBX" run -- /bin/sh -c "cp -r $pyjson /tmp/x && python3 -m compileall -q /tmp/x && ls /tmp/x/__pycache__ | wc -l"
+mkdir -p "$work/tmpfdir"
+expect tmpfile-on-mount 0 "linked size 7" -- "$SBX" run --mount "$work/tmpfdir:/srv" -- "$PROGS/tmpfile_link" /srv
+[ "$(cat "$work/tmpfdir/linked" 2>&1)" = tmpdata ] && ok tmpfile-on-mount-host || bad tmpfile-on-mount-host "$(ls -la "$work/tmpfdir")"
 # A missing mountpoint is made in the overlay's private layer, not on the host.
 expect mount-missing-dst-made 0 "yes" -- "$SBX" run --mount "$mdir:/no/such/dir" --tmpfs /no/such/tmp -- \
     /bin/sh -c 'grep -q " /no/such/dir 9p " /proc/mounts && grep -q " /no/such/tmp tmpfs " /proc/mounts && echo yes'
