@@ -20,11 +20,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "gofer/gofer.h"
+#include "runsc-c/confine.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "sentry/kernel/kernel.h"
@@ -508,6 +510,25 @@ static int cmd_run(int argc, char **argv)
                 fstat(cfg.stdio[i], &cfg.stdio_st[i]);
                 cfg.stdio_flags[i] = fcntl(cfg.stdio[i], F_GETFL) | O_LARGEFILE;
             }
+        }
+        /* What the Sentry would otherwise read from the host later. */
+        cfg.uid = geteuid();
+        cfg.gid = getegid();
+        cfg.ids_set = true;
+        cfg.ncpus = get_nprocs_conf();
+        if (!cfg.no_seccomp) {
+            int keep[8 + 64], nkeep = 0;
+            struct confinement cf;
+            keep[nkeep++] = 2; /* the Sentry's own error lines */
+            for (int i = 0; i < 3; i++)
+                keep[nkeep++] = cfg.stdio[i];
+            keep[nkeep++] = cfg.gofer_sock;
+            keep[nkeep++] = cfg.winch_fd;
+            for (int i = 0; i < nmounts && nkeep < (int)(sizeof(keep) / sizeof(keep[0])); i++)
+                keep[nkeep++] = mounts[i].gofer_sock;
+            confine_sentry(keep, nkeep, &cf);
+            if (cf.why)
+                sb_debug("confinement incomplete: first missing step: %s", cf.why);
         }
         _exit(kernel_run(&cfg));
     }

@@ -175,7 +175,7 @@ int kernel_run(const struct kernel_cfg *cfg)
     signal(SIGPIPE, SIG_IGN);
     k->trace = cfg->trace;
     clock_gettime(CLOCK_MONOTONIC, &k->boot_mono);
-    k->ncpus = get_nprocs_conf();
+    k->ncpus = cfg->ncpus > 0 ? cfg->ncpus : get_nprocs_conf();
     if ((r = memfile_init(&k->mf, MEMFILE_SIZE))) {
         sb_err("MemoryFile: %s", strerror(-r));
         return 125;
@@ -233,7 +233,7 @@ int kernel_run(const struct kernel_cfg *cfg)
     waitq_init(&p->child_wq);
     waitq_init(&p->stop_wq);
     clock_gettime(CLOCK_MONOTONIC, &p->start);
-    cred_init(&t->cred, geteuid(), getegid());
+    cred_init(&t->cred, cfg->ids_set ? cfg->uid : geteuid(), cfg->ids_set ? cfg->gid : getegid());
     for (int i = 0; i < RLIM_NLIMITS && i < 16; i++) {
         struct rlimit rl;
         getrlimit(i, &rl);

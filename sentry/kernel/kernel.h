@@ -257,6 +257,10 @@ struct kernel_cfg {
     char stdio_name[3][256]; /* the caller's readlink of /proc/self/fd/N */
     int stdio_flags[3];
     const char *platform;
+    uid_t uid;    /* the caller's ids: the app's credentials (ids_set) */
+    gid_t gid;
+    bool ids_set;
+    int ncpus;    /* the host's CPU count, read before confinement (0: ask) */
     bool no_seccomp; /* debugging only */
     bool seccomp_log; /* debugging only: log violations instead of killing */
     bool stats;      /* print counters to stderr at exit */

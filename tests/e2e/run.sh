@@ -256,9 +256,12 @@ sbx_pid=$!
 seen="" procs=""
 for _ in $(seq 50); do
     sleep 0.05
-    for p in $(pgrep -P "$sbx_pid"); do
+    # sbx -> gofers, sbx-nswait -> the Sentry (pid 1 of its namespace) -> stubs
+    kids=$(pgrep -P "$sbx_pid" | tr '\n' ' ')
+    for k in $kids; do kids="$kids $(pgrep -P "$k" | tr '\n' ' ')"; done
+    for p in $kids; do
         procs="$procs $p $(pgrep -P "$p" | tr '\n' ' ')"
-        if [ "$(cat /proc/"$p"/comm 2>/dev/null)" = sbx-sentry ]; then
+        if [ "$(cat /proc/"$p"/comm 2>/dev/null)" = sbx-sentry ] && [ -z "$seen" ]; then
             seen=$(awk '/^Seccomp:/ {print $2}' /proc/"$p"/status)
         fi
     done
@@ -266,6 +269,34 @@ for _ in $(seq 50); do
 done
 wait "$sbx_pid"
 [ "$seen" = 2 ] && ok sentry-seccomp-mode || bad sentry-seccomp-mode "Seccomp: '$seen'"
+
+# The Sentry's confinement: its own namespaces and an empty root.
+"$SBX" run -- /bin/busybox sleep 2 &
+sbx_pid=$!
+conf=""
+for _ in $(seq 50); do
+    sleep 0.05
+    for k in $(pgrep -P "$sbx_pid"); do
+        for p in $k $(pgrep -P "$k"); do
+            [ "$(cat /proc/"$p"/comm 2>/dev/null)" = sbx-sentry ] || continue
+            [ "$(awk '/^Seccomp:/ {print $2}' /proc/"$p"/status)" = 2 ] || continue
+            conf="nnp=$(awk '/^NoNewPrivs:/ {print $2}' /proc/"$p"/status)"
+            for ns in user pid net mnt ipc uts; do
+                [ "$(readlink /proc/"$p"/ns/$ns)" != "$(readlink /proc/self/ns/$ns)" ] && conf="$conf $ns"
+            done
+            [ -z "$(ls -A /proc/"$p"/root/ 2>/dev/null)" ] && conf="$conf emptyroot"
+        done
+    done
+    [ -n "$conf" ] && break
+done
+wait "$sbx_pid"
+if [ "$conf" = "nnp=1 user pid net mnt ipc uts emptyroot" ]; then
+    ok sentry-confined
+elif unshare -U true 2>/dev/null; then
+    bad sentry-confined "got '$conf'"
+else
+    echo "SKIP sentry-confined: this host refuses user namespaces (got '$conf')"
+fi
 
 # sbx info lists the allowed host calls with a count.
 n=$("$SBX" info | awk -F': ' '/host syscalls allowed/ {print $2}')

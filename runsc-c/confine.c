@@ -1,0 +1,189 @@
+/* runsc-c/confine.c: put the Sentry in namespaces of its own with an empty
+ * root before it boots.
+ *
+ * The Sentry needs no host file after boot (files come from the Gofers over
+ * sockets it already holds) and no network, so it gets none: new user, pid,
+ * mount, net, ipc, uts and cgroup namespaces, a root that is an empty
+ * read-only tmpfs, no capability in the host's user namespace,
+ * no_new_privs, and no fd but the ones it was handed. Each step is best
+ * effort: some hosts (containers with their own seccomp profile) refuse
+ * unshare; the step is then skipped and reported (sbx run -v), and the
+ * Sentry's seccomp filter still holds.
+ */
+#include "runsc-c/confine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+
+static int write_file(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
+
+    if (fd < 0)
+        return -errno;
+    if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+        r = -errno;
+    close(fd);
+    return r;
+}
+
+/* A user namespace where the caller's ids are 0: full capabilities inside,
+ * none in the host's namespace. */
+static int enter_userns(void)
+{
+    char map[64];
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    int r;
+
+    if (unshare(CLONE_NEWUSER) < 0)
+        return -errno;
+    snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+    if ((r = write_file("/proc/self/uid_map", map)))
+        return r;
+    if ((r = write_file("/proc/self/setgroups", "deny")) && r != -ENOENT)
+        return r;
+    snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+    return write_file("/proc/self/gid_map", map);
+}
+
+/* The root becomes an empty tmpfs, then read-only; the old root is gone. */
+static int pivot_to_empty(void)
+{
+    const char *newroot = "/tmp";
+
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return -errno;
+    if (mount("sbx-root", newroot, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=16k,mode=0555") < 0)
+        return -errno;
+    if (chdir(newroot) < 0)
+        return -errno;
+    if (syscall(SYS_pivot_root, ".", ".") < 0) /* stack the old root under the new */
+        return -errno;
+    if (umount2(".", MNT_DETACH) < 0)
+        return -errno;
+    if (chdir("/") < 0)
+        return -errno;
+    if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              NULL) < 0)
+        return -errno;
+    return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+/* Close every fd that is not in keep[] (close_range over the gaps). */
+static int close_others(const int *keep, int n)
+{
+    int k[64], m = 0, lo = 0;
+
+    for (int i = 0; i < n && m < 64; i++)
+        if (keep[i] >= 0)
+            k[m++] = keep[i];
+    qsort(k, m, sizeof(k[0]), cmp_int);
+    for (int i = 0; i < m; i++) {
+        if (k[i] > lo && syscall(SYS_close_range, lo, k[i] - 1, 0) < 0)
+            return -errno;
+        lo = k[i] + 1;
+    }
+    if (syscall(SYS_close_range, lo, ~0U, 0) < 0)
+        return -errno;
+    return 0;
+}
+
+static void note(struct confinement *c, const char *what, int err)
+{
+    if (err && !c->why)
+        c->why = what;
+    if (err)
+        sb_debug("confinement: %s: %s (skipped)", what, strerror(-err));
+}
+
+/* Wait for the Sentry (pid 1 of its namespace) and end as it ended. */
+static _Noreturn void wait_and_mirror(pid_t pid)
+{
+    int st;
+
+    prctl(PR_SET_NAME, "sbx-nswait");
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            _exit(125);
+    if (WIFSIGNALED(st)) {
+        signal(WTERMSIG(st), SIG_DFL);
+        prctl(PR_SET_DUMPABLE, 0); /* no core of ours for the Sentry's crash */
+        kill(getpid(), WTERMSIG(st));
+        _exit(128 + WTERMSIG(st));
+    }
+    _exit(WEXITSTATUS(st));
+}
+
+void confine_sentry(const int *keep, int nkeep, struct confinement *c)
+{
+    int r, flags;
+    pid_t pid;
+
+    memset(c, 0, sizeof(*c));
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    r = enter_userns();
+    c->userns = r == 0;
+    note(c, "user namespace", r);
+
+    /* The others one by one, so a host that refuses one still gets the rest. */
+    const struct {
+        int flag;
+        bool *got;
+        const char *name;
+    } ns[] = {
+        { CLONE_NEWNS, &c->mntns, "mount namespace" },
+        { CLONE_NEWNET, &c->netns, "net namespace" },
+        { CLONE_NEWIPC, &c->ipcns, "ipc namespace" },
+        { CLONE_NEWUTS, &c->utsns, "uts namespace" },
+        { CLONE_NEWCGROUP, &c->cgroupns, "cgroup namespace" },
+        { CLONE_NEWPID, &c->pidns, "pid namespace" },
+    };
+    for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+        flags = ns[i].flag;
+        r = unshare(flags) < 0 ? -errno : 0;
+        *ns[i].got = r == 0;
+        note(c, ns[i].name, r);
+    }
+    if (c->pidns) {
+        pid = fork();
+        if (pid < 0) {
+            note(c, "pid namespace fork", -errno);
+            c->pidns = false;
+        } else if (pid > 0) {
+            close_others(NULL, 0);
+            wait_and_mirror(pid);
+        } else {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+        }
+    }
+#ifndef SB_ASAN /* the sanitizers read /proc at exit */
+    if (c->mntns) {
+        r = pivot_to_empty();
+        c->pivoted = r == 0;
+        note(c, "empty root (pivot_root)", r);
+    }
+#endif
+    r = close_others(keep, nkeep);
+    c->nofds = r == 0;
+    note(c, "closing inherited fds", r);
+}
