@@ -35,4 +35,9 @@ SB_MUST_CHECK int gofer_serve(int sock, int root_dirfd, unsigned flags);
 SB_MUST_CHECK int gofer_serve_file(int sock, int dirfd, const char *name,
                                    unsigned flags);
 
+/* The Gofer's seccomp filter (after its set-up, before serving): the calls
+ * serving needs and nothing else (SECCOMP_RET_KILL_PROCESS). 0 or -errno. */
+SB_MUST_CHECK int gofer_seccomp_install(void);
+int gofer_seccomp_count(void);
+
 #endif

@@ -310,6 +310,16 @@ int srv_reopen_regular(struct handle *h, int flags)
     struct stat st;
     int fl;
 
+    /* An unnamed O_TMPFILE handle: its fd is a real open file (O_RDWR). */
+    if (!h->name[0] && S_ISREG(h->mode)) {
+        fd = fcntl(h->fd, F_DUPFD_CLOEXEC, 0);
+        if (fd < 0)
+            return -errno;
+        if ((flags & O_TRUNC) && ftruncate(fd, 0) < 0)
+            return -errno;
+        return steal_fd(&fd);
+    }
+
     /* O_NONBLOCK so that a fifo swapped in under the name cannot block us;
      * O_TRUNC only once we know it is our file. */
     fd = openat(h->parentfd, h->name,

@@ -27,6 +27,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/capability.h>
+
 #include "lib/log.h"
 
 static int write_file(const char *path, const char *text)
@@ -186,4 +188,64 @@ void confine_sentry(const int *keep, int nkeep, struct confinement *c)
     r = close_others(keep, nkeep);
     c->nofds = r == 0;
     note(c, "closing inherited fds", r);
+}
+
+/* The Gofer keeps only what serving its root needs: owners and modes of
+ * files it makes (CHOWN, FOWNER, FSETID), and reaching files whatever
+ * their modes (DAC_OVERRIDE, DAC_READ_SEARCH, which linkat by fd needs).
+ * A read-only Gofer keeps the last two. */
+static int drop_caps(bool writable)
+{
+    cap_value_t keep[] = { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_CHOWN, CAP_FOWNER,
+                           CAP_FSETID };
+    int nkeep = writable ? 5 : 2, r = 0;
+    cap_t caps;
+
+    for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++) {
+        bool kept = false;
+        for (int i = 0; i < nkeep; i++)
+            kept |= keep[i] == c;
+        if (!kept && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+            return -errno;
+    }
+    caps = cap_init(); /* all clear */
+    if (!caps)
+        return -ENOMEM;
+    if (cap_set_flag(caps, CAP_EFFECTIVE, nkeep, keep, CAP_SET) ||
+        cap_set_flag(caps, CAP_PERMITTED, nkeep, keep, CAP_SET) || cap_set_proc(caps))
+        r = -errno;
+    cap_free(caps);
+    return r;
+}
+
+void confine_gofer(bool writable, struct confinement *c)
+{
+    const struct {
+        int flag;
+        bool *got;
+        const char *name;
+    } ns[] = {
+        { CLONE_NEWNS, &c->mntns, "mount namespace" },
+        { CLONE_NEWNET, &c->netns, "net namespace" },
+        { CLONE_NEWIPC, &c->ipcns, "ipc namespace" },
+        { CLONE_NEWUTS, &c->utsns, "uts namespace" },
+    };
+    int r;
+
+    memset(c, 0, sizeof(*c));
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+        r = unshare(ns[i].flag) < 0 ? -errno : 0;
+        *ns[i].got = r == 0;
+        note(c, ns[i].name, r);
+    }
+#ifndef SB_ASAN
+    if (c->mntns) {
+        r = pivot_to_empty(); /* it serves by the fds it holds: no path needed */
+        c->pivoted = r == 0;
+        note(c, "empty root (pivot_root)", r);
+    }
+#endif
+    if (geteuid() == 0 || prctl(PR_CAPBSET_READ, CAP_SETPCAP) == 1)
+        note(c, "dropping capabilities", drop_caps(writable));
 }

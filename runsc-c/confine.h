@@ -21,4 +21,10 @@ struct confinement {
  * and exits as the Sentry did (never returns). */
 void confine_sentry(const int *keep, int nkeep, struct confinement *out);
 
+/* In a Gofer before it serves: no_new_privs, new mount, net, ipc and uts
+ * namespaces, an empty root, and only the capabilities serving needs
+ * (writable: may chown and chmod what it makes). Its seccomp filter comes
+ * after (gofer_seccomp_install). */
+void confine_gofer(bool writable, struct confinement *c);
+
 #endif

@@ -169,6 +169,7 @@ struct served {
     char *name;
     int sv[2];
     unsigned flags; /* GOFER_SERVE_* */
+    bool no_seccomp; /* --no-seccomp: debugging only */
     pid_t pid;
 };
 
@@ -190,6 +191,16 @@ static _Noreturn void run_gofer(struct served *all, int n, int me)
         if (i != me) {
             close(all[i].sv[1]);
             close(all[i].rootfd);
+        }
+    }
+    if (!g->no_seccomp) {
+        struct confinement cf;
+        confine_gofer(g->flags & GOFER_SERVE_WRITABLE, &cf);
+        if (cf.why)
+            sb_debug("gofer confinement incomplete: first missing step: %s", cf.why);
+        if ((r = gofer_seccomp_install())) {
+            sb_err("gofer seccomp: %s", strerror(-r));
+            _exit(1);
         }
     }
     if (g->name)
@@ -449,6 +460,7 @@ static int cmd_run(int argc, char **argv)
         g->flags = mounts[i].readonly ? 0 : GOFER_SERVE_WRITABLE;
     }
     for (int i = 0; i < ngofers; i++) {
+        gofers[i].no_seccomp = cfg.no_seccomp;
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, gofers[i].sv)) {
             fprintf(stderr, "sbx: socketpair: %s\n", strerror(errno));
             env_free(&env);

@@ -341,9 +341,11 @@ st=$?
 # A real host terminal, from script(1): the size comes through, and the
 # host terminal is left as it was.
 if command -v script >/dev/null 2>&1; then
+    # script's stdin stays open (no EOF: script would type one into the
+    # terminal, racing with the run) until script is done.
     out=$(timeout 30 script -qc "stty rows 33 cols 101; stty -g > $work/before; \
         $SBX run -t -- /bin/sh -c 'tty; stty size'; echo status=\$?; stty -g > $work/after" \
-        /dev/null </dev/null 2>&1 | tr -d '\r')
+        /dev/null < <(exec sleep 30 2>/dev/null) 2>&1 | tr -d '\r')
     if [ "$out" != "$(printf '/dev/pts/0\n33 101\nstatus=0')" ]; then
         bad tty-script "got $(printf %q "$out")"
     elif ! cmp -s "$work/before" "$work/after"; then
