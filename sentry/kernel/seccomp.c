@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <linux/falloc.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -41,7 +43,7 @@ static const struct allowed allowed[] = {
     { "close", "closing donated fds when the app closes its files" },
     { "sendmsg", "requests to the Gofer" },
     { "recvmsg", "replies from the Gofer, with donated fds (SCM_RIGHTS)" },
-    { "ptrace", "the ptrace platform: SYSEMU, GETREGS/SETREGS, injection" },
+    { "ptrace", "the ptrace platform: SEIZE, SETOPTIONS, SYSEMU, CONT, INTERRUPT, GET/SETREGS(ET), GETSIGINFO only" },
     { "wait4", "the ptrace platform: stops of the stub processes" },
     { "tgkill", "SIGKILL of a stub when its address space goes, SIGUSR2 to interrupt a "
                 "running stub thread (args: those two signals only)" },
@@ -51,7 +53,7 @@ static const struct allowed allowed[] = {
     { "mremap", "realloc of large Sentry buffers" },
     { "brk", "the Sentry's own heap" },
     { "madvise", "malloc returning memory" },
-    { "fallocate", "punching freed pages out of the MemoryFile" },
+    { "fallocate", "punching freed pages out of the MemoryFile (PUNCH_HOLE|KEEP_SIZE only)" },
     { "futex", "the Sentry's own locks" },
     { "clock_gettime", "clocks for the app (when the vDSO falls back)" },
     { "getrandom", "getrandom(2) and /dev/urandom for the app" },
@@ -167,6 +169,19 @@ int sentry_seccomp_install(bool log_only)
         } else if (!strcmp(n, "clone")) {
             r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
                                  SCMP_A0(SCMP_CMP_EQ, SENTRY_THREAD_CLONE_FLAGS));
+        } else if (!strcmp(n, "ptrace")) {
+            /* What the ptrace platform asks, nothing else (no PEEK/POKE of
+             * other memory, no ATTACH to anything not ours). */
+            static const long req[] = { PTRACE_SEIZE,      PTRACE_SETOPTIONS, PTRACE_SYSEMU,
+                                        PTRACE_CONT,       PTRACE_INTERRUPT,  PTRACE_GETREGS,
+                                        PTRACE_SETREGS,    PTRACE_GETREGSET,  PTRACE_SETREGSET,
+                                        PTRACE_GETSIGINFO };
+            for (size_t j = 0; j < sizeof(req) / sizeof(req[0]) && !r; j++)
+                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, req[j]));
+        } else if (!strcmp(n, "fallocate")) {
+            /* Punching freed pages out of the MemoryFile only. */
+            r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                 SCMP_A1(SCMP_CMP_EQ, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE));
         } else if (!strcmp(n, "mmap") || !strcmp(n, "mprotect")) {
             r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
                                  SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));

@@ -317,9 +317,12 @@ done
     bad no-leftover-processes "still running:$left (of:$procs)"
 
 # Background children still running when init exits: all of them go.
-"$SBX" run -- /bin/busybox sh -c 'sleep 30 & sleep 30 & echo started' >/dev/null 2>&1
+# (A token in the command line finds this sandbox's processes only: its
+# Sentry and stubs carry sbx's command line; other sandboxes may be running.)
+token="leftover-$$-$RANDOM"
+"$SBX" run -- /bin/busybox sh -c "sleep 30 & sleep 30 & echo $token" >/dev/null 2>&1
 sleep 0.3
-left=$(pgrep -x sbx-sentry | wc -l)
+left=$(pgrep -f "$token" | wc -l)
 [ "$left" = 0 ] && ok no-leftover-after-orphans || bad no-leftover-after-orphans "$left stub or Sentry processes remain"
 
 # sbx run -t: the command on a sandbox pty; driven by a pipe (no host tty).

@@ -64,6 +64,28 @@ static void call_ioctl_other(void)
     syscall(SYS_ioctl, 1, 0x5412 /* TIOCSTI */, 0);
 }
 
+static void call_ptrace_peek(void)
+{
+    syscall(SYS_ptrace, 2 /* PTRACE_PEEKDATA */, getppid(), 0, 0);
+}
+
+static void call_fallocate_grow(void)
+{
+    syscall(SYS_fallocate, 0, 0 /* mode 0: allocate */, 0, 4096);
+}
+
+Test(sentry_seccomp, ptrace_requests_beyond_the_platform_kill)
+{
+    int st = under_filter(call_ptrace_peek);
+    cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "status %#x", st);
+}
+
+Test(sentry_seccomp, fallocate_other_than_punching_kills)
+{
+    int st = under_filter(call_fallocate_grow);
+    cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "status %#x", st);
+}
+
 Test(sentry_seccomp, unlisted_open_kills_the_process)
 {
     int st = under_filter(call_openat);
