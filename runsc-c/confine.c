@@ -188,6 +188,16 @@ void confine_sentry(const int *keep, int nkeep, struct confinement *c)
     r = close_others(keep, nkeep);
     c->nofds = r == 0;
     note(c, "closing inherited fds", r);
+    {
+        /* A bound on the fds the Sentry may hold (donated host fds of every
+         * open app file): the kernel's default nr_open. */
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+            rl.rlim_max = rl.rlim_max > (1u << 20) ? (1u << 20) : rl.rlim_max;
+            rl.rlim_cur = rl.rlim_cur > rl.rlim_max ? rl.rlim_max : rl.rlim_cur;
+            note(c, "RLIMIT_NOFILE", setrlimit(RLIMIT_NOFILE, &rl) < 0 ? -errno : 0);
+        }
+    }
 }
 
 /* The Gofer keeps only what serving its root needs: owners and modes of
