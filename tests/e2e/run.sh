@@ -298,6 +298,16 @@ else
     echo "SKIP sentry-confined: this host refuses user namespaces (got '$conf')"
 fi
 
+# Sandboxes side by side share nothing: each sees only its own /tmp and
+# overlay writes, and its own processes.
+for i in 1 2; do
+    "$SBX" run -- /bin/sh -c "echo $i > /tmp/who; echo $i > /etc/who; sleep 0.5; \
+        echo \$(cat /tmp/who)\$(cat /etc/who)\$(ls /proc | grep -c '^[0-9]')" >"$work/tenant$i" 2>&1 &
+done
+wait
+[ "$(cat "$work/tenant1")" = 114 ] && [ "$(cat "$work/tenant2")" = 224 ] && ok tenants-share-nothing ||
+    bad tenants-share-nothing "$(cat "$work/tenant1") / $(cat "$work/tenant2")"
+
 # sbx info lists the allowed host calls with a count.
 n=$("$SBX" info | awk -F': ' '/host syscalls allowed/ {print $2}')
 if [ -n "$n" ] && [ "$n" -le 25 ]; then ok "info-count ($n)"; else bad info-count "got '$n'"; fi
