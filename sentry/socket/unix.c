@@ -30,6 +30,7 @@ static struct unix_sock *unix_bound; /* unix_table_lock */
 static unsigned autobind_next;       /* unix_table_lock */
 
 static const struct sock_ops unix_stream_ops, unix_dgram_ops, unix_seqpacket_ops;
+static void release_sock(struct unix_sock *u, bool embryo);
 
 struct unix_sock *unix_get(struct unix_sock *u)
 {
@@ -498,7 +499,7 @@ static int stream_connect(struct unix_sock *u, const struct sockaddr_storage *ad
     struct sock_ucred lcred;
     struct timespec dlbuf;
     const struct timespec *dl;
-    bool nonblock = sock_nonblock(&u->sock);
+    bool nonblock = sock_nonblock(&u->sock), embryo_used = false;
     int r, state_err = 0;
 
     if ((r = unix_addr_check(addr, len)))
@@ -514,6 +515,7 @@ static int stream_connect(struct unix_sock *u, const struct sockaddr_storage *ad
     else
         u->connecting = true;
     pthread_mutex_unlock(&u->lock);
+    n = unix_alloc(u->sock.type);
 
     for (;;) {
         if ((r = unix_find(addr, len, u->sock.type, &other)))
@@ -544,8 +546,9 @@ static int stream_connect(struct unix_sock *u, const struct sockaddr_storage *ad
         unix_put(other);
         goto out;
     }
-    /* The embryo: the server's end, queued for accept. */
-    n = unix_alloc(u->sock.type);
+    embryo_used = true;
+    /* The embryo (made before any socket lock: unix_alloc takes the
+     * table lock): the server's end, queued for accept. */
     n->state = US_ESTABLISHED;
     n->peer = unix_get(u);
     n->addr = other->addr ? unix_addr_get(other->addr) : NULL;
@@ -577,6 +580,10 @@ static int stream_connect(struct unix_sock *u, const struct sockaddr_storage *ad
     waitq_wake_all(&u->wq);
     return 0;
 out:
+    if (!embryo_used) {
+        release_sock(n, false);
+        unix_put(n);
+    }
     if (!state_err) {
         pthread_mutex_lock(&u->lock);
         u->connecting = false;
