@@ -19,6 +19,7 @@
 #include "lib/xalloc.h"
 #include "sentry/fs/pipe.h"
 #include "sentry/kernel/kernel.h"
+#include "sentry/socket/socket.h"
 
 enum pn {
     PN_ROOT = 1,
@@ -46,7 +47,7 @@ enum gen {
     G_HOSTNAME, G_OSRELEASE, G_OSTYPE, G_PIDMAX, G_BOOTID, G_UUID, G_OVERCOMMIT, G_MAXMAP,
     G_FILEMAX, G_NROPEN, G_PIPEMAX, G_NGROUPS, G_CAPLAST, G_DOMAIN, G_FILENR,
     G_POOLSIZE, G_THREADSMAX, G_OVERRATIO, G_MMAPMIN, G_INO_WATCHES, G_INO_INSTANCES,
-    G_INO_EVENTS, G_ENTROPY,
+    G_INO_EVENTS, G_ENTROPY, G_NET_UNIX,
 };
 
 struct pentry {
@@ -108,6 +109,10 @@ static const struct pentry sys_dir[] = {
     { "fs", PN_DIR, 0, fs_dir },
     { NULL, 0, 0, NULL },
 };
+static const struct pentry net_dir[] = {
+    { "unix", PN_FILE, G_NET_UNIX, NULL },
+    { NULL, 0, 0, NULL },
+};
 static const struct pentry root_dir[] = {
     { "self", PN_SELF, 0, NULL },
     { "thread-self", PN_THREAD_SELF, 0, NULL },
@@ -120,6 +125,7 @@ static const struct pentry root_dir[] = {
     { "filesystems", PN_FILE, G_FILESYSTEMS, NULL },
     { "mounts", PN_MOUNTS_LINK, 0, NULL },
     { "sys", PN_DIR, 0, sys_dir },
+    { "net", PN_DIR, 0, net_dir },
     { NULL, 0, 0, NULL },
 };
 static const struct pentry pid_dir[] = {
@@ -441,6 +447,8 @@ static int p_readlink(struct inode *ino, char *buf, size_t cap)
                            (unsigned long)f->inode->ino);
             if (hostfd_name(f->inode))
                 len = snprintf(tmp, sizeof(tmp), "%s", hostfd_name(f->inode));
+            else if (S_ISSOCK(f->inode->mode))
+                len = snprintf(tmp, sizeof(tmp), "socket:[%lu]", (unsigned long)f->inode->ino);
             else if (!S_ISFIFO(f->inode->mode))
                 len = snprintf(tmp, sizeof(tmp), "anon_inode:[%s]",
                                f->inode->sb ? f->inode->sb->fstype : "?");
@@ -626,6 +634,11 @@ static void sb_put(struct sbuf *b, const void *data, size_t n)
     }
     memcpy(b->p + b->len, data, n);
     b->len += n;
+}
+
+static void emit_line(void *arg, const char *line)
+{
+    sb_put(arg, line, strlen(line));
 }
 
 static char state_char(struct process *p, struct task *t)
@@ -958,6 +971,9 @@ static int generate(struct pnode *n, struct sbuf *b)
         break; /* below, without k->lock */
     case G_CPUINFO:
         gen_cpuinfo(b);
+        break;
+    case G_NET_UNIX:
+        unix_proc_net(emit_line, b);
         break;
     case G_MEMINFO: {
         unsigned long total = 4UL << 20, used = (unsigned long)(k->mf.used >> 10);

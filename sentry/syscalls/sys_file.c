@@ -24,6 +24,7 @@
 #include "sentry/fs/fs.h"
 #include "sentry/fs/pipe.h"
 #include "sentry/fs/tty.h"
+#include "sentry/socket/socket.h"
 
 #define IO_CHUNK (64 * 1024)
 #define RW_MAX 0x7ffff000L
@@ -146,6 +147,10 @@ long sys_read(struct task *t, const struct syscall_args *a)
         return -EBADF;
     if ((r = readable(f)))
         return r;
+    if (sock_of(f)) { /* no f->lock: a socket reads and writes at once */
+        struct iovec iov = { (void *)a->a[1], SB_MIN(a->a[2], (uint64_t)RW_MAX) };
+        return sock_rw(t, f, &iov, 1, false);
+    }
     pthread_mutex_lock(&f->lock);
     r = do_read(t, f, a->a[1], a->a[2], f->pos, &f->pos);
     pthread_mutex_unlock(&f->lock);
@@ -161,6 +166,10 @@ long sys_write(struct task *t, const struct syscall_args *a)
         return -EBADF;
     if ((r = writable(f)))
         return r;
+    if (sock_of(f)) {
+        struct iovec iov = { (void *)a->a[1], SB_MIN(a->a[2], (uint64_t)RW_MAX) };
+        return sock_rw(t, f, &iov, 1, true);
+    }
     pthread_mutex_lock(&f->lock);
     r = do_write(t, f, a->a[1], a->a[2], f->pos, &f->pos);
     pthread_mutex_unlock(&f->lock);
@@ -222,6 +231,8 @@ static long do_rwv(struct task *t, int fd, uint64_t uiov, uint64_t cnt, int64_t 
     for (uint64_t i = 0; i < cnt; i++)
         if ((ssize_t)iov[i].iov_len < 0)
             return -EINVAL;
+    if (sock_of(f)) /* one message for all the vectors */
+        return sock_rw(t, f, iov, (int)cnt, wr);
     if (off == -1)
         pthread_mutex_lock(&f->lock);
     pos = off == -1 ? f->pos : (uint64_t)off;

@@ -161,6 +161,73 @@ for src in "$(dirname "$0")"/progs/*.c; do
 done
 expect int80-refused 0 -38 -- "$SBX" run -- "$PROGS/int80"
 
+# AF_UNIX sockets in the Sentry (issue 5): python's socket module.
+expect unix-socketpair 0 ping -- "$SBX" run -- python3 -S -c '
+import socket
+a, b = socket.socketpair()
+a.sendall(b"ping")
+print(b.recv(4).decode())'
+cat >"$work/unix_srv.py" <<'PYEOF'
+import os, socket, stat, sys
+p = sys.argv[1]
+s = socket.socket(socket.AF_UNIX)
+s.bind(p)
+s.listen()
+if os.fork() == 0:
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(p)
+    c.sendall(b"x" * 300000)
+    c.close()
+    os._exit(0)
+conn, _ = s.accept()
+n = 0
+while True:
+    d = conn.recv(65536)
+    if not d:
+        break
+    n += len(d)
+os.wait()
+print(n, stat.S_ISSOCK(os.stat(p).st_mode))
+os.unlink(p)
+PYEOF
+udir="$work/unixmount"
+mkdir -p "$udir"
+expect unix-server-tmpfs 0 "300000 True" -- "$SBX" run -- python3 -S "$work/unix_srv.py" /tmp/s.sock
+expect unix-server-overlay 0 "300000 True" -- "$SBX" run -- python3 -S "$work/unix_srv.py" /var/s.sock
+expect unix-server-gofer-mount 0 "300000 True" -- "$SBX" run --mount "$udir:/srv" -- python3 -S "$work/unix_srv.py" /srv/s.sock
+[ -z "$(ls -A "$udir")" ] && ok unix-gofer-mount-name-removed || bad unix-gofer-mount-name-removed "$(ls -A "$udir")"
+expect unix-send-fds 0 "via passed fd" -- "$SBX" run -- python3 -S -c '
+import os, socket
+a, b = socket.socketpair()
+r, w = os.pipe()
+socket.send_fds(a, [b"f"], [r])
+msg, fds, flags, addr = socket.recv_fds(b, 1, 4)
+os.write(w, b"via passed fd")
+print(os.read(fds[0], 100).decode())'
+expect unix-asyncio-echo 0 1000 -- "$SBX" run -- python3 -S -c '
+import asyncio
+async def handle(r, w):
+    while True:
+        line = await r.readline()
+        if not line:
+            break
+        w.write(line)
+        await w.drain()
+    w.close()
+async def main():
+    srv = await asyncio.start_unix_server(handle, "/tmp/echo.sock")
+    r, w = await asyncio.open_unix_connection("/tmp/echo.sock")
+    n = 0
+    for i in range(1000):
+        w.write(b"m%d\n" % i)
+        await w.drain()
+        if await r.readline() == b"m%d\n" % i:
+            n += 1
+    w.close()
+    srv.close()
+    print(n)
+asyncio.run(main())'
+
 # Writable mounts (--mount SRC:DST[:ro|:rw]) and --rootfs-writable.
 mdir="$work/mount"
 mkdir -p "$mdir"
