@@ -20,9 +20,9 @@
 
 /* What to set; 0 means unset. */
 struct cgroup_limits {
-    uint64_t memory;        /* bytes: memory.max / memory.limit_in_bytes */
-    uint64_t pids;          /* tasks: pids.max */
-    uint64_t cpu_quota_us;  /* per cpu_period_us: cpu.max / cfs_quota_us */
+    uint64_t memory;       /* bytes: memory.max / memory.limit_in_bytes */
+    uint64_t pids;         /* tasks: pids.max */
+    uint64_t cpu_quota_us; /* per cpu_period_us: cpu.max / cfs_quota_us */
     uint64_t cpu_period_us;
 };
 
@@ -35,7 +35,7 @@ struct cgroup {
     char *dirs[CG_NCTRL];
     int ndirs;
     int ctrl_dir[CG_NCTRL]; /* index into dirs per controller, -1 if unset */
-    int watchdog_fd; /* write end of the watchdog's pipe, -1 if none */
+    int watchdog_fd;        /* write end of the watchdog's pipe, -1 if none */
     pid_t watchdog;
 };
 

@@ -22,13 +22,13 @@
 #define LIMITS_PIDS_SENTRY_OVERHEAD 10
 
 struct sbx_limits {
-    uint64_t memory;          /* --memory bytes */
-    const char *memory_arg;   /* as given, for messages */
-    uint64_t pids;            /* --pids: app tasks (processes and threads) */
-    uint64_t cpu_millis;      /* --cpus * 1000 */
-    uint64_t timeout_ms;      /* --timeout */
+    uint64_t memory;        /* --memory bytes */
+    const char *memory_arg; /* as given, for messages */
+    uint64_t pids;          /* --pids: app tasks (processes and threads) */
+    uint64_t cpu_millis;    /* --cpus * 1000 */
+    uint64_t timeout_ms;    /* --timeout */
     const char *timeout_arg;
-    uint64_t disk;            /* --disk: bytes of the overlay's upper tmpfs */
+    uint64_t disk; /* --disk: bytes of the overlay's upper tmpfs */
     bool use_cgroup;
     bool timed_out;
     struct cgroup cg;
