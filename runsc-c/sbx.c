@@ -29,6 +29,7 @@
 #include "runsc-c/confine.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "runsc-c/limits.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/syscalls/syscalls.h"
 
@@ -48,6 +49,7 @@ static void help(FILE *out)
             "usage: sbx run [--rootfs DIR] [--rootfs-writable | --overlay=none]\n"
             "               [--mount SRC:DST[:ro|:rw]]... [--tmpfs DST[:size=N]]...\n"
             "               [--env K=V]... [--cwd DIR]\n"
+            "               [--memory N] [--pids N] [--cpus N] [--timeout S] [--disk N]\n"
             "               [--trace] [--platform ptrace] [--stats] [-t|--tty] [-v] -- CMD [ARG...]\n"
             "       --rootfs-writable, --overlay=none: writes go to the rootfs on the host\n"
             "       --mount: host SRC (a directory or a file) at DST, which must exist\n"
@@ -58,6 +60,17 @@ static void help(FILE *out)
             "       -t, --tty: run CMD on a pseudo-terminal of the sandbox (its stdio and\n"
             "         controlling terminal); a host terminal on stdin is put in raw mode\n"
             "         meanwhile; at the end of stdin CMD reads EOF (^D)\n"
+            "       limits on the whole sandbox (sizes: bytes, k, m, g):\n"
+            "       --memory N: memory of the app and the Sentry together; past it the\n"
+            "         sandbox is OOM-killed (status 137)\n"
+            "       --pids N: the app's processes and threads together (fork gets EAGAIN)\n"
+            "       --cpus N: CPU time, in CPUs (0.5: half of one)\n"
+            "       --timeout S: seconds (fractions allowed); then all of it is killed\n"
+            "         and sbx exits 124\n"
+            "       --disk N: bytes the private writable layer over the rootfs may hold\n"
+            "         (then ENOSPC)\n"
+            "       --memory, --pids and --cpus use a cgroup (v2 or v1) made below the\n"
+            "         caller's; where that is not possible sbx says so and exits 2\n"
             "       sbx info      the Sentry's host syscall allow-list\n"
             "       sbx help\n");
 }
@@ -217,15 +230,20 @@ static uint64_t parse_size(const char *what, const char *v)
     char *end;
     unsigned long long n;
 
+    unsigned shift = 0;
+
     errno = 0;
     n = strtoull(v, &end, 10);
-    if (end == v || errno)
+    if (end == v || errno || strchr(v, '-'))
         usage_error(what, v);
     switch (*end) {
-    case 'k': case 'K': n <<= 10; end++; break;
-    case 'm': case 'M': n <<= 20; end++; break;
-    case 'g': case 'G': n <<= 30; end++; break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
     }
+    if (n > (~0ULL >> shift))
+        usage_error(what, v);
+    n <<= shift;
     if (*end || n == 0)
         usage_error(what, v);
     return n;
@@ -348,9 +366,13 @@ static int cmd_run(int argc, char **argv)
         { "verbose", no_argument, 0, 'v' },      { "stats", no_argument, 0, 's' },
         { "rootfs-writable", no_argument, 0, 'w' }, { "overlay", required_argument, 0, 'o' },
         { "mount", required_argument, 0, 'm' },  { "tmpfs", required_argument, 0, 'T' },
-        { "tty", no_argument, 0, 't' },          { 0, 0, 0, 0 },
+        { "tty", no_argument, 0, 't' },          { "memory", required_argument, 0, 'M' },
+        { "pids", required_argument, 0, 'P' },   { "cpus", required_argument, 0, 'C' },
+        { "timeout", required_argument, 0, 'W' }, { "disk", required_argument, 0, 'D' },
+        { 0, 0, 0, 0 },
     };
     struct kernel_cfg cfg = { 0 };
+    struct sbx_limits lim = { 0 };
     struct env env = { 0 };
     const char *rootfs = "/", *term = getenv("TERM");
     struct kernel_mount *mounts = NULL;
@@ -429,12 +451,32 @@ static int cmd_run(int argc, char **argv)
         case 't':
             cfg.tty = true;
             break;
+        case 'M':
+            lim.memory = parse_size("--memory: bad size '%s'", optarg);
+            lim.memory_arg = optarg;
+            break;
+        case 'P':
+            lim.pids = limits_parse_pids(optarg);
+            cfg.pids_max = (int)lim.pids;
+            break;
+        case 'C':
+            lim.cpu_millis = limits_parse_cpus(optarg);
+            break;
+        case 'W':
+            lim.timeout_ms = limits_parse_timeout(optarg);
+            lim.timeout_arg = optarg;
+            break;
+        case 'D':
+            lim.disk = cfg.overlay_size = parse_size("--disk: bad size '%s'", optarg);
+            break;
         default:
             usage_error("%s: unknown option for 'run'", argv[optind - 1]);
         }
     }
     if (optind >= argc)
         usage_error("%s", "run: no command given");
+    if (lim.disk && cfg.rootfs_writable)
+        usage_error("%s", "--disk bounds the overlay's writable layer: not with --overlay=none");
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     /* gofers[0] serves the rootfs, gofers[1 + i] the i-th --mount. */
     ngofers = 1 + nmounts;
@@ -467,6 +509,10 @@ static int cmd_run(int argc, char **argv)
             return 125;
         }
     }
+    if ((r = limits_setup(&lim, ngofers))) {
+        env_free(&env);
+        return r;
+    }
     fflush(NULL);
     for (int i = 0; i < ngofers; i++) {
         gofers[i].pid = fork();
@@ -474,11 +520,14 @@ static int cmd_run(int argc, char **argv)
             fprintf(stderr, "sbx: fork: %s\n", strerror(errno));
             for (int j = 0; j < i; j++)
                 kill(gofers[j].pid, SIGKILL);
+            (void)limits_finish(&lim, 0);
             env_free(&env);
             return 125;
         }
-        if (gofers[i].pid == 0)
+        if (gofers[i].pid == 0) {
+            limits_child_enter(&lim);
             run_gofer(gofers, ngofers, i);
+        }
     }
     for (int i = 0; i < ngofers; i++) {
         close(gofers[i].sv[1]);
@@ -494,10 +543,12 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "sbx: fork: %s\n", strerror(errno));
         for (int i = 0; i < ngofers; i++)
             kill(gofers[i].pid, SIGKILL);
+        (void)limits_finish(&lim, 0);
         env_free(&env);
         return 125;
     }
     if (sentry == 0) {
+        limits_child_enter(&lim);
         sb_log_prefix = "sbx";
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         prctl(PR_SET_NAME, "sbx-sentry");
@@ -547,8 +598,7 @@ static int cmd_run(int argc, char **argv)
     for (int i = 0; i < ngofers; i++)
         close(gofers[i].sv[0]);
     env_free(&env);
-    while (waitpid(sentry, &status, 0) < 0 && errno == EINTR)
-        ;
+    limits_wait(&lim, sentry, &status);
     host_tty_restore();
     for (int i = 0; i < ngofers; i++) {
         kill(gofers[i].pid, SIGKILL);
@@ -558,7 +608,10 @@ static int cmd_run(int argc, char **argv)
     free(gofers);
     free(mounts);
     free(tmpfs);
+    r = limits_finish(&lim, status);
     reap_leftovers();
+    if (r >= 0)
+        return r;
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
         fprintf(stderr, "sbx: the Sentry was killed by signal %d (%s)%s\n", sig,

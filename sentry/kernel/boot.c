@@ -174,6 +174,7 @@ int kernel_run(const struct kernel_cfg *cfg)
     /* A closed stdout must give the app EPIPE, not kill the Sentry. */
     signal(SIGPIPE, SIG_IGN);
     k->trace = cfg->trace;
+    k->pids_max = cfg->pids_max;
     clock_gettime(CLOCK_MONOTONIC, &k->boot_mono);
     k->ncpus = cfg->ncpus > 0 ? cfg->ncpus : get_nprocs_conf();
     if ((r = memfile_init(&k->mf, MEMFILE_SIZE))) {

@@ -57,6 +57,17 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
         return -EINVAL; /* pidfds: not yet */
     if ((flags & CLONE_PARENT) && p == k->init)
         return -EINVAL;
+    if (k->pids_max) {
+        /* sbx run --pids: every task with a pid counts, zombies too, as
+         * in a pids cgroup. (The host's pids cgroup is the backstop.) */
+        int n = 0;
+        pthread_mutex_lock(&k->lock);
+        for (int i = 1; i < PID_MAX; i++)
+            n += k->tasks[i] != NULL;
+        pthread_mutex_unlock(&k->lock);
+        if (n >= k->pids_max)
+            return -EAGAIN;
+    }
     {
         /* RLIMIT_NPROC counts every task (threads too) of the real uid. */
         uint64_t nproc = p->rlim[RLIMIT_NPROC].cur, n = 0;
@@ -198,7 +209,7 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
     }
     if ((r = task_start(c))) {
         /* No thread: undo as an immediate exit. */
-        sb_warn("clone: no host thread for the new task: %s", strerror(-r));
+        sb_debug("clone: no host thread for the new task: %s", strerror(-r));
         c->exit_code = 0;
         pthread_mutex_lock(&k->lock);
         process_group_exit(k, c->proc, SIGKILL);

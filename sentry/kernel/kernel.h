@@ -247,6 +247,7 @@ struct kernel_cfg {
     const struct kernel_tmpfs *tmpfs; /* --tmpfs DST[:size=N] */
     int ntmpfs;
     uint64_t overlay_size; /* bytes the overlay's upper layer may hold; 0: no limit */
+    int pids_max;          /* tasks (threads too) the app may have; 0: no limit */
     const char *const *argv; /* the command; argv[0] resolved by PATH */
     const char *const *envp;
     const char *cwd;
@@ -285,6 +286,7 @@ struct kernel {
     struct task *tasks[PID_MAX];
     int last_pid;
     int nprocs;
+    int pids_max; /* cfg->pids_max: clone fails with EAGAIN past it */
     struct process *init;
     int init_status;     /* wait status of init, when it is gone */
     bool init_gone;
