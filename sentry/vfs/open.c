@@ -51,10 +51,12 @@ int vfs_open_path(const struct vpath *p, int flags, struct file **out)
     f = file_new(p, ino, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
     flags &= ~O_CREAT;
     if (ino->iops && ino->iops->open && (r = ino->iops->open(ino, f))) {
+        f->ops = NULL; /* a release belongs to an open that succeeded */
         file_put(f);
         return r;
     }
     if (f->ops && f->ops->open && (r = f->ops->open(f, flags))) {
+        f->ops = NULL;
         file_put(f);
         return r;
     }
