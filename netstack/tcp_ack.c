@@ -97,6 +97,14 @@ static void enter_recovery(struct ns_ep *ep)
     sack_retransmit_hole(ep);
 }
 
+static uint32_t sacked_bytes(const struct tcp_cb *tc)
+{
+    uint32_t n = 0;
+    for (int i = 0; i < tc->nsacked; i++)
+        n += tc->sacked[i].end - tc->sacked[i].start;
+    return n;
+}
+
 static void dupack(struct ns_ep *ep)
 {
     struct tcp_cb *tc = &ep->tcp;
@@ -106,9 +114,19 @@ static void dupack(struct ns_ep *ep)
         sack_retransmit_hole(ep);
         return;
     }
-    /* With SACK, three dupacks or enough SACKed data mean loss. */
-    if (tc->dupacks == 3)
+    /* Three dupacks, or three segments' worth SACKed above a hole (RFC
+     * 6675), mean loss; with few segments in flight and nothing new to
+     * send, fewer dupacks will ever come (RFC 5827 early retransmit). */
+    uint32_t segs = (tcp_flight(tc) + tc->mss - 1) / tc->mss;
+    int thresh = 3;
+    if (segs < 4 && tc->snd_max - tc->snd_una >= tc->sndq.len)
+        thresh = segs > 1 ? (int)segs - 1 : 1;
+    if (tc->dupacks >= thresh || sacked_bytes(tc) >= 3u * tc->mss) {
         enter_recovery(ep);
+        return;
+    }
+    /* RFC 3042 limited transmit: tcp_output lets one new segment out per
+     * early dupack, without touching cwnd. */
 }
 
 static void new_ack(struct ns_ep *ep, const struct tcp_seg *seg, uint32_t acked)

@@ -351,7 +351,10 @@ void tcp_output(struct ns_ep *ep)
         if (off > tc->sndq.len)
             break; /* only the FIN is beyond the data, and it is sent */
         size_t avail = tc->sndq.len - off;
-        uint32_t wnd = SB_MIN(tc->snd_wnd, tc->cwnd);
+        uint32_t cw = tc->cwnd;
+        if (!tc->in_recovery) /* RFC 3042 limited transmit */
+            cw += (uint32_t)SB_MIN(tc->dupacks, 2) * tc->mss;
+        uint32_t wnd = SB_MIN(tc->snd_wnd, cw);
         uint32_t inflight = tc->snd_nxt - tc->snd_una;
         uint32_t usable = wnd > inflight ? wnd - inflight : 0;
         uint32_t len = (uint32_t)SB_MIN(SB_MIN(avail, (size_t)tc->mss), (size_t)usable);

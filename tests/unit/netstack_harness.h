@@ -97,5 +97,6 @@ static inline int get_int(struct ns_ep *ep, int level, int name)
 }
 
 #define STAT(s, field) (ns_stack_stats(s)->field)
+#define SB_MIN_U64(x, y) ((uint64_t)(x) < (uint64_t)(y) ? (uint64_t)(x) : (uint64_t)(y))
 
 #endif
