@@ -184,7 +184,8 @@ ssize_t ns_udp_sendto(struct ns_ep *ep, const void *buf, size_t len, int flags,
     h[4] = ulen >> 8;
     h[5] = ulen;
     h[6] = h[7] = 0;
-    memcpy(h + UDP_HLEN, buf, len);
+    if (len)
+        memcpy(h + UDP_HLEN, buf, len);
     uint32_t sum = ns_csum_pseudo(&src, &dst.addr, IPPROTO_UDP, (uint32_t)ulen);
     uint16_t c = ns_csum_fold(ns_csum_add(sum, h, ulen));
     if (c == 0)
