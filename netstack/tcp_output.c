@@ -360,7 +360,9 @@ void tcp_output(struct ns_ep *ep)
         uint32_t len = (uint32_t)SB_MIN(SB_MIN(avail, (size_t)tc->mss), (size_t)usable);
         if (SEQ_LT(tc->snd_nxt, tc->snd_max) && SEQ_GT(tc->snd_nxt + len, next_sacked))
             len = next_sacked - tc->snd_nxt; /* stop at the next SACKed block */
-        bool fin_now = tc->fin_queued && len == avail;
+        /* The FIN rides on the last data, once (again after a rewind). */
+        bool fin_now = tc->fin_queued && len == avail &&
+                       (!tc->fin_sent || SEQ_LEQ(tc->snd_nxt, tc->fin_seq));
         if (len == 0 && !fin_now)
             break;
         if (len && !fin_now && !may_send_small(ep, len, avail))

@@ -89,9 +89,20 @@ static void exchange(struct ns_ep *a, struct ns_ep *b, size_t n)
     cr_assert_eq(memcmp(in, out, n), 0);
 }
 
+static int fins, rsts;
+static void fin_tap(void *arg, const void *pkt, size_t len, bool out)
+{
+    const uint8_t *p = pkt;
+    if (!out || len < 40 || (p[0] >> 4) != 4 || p[9] != IPPROTO_TCP)
+        return;
+    fins += p[33] & 1;
+    rsts += (p[33] >> 2) & 1;
+}
+
 Test(netstack_tcp, connect_accept_exchange_close_client_first)
 {
     struct ns_ep *l, *c, *s;
+    ns_nic_set_tap(ns_stack_nic(st, 1), fin_tap, NULL);
     pair("127.0.0.1", 8000, &l, &c, &s);
     exchange(c, s, 100000);
     exchange(s, c, 5000);
@@ -110,6 +121,8 @@ Test(netstack_tcp, connect_accept_exchange_close_client_first)
     sim_run(&sm, 2 * T_SEC, NULL, NULL);
     ns_procnet_render(st, NS_PROC_TCP, pn, sizeof(pn));
     cr_assert_null(strstr(pn, " 06 "), "TIME_WAIT gone:\n%s", pn);
+    cr_assert_eq(fins, 2, "one FIN each way");
+    cr_assert_eq(rsts, 0);
     ns_ep_close(l);
 }
 
