@@ -16,6 +16,22 @@
  *
  * Addresses: every address is 16 bytes; IPv4 is kept as ::ffff:a.b.c.d.
  * Links carry raw IP packets (no Ethernet, so no ARP or NDP yet).
+ *
+ * Driving it (what the Sentry does):
+ *   - create: ns_stack_new(&cfg, now, &s); "lo" (index 1, 127.0.0.1/8, ::1)
+ *     exists at once.
+ *   - after any endpoint call, and whenever cfg.kick fires (a packet was
+ *     queued), call ns_stack_process(s, now): loopback packets are delivered
+ *     there, one round after they were sent, and expired timers run.
+ *   - sleep until ns_stack_next_deadline(s) (or until kicked), then process.
+ *   - readiness: ns_ep_set_notify() gets the new poll mask whenever it may
+ *     have changed; wake the endpoint's waiters from it, nothing more.
+ *   - blocking calls are the caller's loop: call, get -EAGAIN /
+ *     -EINPROGRESS, wait for the mask, call again.
+ * Not done yet: IP fragment reassembly (fragments are dropped and counted
+ * in ip4_drop_frag / ip6_drop_frag), ARP/NDP and Ethernet links, multicast
+ * group membership, urgent data, SYN cookies, TIME_WAIT reuse by a new SYN,
+ * path MTU discovery.
  */
 #ifndef SB_NETSTACK_NETSTACK_H
 #define SB_NETSTACK_NETSTACK_H

@@ -333,3 +333,34 @@ Test(netstack_tcp, procnet_lists_listener)
     cr_assert_eq(ifi.naddrs, 2);
     ns_ep_close(l);
 }
+
+Test(netstack_tcp, dual_stack_listener_takes_ipv4)
+{
+    struct ns_ep *l = listener("::", 8009, 4);
+    struct ns_ep *c = tcp(AF_INET);
+    struct ns_sockaddr sa = sa_of("127.0.0.1", 8009);
+    cr_assert_eq(ns_ep_connect(c, &sa), -EINPROGRESS);
+    step();
+    struct ns_ep *s;
+    struct ns_sockaddr peer;
+    cr_assert_eq(ns_ep_accept(l, &s, &peer), 0);
+    cr_assert_eq(peer.family, AF_INET6);
+    cr_assert(ns_addr_eq_test(&peer.addr, "::ffff:127.0.0.1"));
+    exchange(c, s, 1000);
+    ns_ep_close(s);
+    ns_ep_close(c);
+    /* with IPV6_V6ONLY the same connect is refused */
+    ns_ep_close(l);
+    struct ns_ep *l6 = tcp(AF_INET6);
+    set_int(l6, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+    struct ns_sockaddr any = sa_of("::", 8010);
+    cr_assert_eq(ns_ep_bind(l6, &any), 0);
+    cr_assert_eq(ns_ep_listen(l6, 4), 0);
+    c = tcp(AF_INET);
+    sa.port = 8010;
+    cr_assert_eq(ns_ep_connect(c, &sa), -EINPROGRESS);
+    step();
+    cr_assert_eq(get_int(c, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
+    ns_ep_close(c);
+    ns_ep_close(l6);
+}
