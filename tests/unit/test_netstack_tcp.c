@@ -364,3 +364,22 @@ Test(netstack_tcp, dual_stack_listener_takes_ipv4)
     ns_ep_close(c);
     ns_ep_close(l6);
 }
+
+Test(netstack_tcp, simultaneous_close_goes_through_closing)
+{
+    struct ns_ep *l, *c, *s;
+    pair("127.0.0.1", 8011, &l, &c, &s);
+    cr_assert_eq(ns_ep_shutdown(c, SHUT_WR), 0);
+    cr_assert_eq(ns_ep_shutdown(s, SHUT_WR), 0);
+    cr_assert_eq(ns_ep_tcp_state(c), TCP_FIN_WAIT1);
+    cr_assert_eq(ns_ep_tcp_state(s), TCP_FIN_WAIT1);
+    ns_stack_process(st, sm.now); /* both FINs cross: CLOSING, then acked */
+    cr_assert_eq(ns_ep_tcp_state(c), TCP_TIME_WAIT);
+    cr_assert_eq(ns_ep_tcp_state(s), TCP_TIME_WAIT);
+    char buf[4];
+    cr_assert_eq(ns_ep_recvfrom(c, buf, 4, 0, NULL), 0);
+    cr_assert_eq(ns_ep_recvfrom(s, buf, 4, 0, NULL), 0);
+    ns_ep_close(c);
+    ns_ep_close(s);
+    ns_ep_close(l);
+}

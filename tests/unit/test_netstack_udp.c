@@ -255,3 +255,17 @@ Test(netstack_udp, broadcast_needs_so_broadcast)
     set_int(a, IPPROTO_IP, IP_TTL, 7);
     cr_assert_eq(get_int(a, IPPROTO_IP, IP_TTL), 7);
 }
+
+Test(netstack_udp, procnet_udp_lines)
+{
+    struct ns_ep *a = udp(AF_INET), *b = udp(AF_INET6);
+    struct ns_sockaddr sa = sa_of("127.0.0.1", 0x35), s6 = sa_of("::1", 0x36);
+    cr_assert_eq(ns_ep_bind(a, &sa), 0);
+    cr_assert_eq(ns_ep_bind(b, &s6), 0);
+    char buf[2048];
+    ns_procnet_render(st, NS_PROC_UDP, buf, sizeof(buf));
+    cr_assert(strstr(buf, "0100007F:0035 00000000:0000 07"), "%s", buf);
+    cr_assert_null(strstr(buf, ":0036"), "IPv6 sockets are in udp6");
+    ns_procnet_render(st, NS_PROC_UDP6, buf, sizeof(buf));
+    cr_assert(strstr(buf, "00000000000000000000000001000000:0036 "), "%s", buf);
+}
