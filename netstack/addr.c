@@ -180,20 +180,42 @@ size_t ns_sockaddr_to_linux(const struct ns_sockaddr *sa, void *out, size_t len)
 
 /* ---- RFC 1071 checksums ---- */
 
+/* Sum 64 bits at a time in host order; the ones' complement sum commutes
+ * with byte order, so one swap of the folded result makes it big-endian.
+ * data must start at an even offset of what is being summed. */
 uint32_t ns_csum_add(uint32_t sum, const void *data, size_t len)
 {
     const uint8_t *p = data;
-    uint64_t acc = sum;
+    uint64_t acc = 0;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        acc += w;
+        acc += acc < w; /* end-around carry */
+        p += 8;
+        len -= 8;
+    }
     while (len >= 2) {
-        acc += (uint32_t)p[0] << 8 | p[1];
+        uint16_t w;
+        memcpy(&w, p, 2);
+        acc += w;
+        acc += acc < w;
         p += 2;
         len -= 2;
     }
-    if (len)
-        acc += (uint32_t)p[0] << 8;
-    while (acc >> 32)
-        acc = (acc & 0xffffffff) + (acc >> 32);
-    return (uint32_t)acc;
+    if (len) {
+        uint16_t w = 0;
+        memcpy(&w, p, 1); /* the high-order byte of a big-endian word */
+        acc += w;
+        acc += acc < w;
+    }
+    acc = (acc >> 32) + (acc & 0xffffffff);
+    acc = (acc >> 32) + (acc & 0xffffffff);
+    acc = (acc >> 16) + (acc & 0xffff);
+    acc = (acc >> 16) + (acc & 0xffff);
+    uint16_t host = (uint16_t)acc;
+    uint64_t total = (uint64_t)sum + ntohs(host);
+    return (uint32_t)((total & 0xffffffff) + (total >> 32));
 }
 
 uint16_t ns_csum_fold(uint32_t sum)
