@@ -209,3 +209,30 @@ Test(netstack_timers, keepalive_probes_then_gives_up)
     ns_ep_close(c);
     ns_ep_close(s);
 }
+
+static int kicks;
+static void on_kick(void *arg)
+{
+    kicks++;
+}
+
+Test(netstack_timers, kick_when_work_is_queued)
+{
+    struct ns_stack_cfg cfg = {.seed = 1, .kick = on_kick};
+    struct ns_stack *s;
+    cr_assert_eq(ns_stack_new(&cfg, T_SEC, &s), 0);
+    struct ns_ep *u;
+    cr_assert_eq(ns_ep_new(s, AF_INET, SOCK_DGRAM, 0, &u), 0);
+    struct ns_sockaddr to = sa_of("127.0.0.1", 9999);
+    kicks = 0;
+    cr_assert_eq(ns_ep_sendto(u, "a", 1, 0, &to), 1);
+    cr_assert_eq(ns_ep_sendto(u, "b", 1, 0, &to), 1);
+    cr_assert_eq(kicks, 1, "one kick until the caller processes");
+    cr_assert_eq(ns_stack_next_deadline(s), T_SEC, "due now");
+    ns_stack_process(s, T_SEC);
+    cr_assert_eq(ns_stack_next_deadline(s), UINT64_MAX);
+    cr_assert_eq(ns_ep_sendto(u, "c", 1, 0, &to), 1);
+    cr_assert_eq(kicks, 2);
+    ns_ep_close(u);
+    ns_stack_free(s);
+}
