@@ -1,7 +1,7 @@
 /* fs_escape: ways out of the sandbox's file system view: `..`, symlinks,
  * /proc links, hard links and renames across mounts, long paths, device
- * nodes, kernel files, mount/chroot/pivot_root, a symlink race on a --mount,
- * and filling a size-limited tmpfs.
+ * nodes, kernel files, mount/chroot/pivot_root, a symlink race and a FIFO on
+ * a --mount, and filling a size-limited tmpfs.
  * usage: fs_escape ATTEMPT [ARG...]; see sec.h for the verdicts.
  * run.sh keeps a secret file in a host directory that is not mounted (under
  * the host's /tmp, which the sandbox does not see) and mounts a sibling
@@ -362,6 +362,24 @@ static void attempt_chroot(const char *token, const char *secret)
     sec_ok("chroot and pivot_root: refused or contained");
 }
 
+/* fifo MNT: a FIFO made on a --mount opens as a FIFO (or ENXIO); opening
+ * it must not take the Sentry down. */
+static void attempt_fifo(const char *mnt)
+{
+    char p[PATH_MAX];
+    snprintf(p, sizeof(p), "%s/fifo", mnt);
+    if (mkfifo(p, 0600))
+        sec_want("mkfifo on the mount", -1, errno, EPERM, EOPNOTSUPP);
+    int fd = open(p, O_RDONLY | O_NONBLOCK);
+    if (fd < 0)
+        sec_want("open(FIFO on the mount, O_RDONLY|O_NONBLOCK)", fd, errno, ENXIO, ENOENT);
+    close(fd);
+    unlink(p);
+    if (getpid() != 1)
+        sec_escape("the sandbox stopped answering");
+    sec_ok("FIFO on a --mount: %s; the Sentry goes on", fd < 0 ? sec_errname(errno) : "opened");
+}
+
 static int now_ms(void)
 {
     struct timespec ts;
@@ -479,6 +497,8 @@ int main(int argc, char **argv)
         attempt_mounts(x, y);
     if (!strcmp(a, "chroot") && argc > 3)
         attempt_chroot(x, y);
+    if (!strcmp(a, "fifo") && argc > 2)
+        attempt_fifo(x);
     if (!strcmp(a, "symlink-race") && argc > 3)
         attempt_symlink_race(x, y);
     if (!strcmp(a, "fill") && argc > 3)

@@ -165,6 +165,27 @@ attempt proc-links -- fs_escape proc-links
 attempt proc-only-the-app "${M[@]}" -- fs_escape proc-pids fs_escape
 attempt proc-host-pid -- fs_escape host-pid-proc "$hostsleep"
 attempt symlink-swap-race "${M[@]}" -- fs_escape symlink-race /srv "$token"
+attempt mount-fifo-open "${M[@]}" -- fs_escape fifo /srv
+# A file the sandbox has seen is removed on the host; opening it again is
+# ENOENT, and the Sentry survives.
+if wanted mount-host-unlink-reopen; then
+    echo data >"$mnt/gone"
+    timeout -k 5 "$TIMEOUT" "$SBX" run "${M[@]}" -- /bin/busybox sh -c \
+        'cat /srv/gone >/dev/null && : > /srv/ready && sleep 1; cat /srv/gone; echo "st=$?"' \
+        >"$work/out" 2>"$work/err" </dev/null &
+    job=$!
+    for _ in $(seq 100); do [ -e "$mnt/ready" ] && break; sleep 0.05; done
+    rm -f "$mnt/gone"
+    wait "$job"
+    st=$?
+    out=$(cat "$work/out")
+    if [ "$st" = 0 ] && [ "$out" = st=1 ] && grep -q "No such file" "$work/err"; then
+        ok mount-host-unlink-reopen
+    else
+        bad mount-host-unlink-reopen "status $st, stdout '$out'"
+    fi
+    rm -f "$mnt/ready"
+fi
 
 # --- links, renames and long paths -----------------------------------------
 if attempt hardlink-across-mounts "${M[@]}" -- fs_escape hardlink /srv &&
