@@ -14,7 +14,7 @@
 
 #include "sec.h"
 
-#define STUB_PAGE 0x7fffffffe000UL  /* platform/ptrace/ptrace.h */
+#define STUB_PAGE 0x7fffffffe000UL /* platform/ptrace/ptrace.h */
 #define VSYSCALL_GTOD 0xffffffffff600000UL
 #define VSYSCALL_TIME 0xffffffffff600400UL
 
@@ -33,7 +33,7 @@ static void on_trap(int sig, siginfo_t *si, void *ctx)
 
 static void catch_traps(void)
 {
-    struct sigaction sa = { .sa_sigaction = on_trap, .sa_flags = SA_SIGINFO | SA_NODEFER };
+    struct sigaction sa = {.sa_sigaction = on_trap, .sa_flags = SA_SIGINFO | SA_NODEFER};
     sigaction(SIGSEGV, &sa, NULL);
     sigaction(SIGTRAP, &sa, NULL);
     sigaction(SIGILL, &sa, NULL);
@@ -44,7 +44,7 @@ static void catch_traps(void)
  * PROT_EXEC page is a getpid the Sentry answers: pid 1, not a host pid. */
 static void attempt_jit(void)
 {
-    static const unsigned char code[] = { 0xb8, 39, 0, 0, 0, 0x0f, 0x05, 0xc3 };
+    static const unsigned char code[] = {0xb8, 39, 0, 0, 0, 0x0f, 0x05, 0xc3};
     unsigned char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         sec_escape("mmap: %s", strerror(errno));
@@ -118,8 +118,8 @@ static void attempt_stub_page(void)
 {
     void *p = mmap((void *)STUB_PAGE, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
                    MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    sec_want("mmap(MAP_FIXED) over the stub page", p == MAP_FAILED ? -1 : (long)p, errno,
-             ENOMEM, EINVAL, EPERM);
+    sec_want("mmap(MAP_FIXED) over the stub page", p == MAP_FAILED ? -1 : (long)p, errno, ENOMEM,
+             EINVAL, EPERM);
     p = mmap((void *)STUB_PAGE, 4096, PROT_READ, MAP_FIXED_NOREPLACE | MAP_PRIVATE | MAP_ANONYMOUS,
              -1, 0);
     sec_want("mmap(MAP_FIXED_NOREPLACE) at the stub page", p == MAP_FAILED ? -1 : (long)p, errno,

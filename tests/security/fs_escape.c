@@ -59,7 +59,7 @@ static void attempt_dotdot(const char *mnt)
     char p[PATH_MAX];
     if (stat("/", &root))
         sec_escape("stat /: %s", strerror(errno));
-    const char *rel[] = { "..", "../..", "../../../../../../..", "./../.", NULL };
+    const char *rel[] = {"..", "../..", "../../../../../../..", "./../.", NULL};
     for (int i = 0; rel[i]; i++) {
         snprintf(p, sizeof(p), "%s/%s", mnt, rel[i]);
         if (stat(p, &st) || !same_file(&st, &root))
@@ -77,7 +77,7 @@ static void attempt_dotdot(const char *mnt)
 /* proc-links: /proc/self/root and friends point into the sandbox. */
 static void attempt_proc_links(void)
 {
-    const char *root_links[] = { "/proc/self/root", "/proc/1/root", "/proc/thread-self/root", NULL };
+    const char *root_links[] = {"/proc/self/root", "/proc/1/root", "/proc/thread-self/root", NULL};
     char buf[PATH_MAX];
     struct stat root, st;
     stat("/", &root);
@@ -140,8 +140,8 @@ static void attempt_proc_pids(const char *app)
                 continue;
             buf[n] = 0;
             fds++;
-            if (!strncmp(buf, "memfd:", 6) || !strncmp(buf, "socket:", 7) ||
-                strstr(buf, "sbx") || strstr(buf, "anon_inode:[seccomp"))
+            if (!strncmp(buf, "memfd:", 6) || !strncmp(buf, "socket:", 7) || strstr(buf, "sbx") ||
+                strstr(buf, "anon_inode:[seccomp"))
                 sec_escape("%s -> %s", l, buf);
         }
         if (fdd)
@@ -258,15 +258,20 @@ static void attempt_longpath(void)
  * reach host drivers. */
 static void attempt_devices(void)
 {
-    const char *absent[] = { "/dev/mem", "/dev/kmem", "/dev/port", "/dev/sda", "/dev/vda",
-                             "/dev/nvme0n1", "/dev/kvm", "/dev/kmsg", "/dev/cpu/0/msr",
-                             "/dev/fuse", "/dev/net/tun", "/dev/vsock", NULL };
+    const char *absent[] = {
+        "/dev/mem",     "/dev/kmem",  "/dev/port", "/dev/sda",       "/dev/vda",
+        "/dev/nvme0n1", "/dev/kvm",   "/dev/kmsg", "/dev/cpu/0/msr", "/dev/fuse",
+        "/dev/net/tun", "/dev/vsock", NULL};
     for (int i = 0; absent[i]; i++)
         sec_want(absent[i], open(absent[i], O_RDONLY), errno, ENOENT);
-    struct { const char *path; mode_t mode; unsigned ma, mi; } nodes[] = {
-        { "/tmp/mem", S_IFCHR, 1, 1 },  { "/tmp/kmsg", S_IFCHR, 1, 11 },
-        { "/tmp/sda", S_IFBLK, 8, 0 },  { "/tmp/vda", S_IFBLK, 253, 0 },
-        { "/tmp/kvm", S_IFCHR, 10, 232 }, { "/tmp/tun", S_IFCHR, 10, 200 },
+    struct {
+        const char *path;
+        mode_t mode;
+        unsigned ma, mi;
+    } nodes[] = {
+        {"/tmp/mem", S_IFCHR, 1, 1},    {"/tmp/kmsg", S_IFCHR, 1, 11},
+        {"/tmp/sda", S_IFBLK, 8, 0},    {"/tmp/vda", S_IFBLK, 253, 0},
+        {"/tmp/kvm", S_IFCHR, 10, 232}, {"/tmp/tun", S_IFCHR, 10, 200},
     };
     for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
         if (mknod(nodes[i].path, nodes[i].mode | 0600, makedev(nodes[i].ma, nodes[i].mi))) {
@@ -283,18 +288,29 @@ static void attempt_devices(void)
 /* kernel-files: the host kernel's files are absent or not writable. */
 static void attempt_kernel_files(void)
 {
-    const char *absent[] = { "/proc/kcore", "/proc/kallsyms", "/proc/kmsg", "/proc/sysrq-trigger",
-                             "/proc/modules", "/proc/sys/kernel/core_pattern",
-                             "/proc/sys/kernel/modprobe", "/proc/sys/vm/drop_caches",
-                             "/sys/kernel/debug", "/sys/kernel/security", "/sys/kernel/uevent_helper",
-                             "/sys/firmware", "/sys/fs/cgroup/release_agent", "/sys/module",
-                             "/proc/1/ns", "/proc/self/ns", NULL };
+    const char *absent[] = {"/proc/kcore",
+                            "/proc/kallsyms",
+                            "/proc/kmsg",
+                            "/proc/sysrq-trigger",
+                            "/proc/modules",
+                            "/proc/sys/kernel/core_pattern",
+                            "/proc/sys/kernel/modprobe",
+                            "/proc/sys/vm/drop_caches",
+                            "/sys/kernel/debug",
+                            "/sys/kernel/security",
+                            "/sys/kernel/uevent_helper",
+                            "/sys/firmware",
+                            "/sys/fs/cgroup/release_agent",
+                            "/sys/module",
+                            "/proc/1/ns",
+                            "/proc/self/ns",
+                            NULL};
     char buf[256];
     for (int i = 0; absent[i]; i++)
         sec_want(absent[i], open(absent[i], O_RDONLY), errno, ENOENT);
-    const char *writes[] = { "/proc/sys/kernel/core_pattern", "/proc/sysrq-trigger",
-                             "/proc/sys/kernel/hostname", "/sys/kernel/mm/transparent_hugepage/enabled",
-                             NULL };
+    const char *writes[] = {"/proc/sys/kernel/core_pattern", "/proc/sysrq-trigger",
+                            "/proc/sys/kernel/hostname",
+                            "/sys/kernel/mm/transparent_hugepage/enabled", NULL};
     for (int i = 0; writes[i]; i++) {
         int fd = open(writes[i], O_WRONLY);
         if (fd < 0) {
@@ -315,10 +331,10 @@ static void attempt_kernel_files(void)
  * work (bind, proc, tmpfs) only show the sandbox again. */
 static void attempt_mounts(const char *token, const char *secret)
 {
-    sec_want("mount(/dev/sda, ext4)", mount("/dev/sda", "/mnt", "ext4", 0, NULL), errno,
-             ENOENT, ENODEV, EPERM);
-    sec_want("mount(9p trans=fd)", mount("x", "/mnt", "9p", 0, "trans=fd,rfdno=3,wfdno=3"),
-             errno, ENODEV, EPERM);
+    sec_want("mount(/dev/sda, ext4)", mount("/dev/sda", "/mnt", "ext4", 0, NULL), errno, ENOENT,
+             ENODEV, EPERM);
+    sec_want("mount(9p trans=fd)", mount("x", "/mnt", "9p", 0, "trans=fd,rfdno=3,wfdno=3"), errno,
+             ENODEV, EPERM);
     sec_want("mount(overlay on /)", mount("o", "/mnt", "overlay", 0, "lowerdir=/,upperdir=/tmp"),
              errno, ENODEV, EPERM);
     sec_want("mount(cgroup)", mount("c", "/mnt", "cgroup", 0, "memory"), errno, ENODEV, EPERM);

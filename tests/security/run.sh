@@ -226,7 +226,8 @@ for call in bpf perf_event_open keyctl init_module kexec io_uring userfaultfd \
     open_by_handle_at ioport; do
     attempt "$call" -- sys_refused "$call"
 done
-iface=$(ls /sys/class/net 2>/dev/null | grep -vx lo | head -n 1)
+iface=""
+for n in /sys/class/net/*; do [ "${n##*/}" != lo ] && [ -e "$n" ] && iface=${n##*/} && break; done
 attempt socket-packet -- sys_refused socket-packet "$iface"
 attempt socket-raw -- sys_refused socket-raw
 attempt devices -- fs_escape devices

@@ -37,18 +37,40 @@ sec_verdict(int status, const char *fmt, ...)
 /* Short errno names for the messages ("ENOSYS"); strerror for the rest. */
 static inline const char *sec_errname(int e)
 {
-    static const struct { int e; const char *n; } t[] = {
-        { EPERM, "EPERM" },     { ENOENT, "ENOENT" },   { ESRCH, "ESRCH" },
-        { EINTR, "EINTR" },     { EIO, "EIO" },         { ENXIO, "ENXIO" },
-        { EBADF, "EBADF" },     { EACCES, "EACCES" },   { EFAULT, "EFAULT" },
-        { EBUSY, "EBUSY" },     { EEXIST, "EEXIST" },   { EXDEV, "EXDEV" },
-        { ENODEV, "ENODEV" },   { ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" },
-        { EINVAL, "EINVAL" },   { ENOSPC, "ENOSPC" },   { EROFS, "EROFS" },
-        { ENOSYS, "ENOSYS" },   { ELOOP, "ELOOP" },     { ENOMEM, "ENOMEM" },
-        { ENAMETOOLONG, "ENAMETOOLONG" },               { EOPNOTSUPP, "EOPNOTSUPP" },
-        { EAFNOSUPPORT, "EAFNOSUPPORT" },               { EPROTONOSUPPORT, "EPROTONOSUPPORT" },
-        { ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT" },         { ENETUNREACH, "ENETUNREACH" },
-        { EDQUOT, "EDQUOT" },   { EFBIG, "EFBIG" },     { ENOTSUP, "ENOTSUP" },
+    static const struct {
+        int e;
+        const char *n;
+    } t[] = {
+        {EPERM, "EPERM"},
+        {ENOENT, "ENOENT"},
+        {ESRCH, "ESRCH"},
+        {EINTR, "EINTR"},
+        {EIO, "EIO"},
+        {ENXIO, "ENXIO"},
+        {EBADF, "EBADF"},
+        {EACCES, "EACCES"},
+        {EFAULT, "EFAULT"},
+        {EBUSY, "EBUSY"},
+        {EEXIST, "EEXIST"},
+        {EXDEV, "EXDEV"},
+        {ENODEV, "ENODEV"},
+        {ENOTDIR, "ENOTDIR"},
+        {EISDIR, "EISDIR"},
+        {EINVAL, "EINVAL"},
+        {ENOSPC, "ENOSPC"},
+        {EROFS, "EROFS"},
+        {ENOSYS, "ENOSYS"},
+        {ELOOP, "ELOOP"},
+        {ENOMEM, "ENOMEM"},
+        {ENAMETOOLONG, "ENAMETOOLONG"},
+        {EOPNOTSUPP, "EOPNOTSUPP"},
+        {EAFNOSUPPORT, "EAFNOSUPPORT"},
+        {EPROTONOSUPPORT, "EPROTONOSUPPORT"},
+        {ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT"},
+        {ENETUNREACH, "ENETUNREACH"},
+        {EDQUOT, "EDQUOT"},
+        {EFBIG, "EFBIG"},
+        {ENOTSUP, "ENOTSUP"},
     };
     static char buf[32];
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -62,11 +84,11 @@ static inline const char *sec_errname(int e)
  * ERRNO on failure; RET is evaluated first, so it may be the call itself)
  * must be a failure with one of the listed errnos; returns silently then,
  * and ends the program with ESCAPE otherwise. */
-#define sec_want(what, ret, err, ...)                                          \
-    do {                                                                       \
-        long ret_ = (long)(ret); /* before reading errno */                    \
-        int err_ = (err);                                                      \
-        sec_want_((what), ret_, err_, (const int[]){ __VA_ARGS__, 0 });        \
+#define sec_want(what, ret, err, ...)                                                              \
+    do {                                                                                           \
+        long ret_ = (long)(ret); /* before reading errno */                                        \
+        int err_ = (err);                                                                          \
+        sec_want_((what), ret_, err_, (const int[]){__VA_ARGS__, 0});                              \
     } while (0)
 
 static inline void sec_want_(const char *what, long ret, int err, const int *ok)
@@ -78,8 +100,8 @@ static inline void sec_want_(const char *what, long ret, int err, const int *ok)
             return;
     char want[200] = "";
     for (const int *p = ok; *p; p++)
-        snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s",
-                 p == ok ? "" : "/", sec_errname(*p));
+        snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s", p == ok ? "" : "/",
+                 sec_errname(*p));
     sec_escape("%s failed with %s, want %s", what, sec_errname(err), want);
 }
 

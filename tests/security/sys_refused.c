@@ -39,12 +39,16 @@ static pid_t host_pid(int argc, char **argv)
  * errnos listed (ENOSYS while unsupported; EPERM etc. if emulated later). */
 static int attempt_call(const char *name)
 {
-    char buf[64] = { 0 };
-    union bpf_attr battr = { .map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
-                             .value_size = 4, .max_entries = 1 };
-    struct perf_event_attr pattr = { .type = PERF_TYPE_SOFTWARE, .size = sizeof(pattr),
-                                     .config = PERF_COUNT_SW_CPU_CLOCK };
-    struct { unsigned int bytes; int type; unsigned char h[8]; } fh = { 8, 1, { 0 } };
+    char buf[64] = {0};
+    union bpf_attr battr = {
+        .map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4, .max_entries = 1};
+    struct perf_event_attr pattr = {
+        .type = PERF_TYPE_SOFTWARE, .size = sizeof(pattr), .config = PERF_COUNT_SW_CPU_CLOCK};
+    struct {
+        unsigned int bytes;
+        int type;
+        unsigned char h[8];
+    } fh = {8, 1, {0}};
     long r;
 
     if (!strcmp(name, "bpf")) {
@@ -76,7 +80,7 @@ static int attempt_call(const char *name)
         r = syscall(SYS_reboot, 0xfee1dead, 672274793, 0x4321fedc /* POWER_OFF */, NULL);
         sec_want("reboot(POWER_OFF)", r, errno, ENOSYS, EPERM);
     } else if (!strcmp(name, "io_uring")) {
-        char params[120] = { 0 };
+        char params[120] = {0};
         r = syscall(SYS_io_uring_setup, 8, params);
         sec_want("io_uring_setup", r, errno, ENOSYS, EPERM);
     } else if (!strcmp(name, "userfaultfd")) {
@@ -107,7 +111,7 @@ static int attempt_call(const char *name)
 static void attempt_host_pid(const char *name, pid_t p)
 {
     char local[16], remote_buf[16] = "sandbox";
-    struct iovec l = { local, sizeof(local) }, rm = { remote_buf, sizeof(remote_buf) };
+    struct iovec l = {local, sizeof(local)}, rm = {remote_buf, sizeof(remote_buf)};
     long r;
 
     if (!strcmp(name, "kill-host-pid")) {
@@ -155,11 +159,11 @@ static void attempt_packet(const char *iface)
 {
     int s = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
     if (s < 0) {
-        sec_want("socket(AF_PACKET, SOCK_RAW)", s, errno, EAFNOSUPPORT, EPERM,
-                 EPROTONOSUPPORT, ESOCKTNOSUPPORT, EINVAL);
+        sec_want("socket(AF_PACKET, SOCK_RAW)", s, errno, EAFNOSUPPORT, EPERM, EPROTONOSUPPORT,
+                 ESOCKTNOSUPPORT, EINVAL);
         int t = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
-        sec_want("socket(AF_PACKET, SOCK_DGRAM)", t, errno, EAFNOSUPPORT, EPERM,
-                 EPROTONOSUPPORT, ESOCKTNOSUPPORT, EINVAL);
+        sec_want("socket(AF_PACKET, SOCK_DGRAM)", t, errno, EAFNOSUPPORT, EPERM, EPROTONOSUPPORT,
+                 ESOCKTNOSUPPORT, EINVAL);
         sec_ok("AF_PACKET refused (%s)", sec_errname(errno));
     }
     if (!iface || !*iface)
@@ -182,15 +186,15 @@ static void attempt_raw(void)
     }
     int s = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
     if (s < 0) {
-        sec_want("socket(AF_INET, SOCK_RAW)", s, errno, EPERM, EPROTONOSUPPORT,
-                 ESOCKTNOSUPPORT, EAFNOSUPPORT);
+        sec_want("socket(AF_INET, SOCK_RAW)", s, errno, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT,
+                 EAFNOSUPPORT);
         int s6 = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
-        sec_want("socket(AF_INET6, SOCK_RAW)", s6, errno, EPERM, EPROTONOSUPPORT,
-                 ESOCKTNOSUPPORT, EAFNOSUPPORT);
+        sec_want("socket(AF_INET6, SOCK_RAW)", s6, errno, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT,
+                 EAFNOSUPPORT);
         sec_ok("raw sockets refused (%s)", sec_errname(errno));
     }
-    unsigned char echo[8] = { 8, 0, 0xf7, 0xff, 0, 0, 0, 0 }; /* type 8, checksum */
-    struct sockaddr_in to = { .sin_family = AF_INET };
+    unsigned char echo[8] = {8, 0, 0xf7, 0xff, 0, 0, 0, 0}; /* type 8, checksum */
+    struct sockaddr_in to = {.sin_family = AF_INET};
     inet_pton(AF_INET, "192.0.2.1", &to.sin_addr); /* TEST-NET-1 */
     long r = sendto(s, echo, sizeof(echo), 0, (struct sockaddr *)&to, sizeof(to));
     sec_want("raw ICMP echo to 192.0.2.1 under --network none", r, errno, ENETUNREACH);
@@ -227,8 +231,8 @@ static void attempt_unshare(void)
  * the Sentry, which answers the app's later calls, is not affected. */
 static void attempt_seccomp(void)
 {
-    struct sock_filter kill_all[] = { BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS) };
-    struct sock_fprog prog = { 1, kill_all };
+    struct sock_filter kill_all[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS)};
+    struct sock_fprog prog = {1, kill_all};
     for (int mode = 0; mode < 2; mode++) {
         pid_t c = fork();
         if (c < 0)
@@ -248,8 +252,7 @@ static void attempt_seccomp(void)
         int fine = (WIFSIGNALED(st) && WTERMSIG(st) == want_sig) ||
                    (WIFEXITED(st) && WEXITSTATUS(st) == 4);
         if (!fine)
-            sec_escape("seccomp mode %s in a child: status 0x%x",
-                       mode ? "strict" : "filter", st);
+            sec_escape("seccomp mode %s in a child: status 0x%x", mode ? "strict" : "filter", st);
     }
     /* The sandbox keeps serving this process and new ones. */
     pid_t c = fork();
