@@ -16,7 +16,7 @@ SBX_OBJ := $(SBX_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 
-.PHONY: all deps test unit conformance e2e demo bench asan clean
+.PHONY: all deps test unit conformance e2e security demo bench asan clean
 all: $(B)/sbx
 
 deps:
@@ -47,12 +47,16 @@ conformance: $(B)/sbx
 e2e: $(B)/sbx
 	@tests/e2e/run.sh $(B)
 
+security: $(B)/sbx
+	@tests/security/run.sh $(B)
+
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory conformance
 	@$(MAKE) --no-print-directory e2e
-	@echo "== sanitizers (ASan + UBSan): unit and conformance again"
+	@$(MAKE) --no-print-directory security
+	@echo "== sanitizers (ASan + UBSan): unit, conformance and security again"
 	@$(MAKE) --no-print-directory asan
 
 demo: deps
@@ -66,7 +70,7 @@ bench: deps
 asan: deps
 	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" \
-	    EXTRA_CFLAGS=-DSB_ASAN all unit conformance
+	    EXTRA_CFLAGS=-DSB_ASAN all unit conformance security
 
 clean:
 	rm -rf build build-asan
