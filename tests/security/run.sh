@@ -335,8 +335,8 @@ else
         >/dev/null 2>"$work/err" </dev/null
     st=$?
     ms=$((($(date +%s%N) - start) / 1000000))
-    if [ "$st" = 0 ] || [ "$st" = 124 ] || [ "$ms" -gt 4000 ]; then
-        bad spin-timeout "status $st after $ms ms, want a timeout status within 4000 ms"
+    if [ "$st" != 124 ] || [ "$ms" -gt 4000 ]; then
+        bad spin-timeout "status $st after $ms ms, want 124 (sbx's timeout status) within 4000 ms"
     else
         ok spin-timeout
     fi
@@ -360,7 +360,9 @@ if wanted sentry-seccomp-sigkill; then
     done
     unlocked=""
     for p in $tree; do
-        [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sbx-gofer ] && continue
+        # Gofers have a filter of their own (checked in unit tests); sbx-nswait
+        # only waits for the Sentry (pid 1 of its namespace) outside it.
+        case "$(cat "/proc/$p/comm" 2>/dev/null)" in sbx-gofer | sbx-nswait) continue ;; esac
         mode=$(awk '/^Seccomp:/ {print $2}' "/proc/$p/status" 2>/dev/null)
         [ -n "$mode" ] && [ "$mode" != 2 ] && unlocked="$unlocked $p($(cat "/proc/$p/comm"):$mode)"
     done
