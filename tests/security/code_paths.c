@@ -192,7 +192,7 @@ static void attempt_proc_self_mem(void)
     }
     if (sec_read_file("/proc/self/maps", buf, sizeof(buf)) < 0)
         sec_escape("/proc/self/maps: %s", strerror(errno));
-    if (strstr(buf, "memfd:") || strstr(buf, "sbx-") || strstr(buf, "7fffffffe000"))
+    if (strstr(buf, "memfd:") || strstr(buf, "sbx-sentry") || strstr(buf, "7fffffffe000"))
         sec_escape("/proc/self/maps shows the Sentry's memory:\n%s", buf);
     sec_ok("/proc/self/mem %s; stub page EIO; maps shows only the app",
            fd < 0 ? "absent" : "writes own memory");

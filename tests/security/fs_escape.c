@@ -99,7 +99,9 @@ static void attempt_proc_links(void)
     if (n < 0 || (buf[n] = 0, strcmp(buf, "/tmp")))
         sec_escape("readlink /proc/self/cwd: '%s'", n < 0 ? strerror(errno) : buf);
     n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-    if (n < 0 || (buf[n] = 0, strstr(buf, "sbx") && !strstr(buf, "security")))
+    /* The app's own program, never the Sentry's (sbx) binary. */
+    if (n < 0 || (buf[n] = 0, n >= 4 && !strcmp(buf + n - 4, "/sbx")) ||
+        !strstr(buf, "fs_escape"))
         sec_escape("readlink /proc/self/exe: '%s'", n < 0 ? strerror(errno) : buf);
     sec_ok("/proc/{self,1,thread-self}/root -> /, cwd and exe are the app's");
 }
