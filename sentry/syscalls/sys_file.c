@@ -137,6 +137,21 @@ static long do_write(struct task *t, struct file *f, uint64_t buf, size_t len, u
     return (long)done;
 }
 
+/* The file position is serialized across threads; streams (pipes, ttys,
+ * eventfds...) have none, and a reader blocked on one must not keep a
+ * writer of the same file out. */
+static void pos_lock(struct file *f)
+{
+    if (!(f->fmode & FILE_STREAM))
+        pthread_mutex_lock(&f->lock);
+}
+
+static void pos_unlock(struct file *f)
+{
+    if (!(f->fmode & FILE_STREAM))
+        pthread_mutex_unlock(&f->lock);
+}
+
 long sys_read(struct task *t, const struct syscall_args *a)
 {
     _cleanup_file_ struct file *f = fdt_get(t->fdt, (int)a->a[0]);
@@ -146,9 +161,9 @@ long sys_read(struct task *t, const struct syscall_args *a)
         return -EBADF;
     if ((r = readable(f)))
         return r;
-    pthread_mutex_lock(&f->lock);
+    pos_lock(f);
     r = do_read(t, f, a->a[1], a->a[2], f->pos, &f->pos);
-    pthread_mutex_unlock(&f->lock);
+    pos_unlock(f);
     return r;
 }
 
@@ -161,9 +176,9 @@ long sys_write(struct task *t, const struct syscall_args *a)
         return -EBADF;
     if ((r = writable(f)))
         return r;
-    pthread_mutex_lock(&f->lock);
+    pos_lock(f);
     r = do_write(t, f, a->a[1], a->a[2], f->pos, &f->pos);
-    pthread_mutex_unlock(&f->lock);
+    pos_unlock(f);
     return r;
 }
 
@@ -223,7 +238,7 @@ static long do_rwv(struct task *t, int fd, uint64_t uiov, uint64_t cnt, int64_t 
         if ((ssize_t)iov[i].iov_len < 0)
             return -EINVAL;
     if (off == -1)
-        pthread_mutex_lock(&f->lock);
+        pos_lock(f);
     pos = off == -1 ? f->pos : (uint64_t)off;
     for (uint64_t i = 0; i < cnt; i++) {
         uint64_t np = pos;
@@ -244,7 +259,7 @@ static long do_rwv(struct task *t, int fd, uint64_t uiov, uint64_t cnt, int64_t 
     if (off == -1) {
         if (total > 0)
             f->pos = pos;
-        pthread_mutex_unlock(&f->lock);
+        pos_unlock(f);
     }
     return total;
 }

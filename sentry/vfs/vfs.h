@@ -125,7 +125,16 @@ struct file_ops {
     /* lseek SEEK_DATA/SEEK_HOLE from off (< size): the offset, or -ENXIO.
      * No op: the file is all data. */
     int64_t (*seek_data)(struct file *f, int whence, uint64_t off);
+    /* Extra lines of /proc/PID/fdinfo/N (eventfd-count:, tfd:, sigmask:,
+     * epoll items): the length written into buf (at most cap). */
+    int (*fdinfo)(struct file *f, char *buf, size_t cap);
 };
+
+/* In a poll mask: the file has no poll op of its own (regular files,
+ * directories): always ready, and epoll refuses it (EPERM). Wrappers (the
+ * overlay) pass it on; poll(2) never shows it. */
+#define VFS_POLL_NONE 0x80000000u
+#define VFS_POLL_ALWAYS (0x1u | 0x4u | 0x40u | 0x100u) /* IN, OUT, RDNORM, WRNORM */
 
 struct super {
     const char *fstype;
@@ -193,6 +202,9 @@ struct file {
     /* O_ASYNC: who gets the I/O signal (F_SETOWN: > 0 a process, < 0 a
      * group), which one (F_SETSIG, 0: SIGIO), and the fd named in it. */
     int owner, async_sig, async_fd;
+    /* epoll items watching this open file description (fs/epoll.c); they
+     * go when its last reference does. */
+    void *ep_links;
 };
 
 /* The task's view: root and cwd. */
@@ -306,6 +318,16 @@ int vfs_open_resolve(struct fs_ctx *fs, const struct vpath *start, const char *p
 /* Open an inode found by other means (used by exec, devfs). */
 int vfs_open_path(const struct vpath *p, int flags, struct file **out) SB_MUST_CHECK;
 int vfs_getattr(struct inode *ino, struct stat *st);
+/* Readiness of f (POLL* bits), registering pr's waits when pr is set. */
+static inline unsigned vfs_poll(struct file *f, struct poll_req *pr)
+{
+    if (!f->ops || !f->ops->poll)
+        return VFS_POLL_ALWAYS | VFS_POLL_NONE;
+    return f->ops->poll(f, pr);
+}
+/* Set by fs/epoll.c: drops the epoll items of a file whose last reference
+ * goes (called by file_put before the release op). */
+extern void (*vfs_epoll_release_hook)(struct file *f);
 /* Read from a file into a Sentry buffer at off (no pos change). */
 long vfs_kernel_read(struct file *f, void *buf, size_t len, uint64_t off);
 
