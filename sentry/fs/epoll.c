@@ -88,6 +88,7 @@ struct eventpoll {
 };
 
 static pthread_mutex_t ep_global = PTHREAD_MUTEX_INITIALIZER;
+uint64_t epoll_items_polled;
 static const struct file_ops epoll_fops;
 
 bool epoll_is(struct file *f)
@@ -165,6 +166,7 @@ static void ep_queue(struct poll_req *pr, struct waitq *wq)
 /* The item's current events (of those it asks for), polling its file. */
 static uint32_t item_poll(struct epitem *epi, struct poll_req *pr)
 {
+    __atomic_add_fetch(&epoll_items_polled, 1, __ATOMIC_RELAXED);
     return vfs_poll(epi->file, pr) & ~VFS_POLL_NONE & epi->events & ~EP_PRIVATE_BITS;
 }
 

@@ -97,6 +97,8 @@ int epoll_ctl_file(struct file *ep, int op, struct file *tf, int fd,
  * timespec polls once. */
 int epoll_wait_file(struct task *t, struct file *ep, struct epoll_event *evs, int max,
                     const struct timespec *deadline);
+/* Items polled so far by all instances (tests: a wait costs O(ready)). */
+extern uint64_t epoll_items_polled;
 
 /* procfs: the sandbox's processes and machine view (needs the kernel). */
 struct dentry *procfs_new(void);
