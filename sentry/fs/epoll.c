@@ -19,7 +19,8 @@
  *
  * Lock order (outermost first):
  *   ep_global (every change to an interest list or a file's ep_links,
- *              loop checks, instance and file release)
+ *              loop checks, instance and file release; changes hold
+ *              ep->mtx too, so either lock keeps the lists still)
  *   -> ep->mtx (interest list, item events; held by ctl, wait and the
  *               instance's own poll; nested instances' mtx below an outer
  *               one's, the loop check keeps that a DAG)
@@ -45,9 +46,9 @@
 
 #define EP_MAX_NESTS 4
 #define EP_PRIVATE_BITS (EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE)
-#define EP_EXCLUSIVE_OK (EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLRDBAND | EPOLLWRNORM | \
-                         EPOLLWRBAND | EPOLLERR | EPOLLHUP | EPOLLWAKEUP | EPOLLET |     \
-                         EPOLLEXCLUSIVE)
+#define EP_EXCLUSIVE_OK                                                                            \
+    (EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLRDBAND | EPOLLWRNORM | EPOLLWRBAND | EPOLLERR |       \
+     EPOLLHUP | EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE)
 #define EP_WAIT_BATCH 1024 /* events gathered per pass of epoll_wait */
 
 struct eventpoll;
@@ -68,11 +69,11 @@ struct epitem {
     uint32_t events; /* ep->mtx and ep->lock to change; either to read */
     uint64_t data;
     struct ep_pwq *pwqs;
-    struct epitem *hnext;           /* hash chain (ep_global) */
-    struct epitem *prev, *next;     /* all items of ep (ep_global) */
-    struct epitem *rprev, *rnext;   /* ready list (ep->lock) */
-    bool ready;                     /* on the ready list (ep->lock) */
-    struct epitem *fprev, *fnext;   /* file->ep_links (ep_global) */
+    struct epitem *hnext;         /* hash chain (ep_global) */
+    struct epitem *prev, *next;   /* all items of ep (ep_global) */
+    struct epitem *rprev, *rnext; /* ready list (ep->lock) */
+    bool ready;                   /* on the ready list (ep->lock) */
+    struct epitem *fprev, *fnext; /* file->ep_links (ep_global) */
 };
 
 struct eventpoll {
@@ -83,7 +84,7 @@ struct eventpoll {
     struct epitem *items;
     struct epitem **hash;
     size_t nbuckets, nitems;
-    struct waitq wq; /* epoll_wait callers and pollers of this instance */
+    struct waitq wq;   /* epoll_wait callers and pollers of this instance */
     struct file *file; /* its own (no reference) */
 };
 
@@ -436,8 +437,8 @@ static int ep_fdinfo(struct file *f, char *buf, size_t cap)
     pthread_mutex_lock(&ep->mtx);
     for (struct epitem *e = ep->items; e && len < cap; e = e->next) {
         int n = snprintf(buf + len, cap - len,
-                         "tfd: %8d events: %8x data: %16" PRIx64 "  pos:%" PRIu64
-                         " ino:%" PRIx64 " sdev:%" PRIx64 "\n",
+                         "tfd: %8d events: %8x data: %16" PRIx64 "  pos:%" PRIu64 " ino:%" PRIx64
+                         " sdev:%" PRIx64 "\n",
                          e->fd, e->events, e->data, e->file->pos, e->file->inode->ino,
                          e->file->inode->sb ? e->file->inode->sb->dev : 0);
         if (n < 0 || (size_t)n >= cap - len)
@@ -470,7 +471,7 @@ static const struct file_ops epoll_fops = {
 
 int epoll_new(int flags, struct file **out)
 {
-    static struct super sb = { .fstype = "eventpoll", .dev = 0x0e };
+    static struct super sb = {.fstype = "eventpoll", .dev = 0x0e};
     struct eventpoll *ep;
 
     if (flags & ~EPOLL_CLOEXEC)
@@ -491,7 +492,7 @@ int epoll_new(int flags, struct file **out)
 static int ctl_add(struct eventpoll *ep, struct file *tf, int fd, const struct epoll_event *ev)
 {
     struct epitem *epi;
-    struct poll_req pr = { 0 };
+    struct poll_req pr = {0};
 
     if (find(ep, tf, fd))
         return -EEXIST;
@@ -542,7 +543,10 @@ int epoll_ctl_file(struct file *f, int op, struct file *tf, int fd, const struct
     }
     if (op != EPOLL_CTL_ADD && op != EPOLL_CTL_MOD && op != EPOLL_CTL_DEL)
         return -EINVAL;
-    pthread_mutex_lock(&ep_global);
+    /* MOD changes no list: the instance's mtx is enough to read them
+     * (every change holds both locks). */
+    if (op != EPOLL_CTL_MOD)
+        pthread_mutex_lock(&ep_global);
     if (op == EPOLL_CTL_ADD && epoll_is(tf)) {
         int below = depth_below(tf->priv, ep, 0);
         if (below < 0 || below + 1 + depth_above(f, 0) > EP_MAX_NESTS) {
@@ -568,6 +572,7 @@ int epoll_ctl_file(struct file *f, int op, struct file *tf, int fd, const struct
         break;
     }
     pthread_mutex_unlock(&ep->mtx);
-    pthread_mutex_unlock(&ep_global);
+    if (op != EPOLL_CTL_MOD)
+        pthread_mutex_unlock(&ep_global);
     return r;
 }

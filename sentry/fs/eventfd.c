@@ -72,7 +72,7 @@ static long e_read(struct file *f, void *buf, size_t len, uint64_t off)
 static long e_write(struct file *f, const void *buf, size_t len, uint64_t off)
 {
     struct eventfd *e = f->priv;
-    struct wr_arg wa = { e, 0 };
+    struct wr_arg wa = {e, 0};
     int r;
 
     if (len < 8)
@@ -143,7 +143,7 @@ static const struct file_ops eventfd_fops = {
 
 int eventfd_new(unsigned initval, int flags, struct file **out)
 {
-    static struct super sb = { .fstype = "eventfd", .dev = 0x0e };
+    static struct super sb = {.fstype = "eventfd", .dev = 0x0e};
     static unsigned next_id;
     struct eventfd *e;
 

@@ -92,7 +92,7 @@ static long s_read(struct file *f, void *buf, size_t len, uint64_t off)
 {
     struct signalfd *s = f->priv;
     struct task *t = current_task;
-    struct rd_arg ra = { t, s };
+    struct rd_arg ra = {t, s};
     size_t done = 0;
     siginfo_t si;
     int sig, r;
@@ -152,7 +152,7 @@ static const struct file_ops signalfd_fops = {
 
 int signalfd_new(uint64_t mask, int flags, struct file **out)
 {
-    static struct super sb = { .fstype = "signalfd", .dev = 0x0e };
+    static struct super sb = {.fstype = "signalfd", .dev = 0x0e};
     struct signalfd *s;
 
     if (flags & ~(SFD_NONBLOCK | SFD_CLOEXEC))

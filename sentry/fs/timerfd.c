@@ -89,7 +89,7 @@ static const struct file_ops timerfd_fops = {
 
 int timerfd_new(int clock, int flags, struct file **out)
 {
-    static struct super sb = { .fstype = "timerfd", .dev = 0x0e };
+    static struct super sb = {.fstype = "timerfd", .dev = 0x0e};
     struct timerfd *tf;
 
     if (flags & ~(TFD_NONBLOCK | TFD_CLOEXEC))
@@ -102,7 +102,8 @@ int timerfd_new(int clock, int flags, struct file **out)
     return 0;
 }
 
-int timerfd_file_settime(struct file *f, int flags, const struct itimerspec *nv, struct itimerspec *ov)
+int timerfd_file_settime(struct file *f, int flags, const struct itimerspec *nv,
+                         struct itimerspec *ov)
 {
     struct timerfd *tf = f->priv;
     int r;

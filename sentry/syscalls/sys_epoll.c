@@ -41,7 +41,7 @@ long sys_epoll_create1(struct task *t, const struct syscall_args *a)
 long sys_epoll_ctl(struct task *t, const struct syscall_args *a)
 {
     int op = (int)a->a[1], fd = (int)a->a[2];
-    struct epoll_event ev = { 0 };
+    struct epoll_event ev = {0};
     struct file *ep, *tf;
     long r;
 

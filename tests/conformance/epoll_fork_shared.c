@@ -10,10 +10,12 @@
 int main(void)
 {
     struct epoll_event ev, out[4];
-    int ep, p[2], efd, st, n;
+    int ep, p[2], sync[2], efd, st, n;
+    char c;
     uint64_t one = 1;
 
     MUST(pipe(p));
+    MUST(pipe(sync));
     MUST(efd = eventfd(0, EFD_NONBLOCK));
     MUST(ep = epoll_create1(0));
     ev.events = EPOLLIN | EPOLLET;
@@ -30,12 +32,15 @@ int main(void)
             ok = 0;
         if (epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &e2) != 0)
             ok = 0;
+        if (write(sync[1], "s", 1) != 1)
+            ok = 0;
         struct timespec ts = { 0, 20 * 1000 * 1000 };
         nanosleep(&ts, NULL);
         if (write(p[1], "c", 1) != 1)
             ok = 0;
         _exit(ok ? 0 : 1);
     }
+    MUST(read(sync[0], &c, 1)); /* the child has taken the edge */
     n = epoll_wait(ep, out, 4, 10000);
     TRUE("woken by the pipe the child added", n == 1 && out[0].data.u32 == 2);
     waitpid(pid, &st, 0);

@@ -4,6 +4,7 @@
  * child, by a child's pipe write; each source reported with its own data
  * and drained; the signal is consumed by reading the signalfd. */
 #include "conf.h"
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/epoll.h>
@@ -26,7 +27,7 @@ int main(void)
     struct itimerspec its;
     struct signalfd_siginfo si;
     sigset_t m, pend;
-    int ep, tfd, sfd, efd, p[2];
+    int ep, tfd, sfd, efd, p[2], go[2];
     uint64_t v;
     char c;
 
@@ -37,6 +38,7 @@ int main(void)
     MUST(sfd = signalfd(-1, &m, SFD_NONBLOCK));
     MUST(efd = eventfd(0, EFD_NONBLOCK));
     MUST(pipe(p));
+    MUST(pipe(go));
     MUST(ep = epoll_create1(0));
     ev.events = EPOLLIN;
     ev.data.u32 = TIMER;
@@ -61,9 +63,11 @@ int main(void)
         struct timespec ts = { 0, 20 * 1000 * 1000 };
         nanosleep(&ts, NULL);
         kill(getppid(), SIGUSR1);
-        nanosleep(&ts, NULL);
-        nanosleep(&ts, NULL);
-        (void)!write(p[1], "k", 1);
+        /* The pipe write only once the parent has taken the signal. */
+        if (read(go[0], &c, 1) == 1) {
+            nanosleep(&ts, NULL);
+            (void)!write(p[1], "k", 1);
+        }
         _exit(0);
     }
     EQ("woken by the signal", wait_one(ep), SIG);
@@ -71,6 +75,7 @@ int main(void)
     EQ("SIGUSR1", si.ssi_signo, SIGUSR1);
     sigpending(&pend);
     EQ("consumed", sigismember(&pend, SIGUSR1), 0);
+    MUST(write(go[1], "g", 1));
     EQ("woken by the pipe", wait_one(ep), PIPE);
     MUST(read(p[0], &c, 1));
     waitpid(pid, NULL, 0);
@@ -87,8 +92,8 @@ int main(void)
     its.it_interval.tv_nsec = 0;
     MUST(timerfd_settime(tfd, 0, &its, NULL));
     kill(getpid(), SIGUSR1);
-    struct timespec ts = { 0, 30 * 1000 * 1000 };
-    nanosleep(&ts, NULL);
+    struct pollfd pf = { tfd, POLLIN, 0 };
+    EQ("the timer has fired", poll(&pf, 1, 10000), 1);
     struct epoll_event out[4];
     int n = epoll_wait(ep, out, 4, 0);
     int mask = 0;

@@ -13,7 +13,7 @@
 #include "sentry/fs/fs.h"
 #include "sentry/kernel/kernel.h"
 
-static const struct timespec zero = { 0, 0 };
+static const struct timespec zero = {0, 0};
 
 static struct file *efd(void)
 {
@@ -29,7 +29,7 @@ static void post(struct file *f, uint64_t v)
 
 static void add(struct file *ep, struct file *f, int fd, uint32_t events)
 {
-    struct epoll_event ev = { .events = events, .data.u64 = (uint64_t)fd };
+    struct epoll_event ev = {.events = events, .data.u64 = (uint64_t)fd};
     cr_assert_eq(epoll_ctl_file(ep, EPOLL_CTL_ADD, f, fd, &ev), 0);
 }
 
@@ -91,7 +91,7 @@ Test(epoll, edge_once_per_wakeup_and_oneshot_disarms)
 
 Test(epoll, ctl_errors_and_loops)
 {
-    struct epoll_event ev = { .events = EPOLLIN };
+    struct epoll_event ev = {.events = EPOLLIN};
     struct file *e1, *e2, *a;
 
     cr_assert_eq(epoll_new(0, &e1), 0);
@@ -106,7 +106,8 @@ Test(epoll, ctl_errors_and_loops)
     cr_assert_eq(epoll_ctl_file(e2, EPOLL_CTL_ADD, a, 6, &ev), -EEXIST);
     post(a, 1);
     cr_assert_eq(vfs_poll(e1, NULL) & POLLIN, POLLIN); /* through e2 */
-    file_put(e2); /* the last reference: its item in e1 goes */
+    /* The last reference to e2: its item in e1 goes. */
+    file_put(e2);
     file_put(a);
     file_put(e1);
 }
