@@ -114,7 +114,12 @@ struct file_ops {
     long (*ioctl)(struct file *f, unsigned cmd, void *karg);
     void (*release)(struct file *f);
     /* Readiness (POLL* bits); registers the caller's wait with poll_wait()
-     * when pr is not NULL. No poll op: always ready to read and write. */
+     * when pr is not NULL. No poll op: always ready to read and write (and
+     * epoll refuses the file with EPERM). Contract, which poll, select and
+     * epoll (fs/epoll.c) rely on: every wait queue registered is woken
+     * whenever the readiness may have changed, and lives as long as the
+     * file; pr == NULL must not block or sleep. That is all a new kind of
+     * file (a socket) needs for epoll, edge-triggered included. */
     unsigned (*poll)(struct file *f, struct poll_req *pr);
     /* O_ASYNC switched on or off for f (its fd number given). */
     void (*fasync)(struct file *f, int fd, bool on);

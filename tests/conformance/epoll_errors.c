@@ -9,9 +9,12 @@
 #include <sys/eventfd.h>
 #include <sys/time.h>
 
+static volatile sig_atomic_t got_usr1;
+
 static void on_alarm(int sig)
 {
-    (void)sig;
+    if (sig == SIGUSR1)
+        got_usr1 = 1;
 }
 
 int main(void)
@@ -86,6 +89,26 @@ int main(void)
     struct itimerval it = { { 0, 0 }, { 0, 20000 } };
     MUST(setitimer(ITIMER_REAL, &it, NULL));
     ERR("interrupted: EINTR", epoll_wait(ep3, out, 4, -1), EINTR);
+
+    /* epoll_pwait's mask: SIGUSR1, blocked otherwise, is let in during the
+     * wait only; it arrives from a child (before or during the wait). */
+    sigset_t blk, empty, cur;
+    sigemptyset(&blk);
+    sigaddset(&blk, SIGUSR1);
+    sigemptyset(&empty);
+    MUST(sigaction(SIGUSR1, &sa, NULL));
+    MUST(sigprocmask(SIG_BLOCK, &blk, NULL));
+    pid_t pid = fork();
+    if (pid == 0) {
+        kill(getppid(), SIGUSR1);
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    EQ("blocked: not delivered yet", got_usr1, 0);
+    ERR("epoll_pwait with the empty mask: EINTR", epoll_pwait(ep3, out, 4, -1, &empty), EINTR);
+    EQ("the handler ran", got_usr1, 1);
+    sigprocmask(SIG_BLOCK, NULL, &cur);
+    EQ("the old mask is back", sigismember(&cur, SIGUSR1), 1);
 
     unlink(path);
     return conf_done();
