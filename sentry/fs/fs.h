@@ -2,7 +2,10 @@
 #ifndef SB_SENTRY_FS_FS_H
 #define SB_SENTRY_FS_FS_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "sentry/fs/gofer_client.h"
 #include "sentry/vfs/vfs.h"
@@ -62,6 +65,40 @@ int inotify_add(struct file *f, struct inode *ino, uint32_t mask);
 int inotify_rm(struct file *f, int wd);
 /* A fresh non-zero cookie tying IN_MOVED_FROM to IN_MOVED_TO. */
 uint32_t inotify_cookie(void);
+
+/* A nameless file (anon_inode:[sb->fstype]) with ops fops and f->priv. */
+struct file *anon_file_new(struct super *sb, const struct file_ops *fops, int flags, void *priv);
+
+/* eventfd2 (EFD_* flags): a new file or -errno. */
+int eventfd_new(unsigned initval, int flags, struct file **out);
+
+/* timerfd: clock is checked by the caller; flags TFD_NONBLOCK. */
+int timerfd_new(int clock, int flags, struct file **out);
+/* timerfd_settime/gettime on a file; -EINVAL if f is no timerfd. */
+int timerfd_file_settime(struct file *f, int flags, const struct itimerspec *nv,
+                    struct itimerspec *ov);
+int timerfd_file_gettime(struct file *f, struct itimerspec *cur);
+
+/* signalfd: mask is the set to read (SIGKILL and SIGSTOP are dropped).
+ * With f a signalfd, signalfd_set_mask updates it (-EINVAL otherwise). */
+int signalfd_new(uint64_t mask, int flags, struct file **out);
+int signalfd_set_mask(struct file *f, uint64_t mask);
+
+/* epoll instances (fs/epoll.c). */
+struct epoll_event;
+int epoll_new(int flags, struct file **out);
+bool epoll_is(struct file *f);
+/* epoll_ctl on ep: op, the target file tf (a reference the caller keeps)
+ * and its fd, the event (NULL for DEL). */
+int epoll_ctl_file(struct file *ep, int op, struct file *tf, int fd,
+                   const struct epoll_event *ev);
+/* Wait for up to max events into evs (kernel memory): the count, 0 on
+ * timeout, -EINTR. deadline: CLOCK_MONOTONIC, NULL forever; a zero
+ * timespec polls once. */
+int epoll_wait_file(struct task *t, struct file *ep, struct epoll_event *evs, int max,
+                    const struct timespec *deadline);
+/* Items polled so far by all instances (tests: a wait costs O(ready)). */
+extern uint64_t epoll_items_polled;
 
 /* procfs: the sandbox's processes and machine view (needs the kernel). */
 struct dentry *procfs_new(void);

@@ -1115,9 +1115,7 @@ static unsigned o_poll(struct file *f, struct poll_req *pr)
 {
     struct file *in = inner_of(f);
 
-    if (!in->ops || !in->ops->poll)
-        return POLLIN | POLLOUT;
-    return in->ops->poll(in, pr);
+    return vfs_poll(in, pr);
 }
 
 static int o_fsync(struct file *f, bool datasync)

@@ -257,17 +257,21 @@ static unsigned p_poll(struct file *f, struct poll_req *pr)
 {
     struct pipe *p = f->priv;
     unsigned m = 0;
-    bool rd = (f->flags & O_ACCMODE) == O_RDONLY;
+    int acc = f->flags & O_ACCMODE;
+    bool rd = acc != O_WRONLY, wr = acc != O_RDONLY; /* a fifo may be O_RDWR */
 
-    if (pr)
-        poll_wait(pr, rd ? &p->rq : &p->wq);
+    if (pr && rd)
+        poll_wait(pr, &p->rq);
+    if (pr && wr)
+        poll_wait(pr, &p->wq);
     pthread_mutex_lock(&p->lock);
     if (rd) {
         if (p->len)
             m |= POLLIN | POLLRDNORM;
         if (!p->writers)
             m |= POLLHUP;
-    } else {
+    }
+    if (wr) {
         if (p->cap - p->len >= PIPE_ATOMIC)
             m |= POLLOUT | POLLWRNORM;
         if (!p->readers)

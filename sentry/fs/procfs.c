@@ -1083,6 +1083,12 @@ static int p_open(struct inode *ino, struct file *f)
         sb_printf(&pf->b, "pos:\t%lu\nflags:\t0%o\nmnt_id:\t20\nino:\t%lu\n",
                   (unsigned long)of->pos, of->flags | (fdt_get_cloexec(t->fdt, n->fd) > 0 ? O_CLOEXEC : 0),
                   (unsigned long)of->inode->ino);
+        if (of->ops && of->ops->fdinfo) {
+            char extra[4096];
+            int n = of->ops->fdinfo(of, extra, sizeof(extra));
+            if (n > 0)
+                sb_printf(&pf->b, "%.*s", n, extra);
+        }
         file_put(of);
         f->priv = pf;
         return 0;

@@ -67,9 +67,18 @@ struct task;
 
 /* ---- wait queues (wait.c) ----
  * A task blocks on its own mutex/condvar; wait queues list the tasks to
- * wake. Signals wake a blocked task through the same condvar. */
+ * wake. Signals wake a blocked task through the same condvar. A waiter may
+ * instead carry a callback (epoll's readiness hook): waitq_wake_all calls
+ * it with the queue's lock held, so it must only take locks that come after
+ * waitq locks (an epoll's ready-list lock, other wait queues). Exclusive
+ * callback waiters (EPOLLEXCLUSIVE): one wake-up runs only the first of
+ * them whose callback returns true; plain waiters are all woken. */
+struct waiter;
+typedef bool (*waiter_fn)(struct waiter *w);
 struct waiter {
     struct task *t;
+    waiter_fn fn;   /* NULL: wake t */
+    bool exclusive;
     struct waiter *prev, *next;
 };
 
@@ -81,20 +90,28 @@ struct waitq {
 /* The task the current Sentry thread runs (file ops that block use it). */
 extern __thread struct task *current_task;
 
-/* poll/select: a request waits on the wait queues its files register. */
+/* poll/select: a request waits on the wait queues its files register.
+ * With `queue` set (epoll), poll_wait hands each wait queue to it instead
+ * of queueing a waiter for t in ent[] (which then has cap 0). */
 #define POLL_MAX_WAITS 1024
 struct poll_req {
     struct task *t;
-    int n;
-    struct {
+    void (*queue)(struct poll_req *pr, struct waitq *wq);
+    void *priv; /* the queue hook's */
+    int n, cap;
+    struct poll_ent {
         struct waitq *wq;
         struct waiter w;
-    } ent[POLL_MAX_WAITS];
+    } ent[];
 };
 void poll_wait(struct poll_req *pr, struct waitq *wq);
+/* A poll request with room for POLL_MAX_WAITS waits (free() it). */
+struct poll_req *poll_req_new(struct task *t);
 
 void waitq_init(struct waitq *wq);
 void waitq_add(struct waitq *wq, struct waiter *w, struct task *t);
+/* Queue a callback waiter (fn and exclusive set by the caller). */
+void waitq_add_fn(struct waitq *wq, struct waiter *w);
 void waitq_del(struct waitq *wq, struct waiter *w);
 void waitq_wake_all(struct waitq *wq);
 /* Block t until woken, a signal is pending (-EINTR), or the CLOCK_MONOTONIC
@@ -318,6 +335,9 @@ void process_exit_thread(struct task *t); /* the task's last act */
 int process_ppid(struct task *t);
 
 /* Signals (signal.c) */
+/* Woken whenever a signal is queued on any task or process (signalfd
+ * readiness is the poller's own, so its pollers wait here). */
+extern struct waitq signal_queued_wq;
 int signal_send_process(struct kernel *k, struct process *p, int sig, const siginfo_t *info);
 int signal_send_task(struct kernel *k, struct task *t, int sig, const siginfo_t *info);
 bool task_signal_pending(struct task *t);
@@ -377,6 +397,16 @@ int timer_posix_settime(struct task *t, int id, int flags, const struct itimersp
 int timer_posix_gettime(struct task *t, int id, struct itimerspec *cur);
 int timer_posix_getoverrun(struct task *t, int id);
 int timer_posix_delete(struct task *t, int id);
+/* Kernel timers (timerfd): expiries are counted and wq woken, no signal.
+ * Lock order: timer_mu -> waitq locks. set resets the count; ticks
+ * returns it (and zeroes it when take). */
+struct ktimer;
+struct ktimer *timer_kernel_new(clockid_t clock, struct waitq *wq);
+int timer_kernel_set(struct ktimer *tm, bool absolute, const struct itimerspec *nv,
+                     struct itimerspec *ov);
+void timer_kernel_get(struct ktimer *tm, struct itimerspec *cur);
+uint64_t timer_kernel_ticks(struct ktimer *tm, bool take);
+void timer_kernel_free(struct ktimer *tm);
 
 /* Resolve cmd by the app's PATH (as execvp does) to an absolute path. */
 int kernel_path_lookup(struct kernel *k, struct fs_ctx *fs, const char *cmd,

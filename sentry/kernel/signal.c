@@ -24,6 +24,8 @@
 #define SYNC_SIGS (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | \
                    SIGBIT(SIGFPE) | SIGBIT(SIGSYS))
 
+struct waitq signal_queued_wq = { PTHREAD_MUTEX_INITIALIZER, NULL };
+
 struct sighand *sighand_new(const struct sighand *copy)
 {
     struct sighand *sh = xzalloc(sizeof(*sh));
@@ -80,6 +82,7 @@ static int queue(struct sigpending *sp, int sig, const siginfo_t *info, uint64_t
         return -EAGAIN; /* queue full */
     }
     __atomic_or_fetch(&sp->set, SIGBIT(sig), __ATOMIC_SEQ_CST);
+    waitq_wake_all(&signal_queued_wq); /* signalfd pollers (k->lock -> waitq locks) */
     return 0;
 }
 

@@ -34,6 +34,10 @@ struct ktimer {
     struct timespec deadline; /* CLOCK_MONOTONIC */
     uint64_t interval_ns;
     int overrun, last_overrun;
+    /* Kernel timers (timerfd): expirations are counted here and kwq is
+     * woken instead of a signal being sent. */
+    struct waitq *kwq;
+    uint64_t ticks;
 };
 
 static pthread_mutex_t timer_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -78,6 +82,12 @@ static void fire(struct kernel *k, struct ktimer *tm)
 {
     siginfo_t si;
 
+    if (tm->kwq) {
+        tm->ticks += 1 + (uint64_t)tm->overrun;
+        tm->overrun = 0;
+        waitq_wake_all(tm->kwq);
+        return;
+    }
     if (tm->notify == SIGEV_NONE)
         return;
     if (tm->id >= 0) {
@@ -275,6 +285,17 @@ static void arm(struct ktimer *tm, const struct timespec *value, const struct ti
                           : CLOCK_MONOTONIC;
         clock_gettime(c, &now);
         cur = ts_ns(&now);
+        if (v <= cur && tm->interval_ns) {
+            /* Periods already gone count as overruns of the first expiry,
+             * which is now; the next ones stay on the absolute grid. */
+            uint64_t gone = cur - v;
+            tm->overrun = (int)SB_MIN(gone / tm->interval_ns, (uint64_t)INT32_MAX / 2);
+            uint64_t mono = now_ns(), back = gone % tm->interval_ns;
+            tm->deadline = ns_ts(mono > back ? mono - back : 0);
+            tm->armed = true;
+            pthread_cond_signal(&timer_cv);
+            return;
+        }
         v = v > cur ? v - cur : 1;
     }
     tm->deadline = ns_ts(now_ns() + v);
@@ -464,4 +485,63 @@ int timer_posix_delete(struct task *t, int id)
     pthread_mutex_unlock(&timer_mu);
     free(tm);
     return tm ? 0 : -EINVAL;
+}
+
+/* ---- kernel timers (timerfd) ---- */
+
+struct ktimer *timer_kernel_new(clockid_t clock, struct waitq *wq)
+{
+    struct ktimer *tm = xzalloc(sizeof(*tm));
+
+    tm->id = INT32_MIN;
+    tm->clock = clock;
+    tm->kwq = wq;
+    pthread_mutex_lock(&timer_mu);
+    tm->next = timers;
+    timers = tm;
+    pthread_mutex_unlock(&timer_mu);
+    return tm;
+}
+
+int timer_kernel_set(struct ktimer *tm, bool absolute, const struct itimerspec *nv,
+                     struct itimerspec *ov)
+{
+    if (nv->it_value.tv_nsec < 0 || nv->it_value.tv_nsec >= 1000000000 ||
+        nv->it_interval.tv_nsec < 0 || nv->it_interval.tv_nsec >= 1000000000 ||
+        nv->it_value.tv_sec < 0 || nv->it_interval.tv_sec < 0)
+        return -EINVAL;
+    pthread_mutex_lock(&timer_mu);
+    if (ov)
+        remaining(tm, &ov->it_value, &ov->it_interval);
+    tm->ticks = 0;
+    arm(tm, &nv->it_value, &nv->it_interval, absolute);
+    pthread_mutex_unlock(&timer_mu);
+    return 0;
+}
+
+void timer_kernel_get(struct ktimer *tm, struct itimerspec *cur)
+{
+    pthread_mutex_lock(&timer_mu);
+    remaining(tm, &cur->it_value, &cur->it_interval);
+    pthread_mutex_unlock(&timer_mu);
+}
+
+uint64_t timer_kernel_ticks(struct ktimer *tm, bool take)
+{
+    uint64_t n;
+
+    pthread_mutex_lock(&timer_mu);
+    n = tm->ticks;
+    if (take)
+        tm->ticks = 0;
+    pthread_mutex_unlock(&timer_mu);
+    return n;
+}
+
+void timer_kernel_free(struct ktimer *tm)
+{
+    pthread_mutex_lock(&timer_mu);
+    unlink_timer(tm);
+    pthread_mutex_unlock(&timer_mu);
+    free(tm);
 }

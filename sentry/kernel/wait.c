@@ -10,15 +10,16 @@
 #include <errno.h>
 #include <time.h>
 
+#include "lib/xalloc.h"
+
 void waitq_init(struct waitq *wq)
 {
     pthread_mutex_init(&wq->lock, NULL);
     wq->head = NULL;
 }
 
-void waitq_add(struct waitq *wq, struct waiter *w, struct task *t)
+static void add(struct waitq *wq, struct waiter *w)
 {
-    w->t = t;
     w->prev = NULL;
     pthread_mutex_lock(&wq->lock);
     w->next = wq->head;
@@ -26,6 +27,19 @@ void waitq_add(struct waitq *wq, struct waiter *w, struct task *t)
         wq->head->prev = w;
     wq->head = w;
     pthread_mutex_unlock(&wq->lock);
+}
+
+void waitq_add(struct waitq *wq, struct waiter *w, struct task *t)
+{
+    w->t = t;
+    w->fn = NULL;
+    w->exclusive = false;
+    add(wq, w);
+}
+
+void waitq_add_fn(struct waitq *wq, struct waiter *w)
+{
+    add(wq, w);
 }
 
 void waitq_del(struct waitq *wq, struct waiter *w)
@@ -41,9 +55,23 @@ void waitq_del(struct waitq *wq, struct waiter *w)
     pthread_mutex_unlock(&wq->lock);
 }
 
+struct poll_req *poll_req_new(struct task *t)
+{
+    struct poll_req *pr = xzalloc(sizeof(*pr) + POLL_MAX_WAITS * sizeof(pr->ent[0]));
+    pr->t = t;
+    pr->cap = POLL_MAX_WAITS;
+    return pr;
+}
+
 void poll_wait(struct poll_req *pr, struct waitq *wq)
 {
-    if (!pr || pr->n >= POLL_MAX_WAITS)
+    if (!pr)
+        return;
+    if (pr->queue) {
+        pr->queue(pr, wq);
+        return;
+    }
+    if (pr->n >= pr->cap)
         return;
     pr->ent[pr->n].wq = wq;
     waitq_add(wq, &pr->ent[pr->n].w, pr->t);
@@ -60,9 +88,18 @@ void task_wake(struct task *t)
 
 void waitq_wake_all(struct waitq *wq)
 {
+    bool excl_done = false;
+
     pthread_mutex_lock(&wq->lock);
-    for (struct waiter *w = wq->head; w; w = w->next)
-        task_wake(w->t);
+    for (struct waiter *w = wq->head; w; w = w->next) {
+        if (!w->fn) {
+            task_wake(w->t);
+        } else if (!w->exclusive) {
+            w->fn(w);
+        } else if (!excl_done) {
+            excl_done = w->fn(w);
+        }
+    }
     pthread_mutex_unlock(&wq->lock);
 }
 

@@ -138,6 +138,21 @@ static long do_write(struct task *t, struct file *f, uint64_t buf, size_t len, u
     return (long)done;
 }
 
+/* The file position is serialized across threads; streams (pipes, ttys,
+ * eventfds...) have none, and a reader blocked on one must not keep a
+ * writer of the same file out. */
+static void pos_lock(struct file *f)
+{
+    if (!(f->fmode & FILE_STREAM))
+        pthread_mutex_lock(&f->lock);
+}
+
+static void pos_unlock(struct file *f)
+{
+    if (!(f->fmode & FILE_STREAM))
+        pthread_mutex_unlock(&f->lock);
+}
+
 long sys_read(struct task *t, const struct syscall_args *a)
 {
     _cleanup_file_ struct file *f = fdt_get(t->fdt, (int)a->a[0]);
@@ -151,9 +166,9 @@ long sys_read(struct task *t, const struct syscall_args *a)
         struct iovec iov = { (void *)a->a[1], SB_MIN(a->a[2], (uint64_t)RW_MAX) };
         return sock_rw(t, f, &iov, 1, false);
     }
-    pthread_mutex_lock(&f->lock);
+    pos_lock(f);
     r = do_read(t, f, a->a[1], a->a[2], f->pos, &f->pos);
-    pthread_mutex_unlock(&f->lock);
+    pos_unlock(f);
     return r;
 }
 
@@ -170,9 +185,9 @@ long sys_write(struct task *t, const struct syscall_args *a)
         struct iovec iov = { (void *)a->a[1], SB_MIN(a->a[2], (uint64_t)RW_MAX) };
         return sock_rw(t, f, &iov, 1, true);
     }
-    pthread_mutex_lock(&f->lock);
+    pos_lock(f);
     r = do_write(t, f, a->a[1], a->a[2], f->pos, &f->pos);
-    pthread_mutex_unlock(&f->lock);
+    pos_unlock(f);
     return r;
 }
 
@@ -234,7 +249,7 @@ static long do_rwv(struct task *t, int fd, uint64_t uiov, uint64_t cnt, int64_t 
     if (sock_of(f)) /* one message for all the vectors */
         return sock_rw(t, f, iov, (int)cnt, wr);
     if (off == -1)
-        pthread_mutex_lock(&f->lock);
+        pos_lock(f);
     pos = off == -1 ? f->pos : (uint64_t)off;
     for (uint64_t i = 0; i < cnt; i++) {
         uint64_t np = pos;
@@ -255,7 +270,7 @@ static long do_rwv(struct task *t, int fd, uint64_t uiov, uint64_t cnt, int64_t 
     if (off == -1) {
         if (total > 0)
             f->pos = pos;
-        pthread_mutex_unlock(&f->lock);
+        pos_unlock(f);
     }
     return total;
 }

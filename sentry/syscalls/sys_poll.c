@@ -24,11 +24,10 @@ static void drop_waits(struct poll_req *pr)
 static long do_poll(struct task *t, struct pollfd *fds, size_t nfds,
                     const struct timespec *deadline)
 {
-    struct poll_req *pr = xzalloc(sizeof(*pr));
+    struct poll_req *pr = poll_req_new(t);
     long ready;
     int r;
 
-    pr->t = t;
     for (;;) {
         ready = 0;
         for (size_t i = 0; i < nfds; i++) {
@@ -43,10 +42,7 @@ static long do_poll(struct task *t, struct pollfd *fds, size_t nfds,
                 ready++;
                 continue;
             }
-            if (f->ops && f->ops->poll)
-                m = f->ops->poll(f, pr);
-            else
-                m = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+            m = vfs_poll(f, pr);
             file_put(f);
             fds[i].revents = (short)(m & ((unsigned)fds[i].events | POLLERR | POLLHUP | POLLNVAL));
             if (fds[i].revents)

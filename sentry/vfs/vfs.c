@@ -329,10 +329,14 @@ struct file *file_get(struct file *f)
     return f;
 }
 
+void (*vfs_epoll_release_hook)(struct file *f);
+
 void file_put(struct file *f)
 {
     if (!f || __atomic_sub_fetch(&f->ref, 1, __ATOMIC_ACQ_REL))
         return;
+    if (__atomic_load_n(&f->ep_links, __ATOMIC_ACQUIRE) && vfs_epoll_release_hook)
+        vfs_epoll_release_hook(f);
     if (f->path.d && !(f->flags & O_PATH))
         vfs_notify_dentry(f->path.d, (f->flags & O_ACCMODE) != O_RDONLY ? 0x8 /* IN_CLOSE_WRITE */
                                                                           : 0x10 /* NOWRITE */);

@@ -114,7 +114,12 @@ struct file_ops {
     long (*ioctl)(struct file *f, unsigned cmd, void *karg);
     void (*release)(struct file *f);
     /* Readiness (POLL* bits); registers the caller's wait with poll_wait()
-     * when pr is not NULL. No poll op: always ready to read and write. */
+     * when pr is not NULL. No poll op: always ready to read and write (and
+     * epoll refuses the file with EPERM). Contract, which poll, select and
+     * epoll (fs/epoll.c) rely on: every wait queue registered is woken
+     * whenever the readiness may have changed, and lives as long as the
+     * file; pr == NULL must not block or sleep. That is all a new kind of
+     * file (a socket) needs for epoll, edge-triggered included. */
     unsigned (*poll)(struct file *f, struct poll_req *pr);
     /* O_ASYNC switched on or off for f (its fd number given). */
     void (*fasync)(struct file *f, int fd, bool on);
@@ -125,7 +130,16 @@ struct file_ops {
     /* lseek SEEK_DATA/SEEK_HOLE from off (< size): the offset, or -ENXIO.
      * No op: the file is all data. */
     int64_t (*seek_data)(struct file *f, int whence, uint64_t off);
+    /* Extra lines of /proc/PID/fdinfo/N (eventfd-count:, tfd:, sigmask:,
+     * epoll items): the length written into buf (at most cap). */
+    int (*fdinfo)(struct file *f, char *buf, size_t cap);
 };
+
+/* In a poll mask: the file has no poll op of its own (regular files,
+ * directories): always ready, and epoll refuses it (EPERM). Wrappers (the
+ * overlay) pass it on; poll(2) never shows it. */
+#define VFS_POLL_NONE 0x80000000u
+#define VFS_POLL_ALWAYS (0x1u | 0x4u | 0x40u | 0x100u) /* IN, OUT, RDNORM, WRNORM */
 
 struct super {
     const char *fstype;
@@ -193,6 +207,9 @@ struct file {
     /* O_ASYNC: who gets the I/O signal (F_SETOWN: > 0 a process, < 0 a
      * group), which one (F_SETSIG, 0: SIGIO), and the fd named in it. */
     int owner, async_sig, async_fd;
+    /* epoll items watching this open file description (fs/epoll.c); they
+     * go when its last reference does. */
+    void *ep_links;
 };
 
 /* The task's view: root and cwd. */
@@ -306,6 +323,16 @@ int vfs_open_resolve(struct fs_ctx *fs, const struct vpath *start, const char *p
 /* Open an inode found by other means (used by exec, devfs). */
 int vfs_open_path(const struct vpath *p, int flags, struct file **out) SB_MUST_CHECK;
 int vfs_getattr(struct inode *ino, struct stat *st);
+/* Readiness of f (POLL* bits), registering pr's waits when pr is set. */
+static inline unsigned vfs_poll(struct file *f, struct poll_req *pr)
+{
+    if (!f->ops || !f->ops->poll)
+        return VFS_POLL_ALWAYS | VFS_POLL_NONE;
+    return f->ops->poll(f, pr);
+}
+/* Set by fs/epoll.c: drops the epoll items of a file whose last reference
+ * goes (called by file_put before the release op). */
+extern void (*vfs_epoll_release_hook)(struct file *f);
 /* Read from a file into a Sentry buffer at off (no pos change). */
 long vfs_kernel_read(struct file *f, void *buf, size_t len, uint64_t off);
 

@@ -548,5 +548,39 @@ else
     fi
 fi
 
+# Readiness (issue 5): epoll through python's selectors, a loop over three
+# children's pipes that finish in turn; then asyncio reading a child's
+# output (its event loop needs socketpair, so it waits for AF_UNIX).
+expect epoll-selectors 0 "EpollSelector ['child0', 'child1', 'child2'] [0, 0, 0]" -- \
+    "$SBX" run -- python3 -S -c '
+import selectors, subprocess
+sel = selectors.DefaultSelector()
+ps = [subprocess.Popen(["/bin/sh", "-c", "sleep 0.%d; echo child%d" % (i, i)],
+                       stdout=subprocess.PIPE) for i in range(3)]
+for p in ps:
+    sel.register(p.stdout, selectors.EVENT_READ, p)
+out, st = [], []
+while sel.get_map():
+    for key, ev in sel.select(timeout=10):
+        d = key.fileobj.read1(100)
+        if d:
+            out.append(d.decode().strip())
+        else:
+            sel.unregister(key.fileobj)
+            st.append(key.data.wait())
+print(type(sel).__name__, sorted(out), st)'
+if timeout 30 "$SBX" run -- python3 -S -c 'import socket; socket.socketpair()' >/dev/null 2>&1; then
+    expect epoll-asyncio-subprocess 0 "hello from child 0" -- "$SBX" run -- python3 -S -c '
+import asyncio
+async def main():
+    p = await asyncio.create_subprocess_exec("/bin/echo", "hello", "from", "child",
+                                             stdout=asyncio.subprocess.PIPE)
+    out, _ = await p.communicate()
+    print(out.decode().strip(), p.returncode)
+asyncio.run(main())'
+else
+    echo "SKIP epoll-asyncio-subprocess: no socketpair in the sandbox yet (AF_UNIX, issue 5)"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
