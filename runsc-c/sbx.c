@@ -124,6 +124,7 @@ static int cmd_info(void)
     printf("sentry host syscalls allowed: %d\n", n);
     for (int i = 0; i < n; i++)
         printf("  %-16s %s\n", names[i], why[i]);
+    printf("gofer host syscalls allowed: %d (gofer/seccomp.c)\n", gofer_seccomp_count());
     return 0;
 }
 
