@@ -379,7 +379,7 @@ wait
     bad tenants-share-nothing "$(cat "$work/tenant1") / $(cat "$work/tenant2")"
 
 # sbx info lists the allowed host calls with a count.
-n=$("$SBX" info | awk -F': ' '/host syscalls allowed/ {print $2}')
+n=$("$SBX" info | awk -F': ' '/^sentry host syscalls allowed/ {print $2}')
 if [ -n "$n" ] && [ "$n" -le 25 ]; then ok "info-count ($n)"; else bad info-count "got '$n'"; fi
 
 # No process of a finished sandbox is left behind.
