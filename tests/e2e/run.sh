@@ -378,6 +378,24 @@ wait
 [ "$(cat "$work/tenant1")" = 114 ] && [ "$(cat "$work/tenant2")" = 224 ] && ok tenants-share-nothing ||
     bad tenants-share-nothing "$(cat "$work/tenant1") / $(cat "$work/tenant2")"
 
+# Rootless: an unprivileged caller runs sandboxes (user namespaces); a limit
+# it cannot have is reported, never dropped.
+if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" = 0 ] &&
+    setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$SBX" 2>/dev/null; then
+    expect rootless-run 0 "65534 x" -- setpriv --reuid=65534 --regid=65534 --clear-groups "$SBX" run -- /bin/sh -c 'echo $(id -u) $(echo x > /tmp/f && cat /tmp/f)'
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$SBX" run --memory 64m -- /bin/true >/dev/null 2>"$work/err"
+    st=$?
+    if [ "$st" = 2 ] && grep -q "^sbx: --memory unavailable: " "$work/err"; then
+        ok rootless-limit-reported
+    elif [ "$st" = 0 ]; then
+        ok "rootless-limit-reported (this host delegates cgroups to nobody)"
+    else
+        bad rootless-limit-reported "status $st: $(cat "$work/err")"
+    fi
+else
+    echo "SKIP rootless: no setpriv, not root, or $SBX not reachable by nobody"
+fi
+
 # sbx info lists the allowed host calls with a count.
 n=$("$SBX" info | awk -F': ' '/^sentry host syscalls allowed/ {print $2}')
 if [ -n "$n" ] && [ "$n" -le 25 ]; then ok "info-count ($n)"; else bad info-count "got '$n'"; fi
