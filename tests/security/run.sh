@@ -387,6 +387,43 @@ if wanted sentry-seccomp-sigkill; then
     fi
 fi
 
+# Killing the Sentry itself (not sbx): every stub dies with it (they are in
+# its pid namespace and carry PDEATHSIG), and sbx reports the Sentry's death.
+if wanted sentry-killed-no-stub-left; then
+    "$SBX" run -- /bin/busybox sh -c 'sleep 30 & sleep 30' >/dev/null 2>"$work/err" </dev/null &
+    sbx_pid=$!
+    tree="" sentry=""
+    for _ in $(seq 100); do
+        sleep 0.05
+        tree=$(descendants "$sbx_pid" | grep -vx "$sbx_pid" | tr '\n' ' ')
+        for p in $tree; do
+            [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sbx-sentry ] && [ -z "$sentry" ] && sentry=$p
+        done
+        [ -n "$sentry" ] && [ "$(descendants "$sentry" | wc -l)" -ge 3 ] && break
+    done
+    stubs=$( [ -n "$sentry" ] && descendants "$sentry" | grep -vx "$sentry" | tr '\n' ' ')
+    [ -n "$sentry" ] && kill -9 "$sentry"
+    wait "$sbx_pid" 2>/dev/null
+    st=$?
+    left=""
+    for _ in $(seq 30); do
+        left=""
+        for p in $stubs; do alive "$p" && left="$left $p"; done
+        [ -z "$left" ] && break
+        sleep 0.1
+    done
+    if [ -z "$sentry" ] || [ -z "$stubs" ]; then
+        bad sentry-killed-no-stub-left "no Sentry or stubs seen ($tree)"
+    elif [ -n "$left" ]; then
+        for p in $left; do kill -9 "$p" 2>/dev/null; done
+        bad sentry-killed-no-stub-left "stubs alive 3 s after the Sentry died:$left"
+    elif [ "$st" = 0 ]; then
+        bad sentry-killed-no-stub-left "sbx exited 0 though its Sentry was killed"
+    else
+        ok sentry-killed-no-stub-left
+    fi
+fi
+
 summary="$pass passed, $fail failed"
 [ "$skip" -gt 0 ] && summary="$summary, $skip skipped"
 echo "$summary"
