@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <linux/falloc.h>
+#include <linux/futex.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -54,7 +55,7 @@ static const struct allowed allowed[] = {
     { "brk", "the Sentry's own heap" },
     { "madvise", "malloc returning memory" },
     { "fallocate", "punching freed pages out of the MemoryFile (PUNCH_HOLE|KEEP_SIZE only)" },
-    { "futex", "the Sentry's own locks" },
+    { "futex", "the Sentry's own locks (wait/wake/requeue/wake-op; no PI)" },
     { "clock_gettime", "clocks for the app (when the vDSO falls back)" },
     { "getrandom", "getrandom(2) and /dev/urandom for the app" },
     { "ioctl", "TCGETS and TIOCGWINSZ on the caller's terminal only" },
@@ -178,6 +179,16 @@ int sentry_seccomp_install(bool log_only)
                                         PTRACE_GETSIGINFO };
             for (size_t j = 0; j < sizeof(req) / sizeof(req[0]) && !r; j++)
                 r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, req[j]));
+        } else if (!strcmp(n, "futex")) {
+            /* glibc's own locks, condition variables and joins: wait and
+             * wake (plain, bitset, requeue, wake-op), private or not. No
+             * PI futexes: the app's futexes never reach the host. */
+            static const long cmd[] = { FUTEX_WAIT,        FUTEX_WAKE,    FUTEX_REQUEUE,
+                                        FUTEX_CMP_REQUEUE, FUTEX_WAKE_OP, FUTEX_WAIT_BITSET,
+                                        FUTEX_WAKE_BITSET };
+            for (size_t j = 0; j < sizeof(cmd) / sizeof(cmd[0]) && !r; j++)
+                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                     SCMP_A1(SCMP_CMP_MASKED_EQ, FUTEX_CMD_MASK, cmd[j]));
         } else if (!strcmp(n, "fallocate")) {
             /* Punching freed pages out of the MemoryFile only. */
             r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,

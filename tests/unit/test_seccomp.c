@@ -74,6 +74,18 @@ static void call_fallocate_grow(void)
     syscall(SYS_fallocate, 0, 0 /* mode 0: allocate */, 0, 4096);
 }
 
+static void call_futex_pi(void)
+{
+    static int word;
+    syscall(SYS_futex, &word, 6 /* FUTEX_LOCK_PI */, 0, NULL, NULL, 0);
+}
+
+Test(sentry_seccomp, pi_futexes_kill)
+{
+    int st = under_filter(call_futex_pi);
+    cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "status %#x", st);
+}
+
 Test(sentry_seccomp, ptrace_requests_beyond_the_platform_kill)
 {
     int st = under_filter(call_ptrace_peek);
