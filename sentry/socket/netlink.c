@@ -248,8 +248,9 @@ static void enqueue_ack(struct netlink_sock *n, const struct nlmsghdr *h, int er
 {
     bool capped = !err || (n->nlflags & (1u << NETLINK_CAP_ACK));
     size_t payload = capped ? sizeof(*h) : h->nlmsg_len;
-    size_t total = NLMSG_LENGTH(sizeof(int32_t) + payload);
-    _cleanup_free_ uint8_t *buf = xzalloc(NLMSG_ALIGN(total));
+    /* The echoed request is padded to NLMSG_ALIGNTO, as nlmsg_append. */
+    size_t total = NLMSG_ALIGN(NLMSG_LENGTH(sizeof(int32_t) + payload));
+    _cleanup_free_ uint8_t *buf = xzalloc(total);
     struct nlmsghdr rh = {
         .nlmsg_len = (uint32_t)total,
         .nlmsg_type = NLMSG_ERROR,
