@@ -197,7 +197,7 @@ static int get_link(const struct nlmsghdr *h, uint32_t portid, struct nl_reply *
             struct rtattr a;
             memcpy(&a, p + off, sizeof(a));
             if (a.rta_len < sizeof(a) || a.rta_len > len - off)
-                return -EINVAL;
+                break; /* as nla_ok: the rest is ignored */
             if (a.rta_type == IFLA_IFNAME) {
                 size_t n = a.rta_len - sizeof(a);
                 if (n >= IFNAMSIZ)
