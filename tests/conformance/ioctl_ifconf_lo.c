@@ -81,5 +81,14 @@ int main(void)
     ERR("SIOCGIFNETMASK on AF_UNIX", ioctl(fd, SIOCGIFNETMASK, &r), ENOTTY);
     ERR("SIOCGIFFLAGS bad pointer", ioctl(fd, SIOCGIFFLAGS, BADPTR), EFAULT);
     close(fd);
+
+    /* A netlink socket answers the same device ioctls. */
+    MUST(fd = socket(AF_NETLINK, SOCK_RAW, 0));
+    name(&r, "lo");
+    OK("netlink SIOCGIFINDEX", ioctl(fd, SIOCGIFINDEX, &r));
+    EQ("netlink index", r.ifr_ifindex, 1);
+    name(&r, "lo");
+    ERR("netlink SIOCGIFADDR", ioctl(fd, SIOCGIFADDR, &r), ENOTTY);
+    close(fd);
     return conf_done();
 }

@@ -92,6 +92,23 @@ int main(void)
     request(fd, sizeof(struct req), RTM_GETLINK, NLM_F_REQUEST, 11, 0x7fffffff, sizeof(struct req));
     expect("getlink no such index", fd);
 
+    /* A dump asked for an ACK: parts, NLMSG_DONE, and no ACK after it. */
+    request(fd, sizeof(struct req), RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK, 20, 0,
+            sizeof(struct req));
+    {
+        int dones = 0, errors = 0;
+        ssize_t n;
+        usleep(10000);
+        while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+            for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+                dones += h->nlmsg_type == NLMSG_DONE;
+                errors += h->nlmsg_type == NLMSG_ERROR;
+            }
+        }
+        EQ("dump with ack: DONE", dones, 1);
+        EQ("dump with ack: ERROR", errors, 0);
+    }
+
     /* Two requests in one send: two answers, in order. */
     struct req two[2] = {
         { { sizeof(struct req), NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK, 12, 0 }, { 0 } },
