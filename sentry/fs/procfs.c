@@ -19,6 +19,7 @@
 #include "lib/xalloc.h"
 #include "sentry/fs/pipe.h"
 #include "sentry/kernel/kernel.h"
+#include "sentry/socket/netif.h"
 #include "sentry/socket/socket.h"
 
 enum pn {
@@ -47,7 +48,7 @@ enum gen {
     G_HOSTNAME, G_OSRELEASE, G_OSTYPE, G_PIDMAX, G_BOOTID, G_UUID, G_OVERCOMMIT, G_MAXMAP,
     G_FILEMAX, G_NROPEN, G_PIPEMAX, G_NGROUPS, G_CAPLAST, G_DOMAIN, G_FILENR,
     G_POOLSIZE, G_THREADSMAX, G_OVERRATIO, G_MMAPMIN, G_INO_WATCHES, G_INO_INSTANCES,
-    G_INO_EVENTS, G_ENTROPY, G_NET_UNIX,
+    G_INO_EVENTS, G_ENTROPY, G_NET_UNIX, G_NET_DEV, G_NET_IF_INET6,
 };
 
 struct pentry {
@@ -111,6 +112,8 @@ static const struct pentry sys_dir[] = {
 };
 static const struct pentry net_dir[] = {
     { "unix", PN_FILE, G_NET_UNIX, NULL },
+    { "dev", PN_FILE, G_NET_DEV, NULL },
+    { "if_inet6", PN_FILE, G_NET_IF_INET6, NULL },
     { NULL, 0, 0, NULL },
 };
 static const struct pentry root_dir[] = {
@@ -974,6 +977,12 @@ static int generate(struct pnode *n, struct sbuf *b)
         break;
     case G_NET_UNIX:
         unix_proc_net(emit_line, b);
+        break;
+    case G_NET_DEV:
+        netif_proc_dev(emit_line, b);
+        break;
+    case G_NET_IF_INET6:
+        netif_proc_if_inet6(emit_line, b);
         break;
     case G_MEMINFO: {
         unsigned long total = 4UL << 20, used = (unsigned long)(k->mf.used >> 10);

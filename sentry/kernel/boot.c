@@ -18,6 +18,8 @@
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "sentry/fs/fs.h"
+#include "sentry/socket/netif.h"
+#include "sentry/socket/socket.h"
 
 #define MEMFILE_SIZE (64ULL << 30)
 
@@ -253,6 +255,7 @@ int kernel_run(const struct kernel_cfg *cfg)
     mount_at(t->fs, "/tmp", tmpfs_new("tmpfs", 01777), "tmpfs");
     mount_at(t->fs, "/proc", procfs_new(), "proc");
     mount_at(t->fs, "/sys", sysfs_new(k->ncpus), "sysfs");
+    sock_family_register(AF_NETLINK, netlink_create);
     for (int i = 0; i < cfg->nmounts; i++)
         if ((r = mount_extra(t->fs, &cfg->mounts[i])))
             return r;

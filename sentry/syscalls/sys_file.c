@@ -24,6 +24,7 @@
 #include "sentry/fs/fs.h"
 #include "sentry/fs/pipe.h"
 #include "sentry/fs/tty.h"
+#include "sentry/socket/netif.h"
 #include "sentry/socket/socket.h"
 
 #define IO_CHUNK (64 * 1024)
@@ -1080,7 +1081,12 @@ long sys_ioctl(struct task *t, const struct syscall_args *a)
         /* Terminal ioctls: the argument moves by the table in tty_ioctl.c
          * (kernel struct sizes: termios 36 bytes, winsize 8, ints 4). */
         size_t in, out;
-        bool val;
+        bool val, handled;
+        if (sock_of(f)) { /* SIOCGIF*: any socket family answers them */
+            r = netif_ioctl(t, sock_of(f), cmd, a->a[2], &handled);
+            if (handled)
+                return r;
+        }
         if (!tty_ioctl_arg(cmd, &in, &out, &val) || !f->ops->ioctl)
             return -ENOTTY;
         memset(kbuf, 0, sizeof(kbuf));

@@ -608,5 +608,22 @@ else
     echo "SKIP epoll-asyncio-subprocess: no socketpair in the sandbox yet (AF_UNIX, issue 5)"
 fi
 
+# The network view (issue 5): lo only, through netlink route sockets.
+if command -v ip >/dev/null 2>&1; then
+    out=$(timeout 30 "$SBX" run -- ip -o addr show lo 2>"$work/err" </dev/null)
+    case "$out" in
+    *"inet 127.0.0.1/8 scope host lo"*) ok ip-addr-show-lo ;;
+    *) bad ip-addr-show-lo "stdout '$(printf %s "$out" | head -c 200)'; stderr: $(tail -c 300 "$work/err")" ;;
+    esac
+    expect ip-link-only-lo 0 "lo" -- "$SBX" run -- sh -c "ip -o link show | awk -F': ' '{print \$2}'"
+else
+    echo "SKIP ip-addr-show-lo: no ip (iproute2) on this host"
+fi
+expect python3-if-nameindex 0 "[(1, 'lo')]" -- "$SBX" run -- python3 -S -c '
+import socket; print(socket.if_nameindex())'
+expect python3-getaddrinfo-localhost 0 True -- "$SBX" run -- python3 -S -c '
+import socket
+print("127.0.0.1" in {a[4][0] for a in socket.getaddrinfo("localhost", 80)})'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
