@@ -18,6 +18,7 @@
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "sentry/fs/fs.h"
+#include "sentry/socket/socket.h"
 
 #define MEMFILE_SIZE (64ULL << 30)
 
@@ -302,6 +303,10 @@ int kernel_run(const struct kernel_cfg *cfg)
     }
     if ((r = timer_init(k))) {
         sb_err("timers: %s", strerror(-r));
+        return 125;
+    }
+    if ((r = inet_init())) {
+        sb_err("netstack: %s", strerror(-r));
         return 125;
     }
     {

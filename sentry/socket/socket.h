@@ -129,4 +129,13 @@ void unix_proc_net(void (*emit)(void *arg, const char *line), void *arg);
 /* Is f an AF_UNIX socket file (fd passing GC)? */
 bool unix_file_is(struct file *f);
 
+/* AF_INET/AF_INET6 on the sandbox's netstack (socket/inet.c): make the
+ * stack and its timer thread (before the seccomp lock-down), register the
+ * families. */
+int inet_init(void) SB_MUST_CHECK;
+/* /proc/net/{tcp,tcp6,udp,udp6} (which: enum ns_procnet), like snprintf. */
+size_t inet_proc_net(int which, char *buf, size_t len);
+/* Packets through lo, for /proc/net/dev. */
+void inet_lo_stats(uint64_t *rx_pkts, uint64_t *tx_pkts);
+
 #endif
