@@ -368,6 +368,13 @@ static int i_connect(struct socket *s, const struct sockaddr_storage *addr, size
         sa.family = AF_UNSPEC;
     inet_lock_stack();
     r = ns_ep_connect(is->ep, &sa);
+    if (s->type == SOCK_STREAM && is->connecting && r != -EALREADY) {
+        is->connecting = false;
+        if (r == -EISCONN)
+            r = 0;
+    }
+    if (r == -EINPROGRESS || r == -EALREADY)
+        is->connecting = true;
     inet_unlock();
     if (r != -EINPROGRESS || s->type != SOCK_STREAM)
         return r;
@@ -377,6 +384,7 @@ static int i_connect(struct socket *s, const struct sockaddr_storage *addr, size
     if (r)
         return r;
     inet_lock_stack();
+    is->connecting = false;
     err = sock_error(is);
     if (!err && ns_ep_tcp_state(is->ep) != TCP_ESTABLISHED &&
         ns_ep_tcp_state(is->ep) != TCP_CLOSE_WAIT)

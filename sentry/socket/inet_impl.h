@@ -33,6 +33,9 @@ struct inet_sock {
     /* SO_RCVTIMEO / SO_SNDTIMEO: kept here, the Sentry blocks */
     uint64_t rcvtimeo_ns, sndtimeo_ns;
     bool rcvtimeo_zero, sndtimeo_zero;
+    /* A connect returned EINPROGRESS (or was interrupted): the next one
+     * that finds the connection made reports success once, as Linux. */
+    bool connecting;
 };
 
 static inline struct inet_sock *inet_sk(struct socket *s)
