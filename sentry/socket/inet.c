@@ -489,6 +489,8 @@ static int i_setsockopt(struct socket *s, int level, int name, const void *val, 
         if (sol_ignored(name))
             return len < sizeof(int) ? -EINVAL : 0;
     }
+    if (level == IPPROTO_TCP && s->type != SOCK_STREAM)
+        return -ENOPROTOOPT; /* udp_setsockopt passes it to IP, which knows nothing of it */
     inet_lock_stack();
     r = ns_ep_setsockopt(is->ep, level, name, val, len);
     inet_unlock();
@@ -517,6 +519,8 @@ static int i_getsockopt(struct socket *s, int level, int name, void *val, size_t
             return 0;
         }
     }
+    if (level == IPPROTO_TCP && s->type != SOCK_STREAM)
+        return -ENOPROTOOPT;
     inet_lock_stack();
     r = ns_ep_getsockopt(is->ep, level, name, val, len);
     inet_unlock();
