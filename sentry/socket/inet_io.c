@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include "lib/xalloc.h"
@@ -26,7 +27,15 @@ static long dgram_send(struct inet_sock *is, struct sock_msg *m, int flags, bool
     long n;
     int r;
 
-    if (m->namelen) {
+    if (m->namelen && is->sock.family == AF_INET6 && m->name.ss_family == AF_INET &&
+        m->namelen >= sizeof(struct sockaddr_in)) {
+        /* udpv6_sendmsg hands a sockaddr_in to IPv4: the netstack keeps
+         * IPv4 as ::ffff:a.b.c.d, so that is a v4-mapped destination. */
+        if ((r = ns_sockaddr_from_linux(&m->name, sizeof(struct sockaddr_in), &to)))
+            return r;
+        to.family = AF_INET6;
+        top = &to;
+    } else if (m->namelen) {
         if ((r = inet_addr_in(is, &m->name, m->namelen, &to, &unspec)))
             return r;
         if (!unspec) /* AF_UNSPEC: as if no address, as Linux */
