@@ -195,6 +195,60 @@ mkdir -p "$udir"
 expect unix-server-tmpfs 0 "300000 True" -- "$SBX" run -- python3 -S "$work/unix_srv.py" /tmp/s.sock
 expect unix-server-overlay 0 "300000 True" -- "$SBX" run -- python3 -S "$work/unix_srv.py" /var/s.sock
 expect unix-server-gofer-mount 0 "300000 True" -- "$SBX" run --mount "$udir:/srv" -- python3 -S "$work/unix_srv.py" /srv/s.sock
+# AF_INET/AF_INET6 on the Sentry's netstack (issue 5), loopback only.
+expect tcp-thread-1mb 0 True -- "$SBX" run -- python3 -S -c '
+import socket, threading
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen()
+N = 1 << 20
+def serve():
+    c, _ = s.accept()
+    got = bytearray()
+    while len(got) < N:
+        d = c.recv(65536)
+        if not d:
+            break
+        got += d
+    c.sendall(got)
+    c.close()
+t = threading.Thread(target=serve)
+t.start()
+c = socket.create_connection(s.getsockname())
+data = bytes(range(256)) * (N // 256)
+c.sendall(data)
+back = bytearray()
+while len(back) < N:
+    d = c.recv(65536)
+    if not d:
+        break
+    back += d
+t.join()
+print(bytes(back) == data)'
+cat >"$work/http.sh" <<'SHEOF'
+cd /tmp && echo "hello from the sandbox" >index.html
+python3 -m http.server 8000 --bind 127.0.0.1 >/dev/null 2>&1 &
+for i in $(seq 50); do
+    python3 -c 'import urllib.request as u; print(u.urlopen("http://127.0.0.1:8000/index.html").read().decode().strip())' 2>/dev/null && break
+    sleep 0.2
+done
+kill $!
+SHEOF
+expect http-server-localhost 0 "hello from the sandbox" -- "$SBX" run -- sh "$work/http.sh"
+expect udp-v4-echo 0 "b'ping' True" -- "$SBX" run -- python3 -S -c '
+import socket
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("127.0.0.1", 0))
+b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+b.sendto(b"ping", a.getsockname())
+d, src = a.recvfrom(100)
+print(d, src == ("127.0.0.1", b.getsockname()[1]))'
+expect proc-net-tcp-listener 0 "0100007F:1F90 0A" -- "$SBX" run -- python3 -S -c '
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 8080)); s.listen()
+for l in open("/proc/net/tcp").read().splitlines()[1:]:
+    f = l.split()
+    print(f[1], f[3])'
 [ -z "$(ls -A "$udir")" ] && ok unix-gofer-mount-name-removed || bad unix-gofer-mount-name-removed "$(ls -A "$udir")"
 expect unix-send-fds 0 "via passed fd" -- "$SBX" run -- python3 -S -c '
 import os, socket
