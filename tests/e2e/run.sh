@@ -249,6 +249,52 @@ s = socket.socket(); s.bind(("127.0.0.1", 8080)); s.listen()
 for l in open("/proc/net/tcp").read().splitlines()[1:]:
     f = l.split()
     print(f[1], f[3])'
+cat >"$work/asyncio6.py" <<'PYEOF'
+import asyncio
+async def handle(r, w):
+    while True:
+        d = await r.readline()
+        if not d:
+            break
+        w.write(d)
+        await w.drain()
+    w.close()
+async def main():
+    srv = await asyncio.start_server(handle, "::1", 0)
+    port = srv.sockets[0].getsockname()[1]
+    r, w = await asyncio.open_connection("::1", port)
+    n = 0
+    for i in range(10000):
+        w.write(b"msg %d\n" % i)
+        await w.drain()
+        if (await r.readline()) == b"msg %d\n" % i:
+            n += 1
+    w.close()
+    srv.close()
+    print(n)
+asyncio.run(main())
+PYEOF
+expect asyncio-echo-v6 0 10000 -- "$SBX" run -- python3 "$work/asyncio6.py"
+expect tcp-100mb-sha256 0 "True True" -- "$SBX" run -- python3 -S -c '
+import socket, threading, hashlib
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+N = 100 << 20
+res = {}
+def serve():
+    c, _ = s.accept(); h = hashlib.sha256(); n = 0
+    while True:
+        d = c.recv(1 << 16)
+        if not d:
+            break
+        h.update(d); n += len(d)
+    res["h"] = h.hexdigest(); res["n"] = n
+t = threading.Thread(target=serve); t.start()
+c = socket.create_connection(s.getsockname())
+blk = bytes(range(256)) * 256; h = hashlib.sha256()
+for i in range(N // len(blk)):
+    c.sendall(blk); h.update(blk)
+c.close(); t.join()
+print(res["n"] == N, res["h"] == h.hexdigest())'
 [ -z "$(ls -A "$udir")" ] && ok unix-gofer-mount-name-removed || bad unix-gofer-mount-name-removed "$(ls -A "$udir")"
 expect unix-send-fds 0 "via passed fd" -- "$SBX" run -- python3 -S -c '
 import os, socket
