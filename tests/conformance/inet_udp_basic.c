@@ -97,6 +97,10 @@ int main(void)
     TRUE("pollerr", pfd.revents & POLLERR);
     ERR("recv refused", recv(c, buf, sizeof(buf), 0), ECONNREFUSED);
     ERR("then nothing", recv(c, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+    {
+        static char big[65600];
+        ERR("one byte more", sendto(b, big, 65508, 0, (struct sockaddr *)&aa, sizeof(aa)), EMSGSIZE);
+    }
     ERR("sendto short addr", sendto(b, "x", 1, 0, (struct sockaddr *)&aa, 8), EINVAL);
     close(a);
     close(b);
