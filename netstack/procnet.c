@@ -51,8 +51,11 @@ size_t ns_procnet_render(struct ns_stack *s, enum ns_procnet which, char *buf, s
     bool tcp = which == NS_PROC_TCP || which == NS_PROC_TCP6;
     bool v6 = which == NS_PROC_TCP6 || which == NS_PROC_UDP6;
     if (v6)
-        emit(&o, "  sl  local_address                         remote_address                        "
-                 "st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
+        emit(&o, tcp ? "  sl  local_address                         remote_address                        "
+                       "st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+                     : "  sl  local_address                         remote_address                        "
+                       "st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer "
+                       "drops\n");
     else if (tcp)
         emit(&o, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid "
                  " timeout inode                                                     \n");
