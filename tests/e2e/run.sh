@@ -440,6 +440,39 @@ done
 wait "$sbx_pid"
 [ "$seen" = 2 ] && ok sentry-seccomp-mode || bad sentry-seccomp-mode "Seccomp: '$seen'"
 
+# App sockets live in the Sentry's netstack: however many TCP/UDP sockets
+# the app opens, the Sentry holds no more host sockets than for a sleep.
+sentry_host_sockets() {
+    "$SBX" run -- "$@" &
+    local sbx_pid=$! max=-1 n
+    for _ in $(seq 40); do
+        sleep 0.05
+        for k in $(pgrep -P "$sbx_pid"); do
+            for p in $k $(pgrep -P "$k"); do
+                [ "$(cat /proc/"$p"/comm 2>/dev/null)" = sbx-sentry ] || continue
+                n=$(ls -l /proc/"$p"/fd 2>/dev/null | grep -c 'socket:')
+                [ "$n" -gt "$max" ] && max=$n
+            done
+        done
+    done
+    wait "$sbx_pid"
+    echo "$max"
+}
+base=$(sentry_host_sockets /bin/busybox sleep 2.5)
+busy=$(sentry_host_sockets python3 -S -c '
+import socket, time
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen()
+keep = [l]
+for i in range(20):
+    c = socket.create_connection(l.getsockname()); keep += [c, l.accept()[0]]
+    u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.bind(("::1", 0)); keep.append(u)
+time.sleep(2.5)')
+if [ "$base" -ge 0 ] && [ "$busy" = "$base" ]; then
+    ok inet-no-host-sockets
+else
+    bad inet-no-host-sockets "Sentry host sockets: $busy with 61 app sockets, $base for a sleep"
+fi
+
 # The Sentry's confinement: its own namespaces and an empty root.
 "$SBX" run -- /bin/busybox sleep 2 &
 sbx_pid=$!
