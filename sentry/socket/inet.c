@@ -164,6 +164,7 @@ static struct inet_sock *wrap(int family, int type, int protocol, struct ns_ep *
     is->sock.ino = sock_new_ino();
     is->ep = ep;
     waitq_init(&is->wq);
+    pthread_mutex_init(&is->rlock, NULL);
     ns_ep_set_notify(ep, on_notify, is); /* inet_lock held by the caller */
     return is;
 }
@@ -569,6 +570,7 @@ static void i_release(struct socket *s)
     ns_ep_close(is->ep);
     is->ep = NULL;
     inet_unlock();
+    pthread_mutex_destroy(&is->rlock);
     free(is);
 }
 

@@ -10,7 +10,8 @@
  * the stack's timers. The endpoint's notify callback (made under inet_lock)
  * wakes the socket's wait queue and nothing more.
  *
- * Lock order: inet_lock -> waitq locks (an epoll's ready-list lock after).
+ * Lock order: inet_sock->rlock -> inet_lock -> waitq locks (an epoll's
+ * ready-list lock after). rlock is never held while waiting.
  * A blocked task waits on the socket's waitq with no lock held; its
  * condition takes inet_lock (waitq_add has dropped the waitq lock by then).
  */
@@ -30,6 +31,7 @@ struct inet_sock {
     struct socket sock; /* first: a struct socket * is an inet_sock * */
     struct ns_ep *ep;   /* inet_lock */
     struct waitq wq;    /* woken by the endpoint's notify callback */
+    pthread_mutex_t rlock; /* one stream reader at a time (peek, copy, take) */
     /* SO_RCVTIMEO / SO_SNDTIMEO: kept here, the Sentry blocks */
     uint64_t rcvtimeo_ns, sndtimeo_ns;
     bool rcvtimeo_zero, sndtimeo_zero;

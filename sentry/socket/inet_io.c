@@ -169,12 +169,37 @@ static long stream_recv(struct inet_sock *is, struct sock_msg *m, int flags, boo
         long n;
         int r;
 
-        inet_lock_stack();
-        n = ns_ep_recvfrom(is->ep, kbuf, c, flags & MSG_PEEK, &mi);
-        inet_unlock();
-        if (n > 0) {
-            if (sock_iter_out(&m->it, kbuf, (size_t)n))
+        if (!m->it.mm || (flags & MSG_PEEK)) {
+            inet_lock_stack();
+            n = ns_ep_recvfrom(is->ep, kbuf, c, flags & MSG_PEEK, &mi);
+            inet_unlock();
+            if (n > 0 && sock_iter_out(&m->it, kbuf, (size_t)n))
                 return copied ? (long)copied : -EFAULT;
+        } else {
+            /* Into the app's memory: peek, copy, then take only what was
+             * copied, so a bad buffer loses no data (as Linux). rlock
+             * keeps another reader from taking the peeked bytes. */
+            size_t before = m->it.left, done;
+            pthread_mutex_lock(&is->rlock);
+            inet_lock_stack();
+            n = ns_ep_recvfrom(is->ep, kbuf, c, MSG_PEEK, &mi);
+            inet_unlock();
+            if (n > 0) {
+                bool fault = sock_iter_out(&m->it, kbuf, (size_t)n) != 0;
+                done = before - m->it.left;
+                if (done) {
+                    inet_lock_stack();
+                    (void)ns_ep_recvfrom(is->ep, kbuf, done, 0, &mi);
+                    inet_unlock();
+                }
+                pthread_mutex_unlock(&is->rlock);
+                if (fault)
+                    return copied + done ? (long)(copied + done) : -EFAULT;
+            } else {
+                pthread_mutex_unlock(&is->rlock);
+            }
+        }
+        if (n > 0) {
             copied += (size_t)n;
             if (copied >= target || (flags & MSG_PEEK))
                 break;

@@ -89,6 +89,12 @@ int main(void)
         EQ("read after peek", recv(y, buf, sizeof(buf), 0), 6);
         TRUE("read data", !memcmp(buf, "abcdef", 6));
         ERR("dontwait empty", recv(y, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+        EQ("send more", send(x, "xyz", 3, 0), 3);
+        EQ("poll in again", poll(&pfd, 1, 5000), 1);
+        ERR("recv into a bad buffer", recv(y, BADPTR, 3, 0), EFAULT);
+        EQ("data still there", recv(y, buf, sizeof(buf), 0), 3);
+        TRUE("same data", !memcmp(buf, "xyz", 3));
+        ERR("send from a bad buffer", send(x, BADPTR, 3, 0), EFAULT);
         OK("shutdown rd+wr", shutdown(x, SHUT_RDWR));
         EQ("eof after peer shutdown", recv(y, buf, sizeof(buf), 0), 0);
         ERR("shutdown bad how", shutdown(x, 7), EINVAL);
