@@ -166,6 +166,7 @@ static struct inet_sock *wrap(int family, int type, int protocol, struct ns_ep *
     waitq_init(&is->wq);
     pthread_mutex_init(&is->rlock, NULL);
     ns_ep_set_notify(ep, on_notify, is); /* inet_lock held by the caller */
+    ns_ep_set_owner(ep, current_task ? current_task->cred.fsuid : 0, (unsigned long)is->sock.ino);
     return is;
 }
 

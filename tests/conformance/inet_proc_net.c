@@ -25,6 +25,23 @@ static void header(const char *path)
     fclose(f);
 }
 
+/* The uid and inode columns of the line whose local address is `local`. */
+static int owner(const char *path, const char *local, unsigned *uid, unsigned long *ino)
+{
+    char line[512], l[64];
+    int found = 0;
+    FILE *f = fopen(path, "r");
+
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof(line), f))
+        if (sscanf(line, " %*[0-9]: %63s %*s %*s %*s %*s %*s %u %*s %lu", l, uid, ino) == 3 &&
+            !strcmp(l, local))
+            found = 1;
+    fclose(f);
+    return found;
+}
+
 /* Count lines whose local address is `local` and state `st`. */
 static int count(const char *path, const char *local, const char *st)
 {
@@ -62,6 +79,15 @@ int main(void)
     MUST(getsockname(s, (struct sockaddr *)&a, &len));
     snprintf(want, sizeof(want), "0100007F:%04X", ntohs(a.sin_port));
     EQ("tcp listener", count("/proc/net/tcp", want, "0A"), 1);
+    {
+        struct stat st;
+        unsigned uid = 12345;
+        unsigned long ino = 0;
+        MUST(fstat(s, &st));
+        EQ("owner line", owner("/proc/net/tcp", want, &uid, &ino), 1);
+        TRUE("uid column is ours", uid == getuid());
+        TRUE("inode column is the socket's", ino == st.st_ino);
+    }
     MUST(c = socket(AF_INET, SOCK_STREAM, 0));
     MUST(connect(c, (struct sockaddr *)&a, sizeof(a)));
     MUST(x = accept(s, NULL, NULL));
