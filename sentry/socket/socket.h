@@ -2,8 +2,9 @@
  *
  * A socket is a file of sockfs (S_IFSOCK, "socket:[ino]") whose priv is a
  * struct socket; its family's sock_ops do the work. AF_UNIX lives entirely
- * in the Sentry (socket/unix*.c); AF_INET/AF_INET6 register a creator with
- * sock_family_register when the netstack wraps its endpoints.
+ * in the Sentry (socket/unix*.c); AF_INET/AF_INET6 (socket/inet*.c) wrap
+ * endpoints of the sandbox's netstack and register their creators with
+ * sock_family_register at boot (inet_init).
  *
  * Data moves through a sock_iter: the application's iovecs (copied on
  * demand, -EFAULT for a bad pointer) or a Sentry buffer (file read/write,
@@ -12,6 +13,8 @@
  *
  * Lock order: unix_gc_lock -> unix_table_lock -> unix_sock->lock (one at a
  * time, never two socket locks together) -> waitq locks -> fdtable->lock.
+ * inet: inet_sock->rlock -> inet_lock (the whole netstack) -> waitq locks
+ * (see inet_impl.h); no unix and inet lock are ever held together.
  */
 #ifndef SB_SENTRY_SOCKET_SOCKET_H
 #define SB_SENTRY_SOCKET_SOCKET_H
