@@ -395,15 +395,45 @@ static int i_connect(struct socket *s, const struct sockaddr_storage *addr, size
     return -err;
 }
 
+/* shutdown(SHUT_RD) of a listener: Linux disconnects it (tcp_disconnect):
+ * it stops listening, its queue is dropped, blocked accepts get EINVAL,
+ * and it keeps the port it was bound to. The netstack has no such call, so
+ * the endpoint is replaced by a fresh one bound to the same address
+ * (inet_lock held). */
+static void listener_disconnect(struct inet_sock *is)
+{
+    struct ns_sockaddr local;
+    struct ns_ep *n;
+    int reuse = 0;
+    size_t len = sizeof(reuse);
+
+    if (ns_ep_getsockname(is->ep, &local) ||
+        ns_ep_new(inet_stack, is->sock.family, is->sock.type, is->sock.protocol, &n))
+        return;
+    (void)ns_ep_getsockopt(is->ep, SOL_SOCKET, SO_REUSEADDR, &reuse, &len);
+    ns_ep_set_notify(is->ep, NULL, NULL);
+    ns_ep_close(is->ep);
+    (void)ns_ep_setsockopt(n, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof(reuse));
+    (void)ns_ep_bind(n, &local);
+    ns_ep_set_notify(n, on_notify, is);
+    ns_ep_set_owner(n, current_task ? current_task->cred.fsuid : 0, (unsigned long)is->sock.ino);
+    is->ep = n;
+}
+
 static int i_shutdown(struct socket *s, int how)
 {
     struct inet_sock *is = inet_sk(s);
-    int r;
+    int r = 0;
 
     if (how < SHUT_RD || how > SHUT_RDWR)
         return -EINVAL;
     inet_lock_stack();
-    r = ns_ep_shutdown(is->ep, how);
+    if (s->type == SOCK_STREAM && ns_ep_tcp_state(is->ep) == TCP_LISTEN) {
+        if (how != SHUT_WR)
+            listener_disconnect(is);
+    } else {
+        r = ns_ep_shutdown(is->ep, how);
+    }
     inet_unlock();
     waitq_wake_all(&is->wq);
     return r;
