@@ -25,19 +25,25 @@ static void header(const char *path)
     fclose(f);
 }
 
-/* The uid and inode columns of the line whose local address is `local`. */
+/* The uid and inode columns of the listening line (state 0A) whose local
+ * address is `local`. */
 static int owner(const char *path, const char *local, unsigned *uid, unsigned long *ino)
 {
-    char line[512], l[64];
+    char line[512], l[64], st[8];
+    unsigned u;
+    unsigned long i;
     int found = 0;
     FILE *f = fopen(path, "r");
 
     if (!f)
         return -1;
     while (fgets(line, sizeof(line), f))
-        if (sscanf(line, " %*[0-9]: %63s %*s %*s %*s %*s %*s %u %*s %lu", l, uid, ino) == 3 &&
-            !strcmp(l, local))
+        if (sscanf(line, " %*[0-9]: %63s %*s %7s %*s %*s %*s %u %*s %lu", l, st, &u, &i) == 4 &&
+            !strcmp(l, local) && !strcmp(st, "0A")) {
+            *uid = u;
+            *ino = i;
             found = 1;
+        }
     fclose(f);
     return found;
 }
