@@ -120,6 +120,48 @@ static void set_name(struct sock_msg *m, const struct ns_sockaddr *from)
     m->namelen = ns_sockaddr_to_linux(from, &m->name, sizeof(m->name));
 }
 
+static void add_cmsg(struct sock_msg *m, int level, int type, const void *data, size_t len)
+{
+    struct sock_cmsg *c;
+
+    if (m->ncmsgs >= SOCK_CMSG_MAX || len > sizeof(c->data))
+        return;
+    c = &m->cmsgs[m->ncmsgs++];
+    c->level = level;
+    c->type = type;
+    c->len = len;
+    memcpy(c->data, data, len);
+}
+
+static bool opt_on(struct inet_sock *is, int level, int name)
+{
+    int v = 0;
+    size_t len = sizeof(v);
+
+    return !ns_ep_getsockopt(is->ep, level, name, &v, &len) && v;
+}
+
+/* IP_PKTINFO / IPV6_RECVPKTINFO: where the datagram was going. */
+static void pktinfo(struct inet_sock *is, struct sock_msg *m, const struct ns_msginfo *mi,
+                    bool v4_on, bool v6_on)
+{
+    if (v4_on && ns_addr_is_v4(&mi->dst)) {
+        struct in_pktinfo pi;
+        memset(&pi, 0, sizeof(pi));
+        pi.ipi_ifindex = mi->ifindex;
+        memcpy(&pi.ipi_addr, &mi->dst.b[12], 4);
+        pi.ipi_spec_dst = pi.ipi_addr;
+        add_cmsg(m, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
+    }
+    if (v6_on && is->sock.family == AF_INET6) {
+        struct in6_pktinfo pi;
+        memset(&pi, 0, sizeof(pi));
+        memcpy(&pi.ipi6_addr, mi->dst.b, 16);
+        pi.ipi6_ifindex = (unsigned)mi->ifindex;
+        add_cmsg(m, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
+    }
+}
+
 static long dgram_recv(struct inet_sock *is, struct sock_msg *m, int flags, bool nonblock)
 {
     size_t len = m->it.left, klen = SB_MIN(len, (size_t)INET_DGRAM_MAX);
@@ -128,10 +170,20 @@ static long dgram_recv(struct inet_sock *is, struct sock_msg *m, int flags, bool
     long n;
     int r;
 
+    bool v4_on = false, v6_on = false;
+
     for (;;) {
         memset(&mi, 0, sizeof(mi));
         inet_lock_stack();
         n = ns_ep_recvfrom(is->ep, kbuf, klen, flags & (MSG_PEEK | MSG_TRUNC), &mi);
+        if (n >= 0 && m->want_cmsgs) {
+            /* The netstack keeps one flag for IP_PKTINFO and
+             * IPV6_RECVPKTINFO: a v6 socket reports IPV6_PKTINFO only. */
+            if (is->sock.family == AF_INET)
+                v4_on = opt_on(is, IPPROTO_IP, IP_PKTINFO);
+            else
+                v6_on = opt_on(is, IPPROTO_IPV6, IPV6_RECVPKTINFO);
+        }
         inet_unlock();
         if (n != -EAGAIN)
             break;
@@ -144,6 +196,8 @@ static long dgram_recv(struct inet_sock *is, struct sock_msg *m, int flags, bool
         return -EFAULT;
     m->out_flags |= mi.flags & MSG_TRUNC;
     set_name(m, &mi.from);
+    if (v4_on || v6_on)
+        pktinfo(is, m, &mi, v4_on, v6_on);
     return n;
 }
 

@@ -66,6 +66,15 @@ struct sock_scm {
 };
 void sock_scm_release(struct sock_scm *scm);
 
+/* recv: a control message a family reports besides SCM_RIGHTS and
+ * SCM_CREDENTIALS (IP_PKTINFO, IPV6_PKTINFO...), laid out by the family. */
+#define SOCK_CMSG_MAX 4
+struct sock_cmsg {
+    int level, type;
+    size_t len;
+    uint8_t data[40];
+};
+
 /* A send or receive: data, an address, ancillary data, flags. */
 struct sock_msg {
     struct sock_iter it;
@@ -76,6 +85,9 @@ struct sock_msg {
     bool want_name;
     struct sock_scm *scm;    /* send: NULL if none; recv: filled */
     int out_flags;           /* recv: MSG_TRUNC, MSG_CTRUNC... */
+    struct sock_cmsg cmsgs[SOCK_CMSG_MAX]; /* recv: want_cmsgs set by recvmsg */
+    int ncmsgs;
+    bool want_cmsgs;
 };
 
 struct sock_ops {
