@@ -87,7 +87,9 @@ static long stream_send(struct inet_sock *is, struct sock_msg *m, int flags, boo
                     continue;
                 err = r;
             } else {
-                err = n;
+                /* Never connected, or listening: tcp_sendmsg's
+                 * sk_stream_wait_connect says EPIPE. */
+                err = n == -ENOTCONN ? -EPIPE : n;
             }
             sent += off;
             goto out;
