@@ -378,7 +378,11 @@ static int i_connect(struct socket *s, const struct sockaddr_storage *addr, size
     if (r == -EINPROGRESS || r == -EALREADY)
         is->connecting = true;
     inet_unlock();
-    if (r != -EINPROGRESS || s->type != SOCK_STREAM)
+    if ((r != -EINPROGRESS && r != -EALREADY) || s->type != SOCK_STREAM)
+        return r;
+    /* A blocking connect while one is in progress waits for it (Linux);
+     * a non-blocking one says EALREADY. */
+    if (r == -EALREADY && sock_nonblock(s))
         return r;
     r = inet_wait(is, POLLOUT, sock_nonblock(s), true);
     if (r == -EAGAIN)

@@ -1,18 +1,26 @@
 /* A full listen backlog: the SYN waits (non-blocking connect stays in
  * progress, a second connect is EALREADY) until accept makes room and the
- * SYN is sent again. */
+ * SYN is sent again; a blocking connect interrupted by a signal goes on. */
 #include "conf.h"
 
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
 
 int main(void)
 {
     struct sockaddr_in a = { .sin_family = AF_INET };
     socklen_t len = sizeof(a);
     struct pollfd p;
-    int s, c1, c2, x, e = -1;
+    int s, c1, c2, x, e = -1, st;
+    pid_t pid;
 
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     MUST(s = socket(AF_INET, SOCK_STREAM, 0));
@@ -40,6 +48,36 @@ int main(void)
     close(x);
     close(c1);
     close(c2);
+
+    /* A blocking connect waiting for room, interrupted by a signal: EINTR,
+     * the attempt goes on (EALREADY), and completes after an accept. */
+    {
+        struct sigaction sa;
+        struct itimerval it = { { 0, 0 }, { 0, 100000 } };
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_alarm;
+        sigaction(SIGALRM, &sa, NULL);
+        MUST(c1 = socket(AF_INET, SOCK_STREAM, 0));
+        MUST(connect(c1, (struct sockaddr *)&a, sizeof(a)));
+        MUST(c2 = socket(AF_INET, SOCK_STREAM, 0));
+        setitimer(ITIMER_REAL, &it, NULL);
+        ERR("blocking connect interrupted", connect(c2, (struct sockaddr *)&a, sizeof(a)), EINTR);
+        MUST(fcntl(c2, F_SETFL, O_NONBLOCK));
+        ERR("still connecting", connect(c2, (struct sockaddr *)&a, sizeof(a)), EALREADY);
+        MUST(fcntl(c2, F_SETFL, 0));
+        MUST(pid = fork());
+        if (pid == 0) {
+            usleep(200000);
+            _exit(close(accept(s, NULL, NULL)) ? 1 : 0);
+        }
+        /* Blocking again: waits for the attempt to finish (Linux). */
+        OK("blocking connect waits and reports it", connect(c2, (struct sockaddr *)&a, sizeof(a)));
+        MUST(waitpid(pid, &st, 0));
+        EQ("child accepted", st, 0);
+        ERR("then EISCONN", connect(c2, (struct sockaddr *)&a, sizeof(a)), EISCONN);
+        close(c1);
+        close(c2);
+    }
     close(s);
     return conf_done();
 }
