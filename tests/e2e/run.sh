@@ -295,6 +295,39 @@ for i in range(N // len(blk)):
     c.sendall(blk); h.update(blk)
 c.close(); t.join()
 print(res["n"] == N, res["h"] == h.hexdigest())'
+expect tcp-socketserver-100-clients 0 100 -- "$SBX" run -- python3 -S -c '
+import socket, threading, socketserver
+class H(socketserver.BaseRequestHandler):
+    def handle(self):
+        while True:
+            d = self.request.recv(4096)
+            if not d:
+                break
+            self.request.sendall(d)
+class S(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+srv = S(("127.0.0.1", 0), H)
+threading.Thread(target=srv.serve_forever, daemon=True).start()
+ok = [0]
+lock = threading.Lock()
+def cli(i):
+    c = socket.create_connection(srv.server_address)
+    for k in range(20):
+        m = b"%d-%d " % (i, k) * 50
+        c.sendall(m)
+        got = b""
+        while len(got) < len(m):
+            got += c.recv(65536)
+        assert got == m
+    c.close()
+    with lock:
+        ok[0] += 1
+ts = [threading.Thread(target=cli, args=(i,)) for i in range(100)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+print(ok[0])
+srv.shutdown()'
 [ -z "$(ls -A "$udir")" ] && ok unix-gofer-mount-name-removed || bad unix-gofer-mount-name-removed "$(ls -A "$udir")"
 expect unix-send-fds 0 "via passed fd" -- "$SBX" run -- python3 -S -c '
 import os, socket
