@@ -82,7 +82,7 @@ static void *inet_main(void *arg)
         if (d == UINT64_MAX) {
             pthread_cond_wait(&inet_cv, &inet_lock);
         } else if (d > now) {
-            struct timespec ts = { (time_t)(d / 1000000000ull), (long)(d % 1000000000ull) };
+            struct timespec ts = {(time_t)(d / 1000000000ull), (long)(d % 1000000000ull)};
             pthread_cond_timedwait(&inet_cv, &inet_lock, &ts);
         }
     }
@@ -94,7 +94,7 @@ static int inet6_create(int type, int protocol, bool kern, struct socket **out);
 
 int inet_init(void)
 {
-    struct ns_stack_cfg cfg = { .kick = stack_kick };
+    struct ns_stack_cfg cfg = {.kick = stack_kick};
     pthread_condattr_t ca;
     pthread_t th;
     int r;
@@ -223,7 +223,7 @@ static bool ready(void *arg)
 
 int inet_wait(struct inet_sock *is, unsigned mask, bool nonblock, bool send)
 {
-    struct wait_arg w = { is, mask };
+    struct wait_arg w = {is, mask};
     struct timespec buf;
     const struct timespec *dl;
     int r;
@@ -478,7 +478,7 @@ static int get_timeout(struct inet_sock *is, bool snd, void *val, size_t *len)
 {
     struct {
         int64_t sec, usec;
-    } tv = { 0, 0 };
+    } tv = {0, 0};
     uint64_t ns;
 
     pthread_mutex_lock(&inet_lock);

@@ -28,9 +28,9 @@ extern pthread_mutex_t inet_lock;
 extern struct ns_stack *inet_stack; /* inet_lock */
 
 struct inet_sock {
-    struct socket sock; /* first: a struct socket * is an inet_sock * */
-    struct ns_ep *ep;   /* inet_lock */
-    struct waitq wq;    /* woken by the endpoint's notify callback */
+    struct socket sock;    /* first: a struct socket * is an inet_sock * */
+    struct ns_ep *ep;      /* inet_lock */
+    struct waitq wq;       /* woken by the endpoint's notify callback */
     pthread_mutex_t rlock; /* one stream reader at a time (peek, copy, take) */
     /* SO_RCVTIMEO / SO_SNDTIMEO: kept here, the Sentry blocks */
     uint64_t rcvtimeo_ns, sndtimeo_ns;

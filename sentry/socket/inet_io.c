@@ -60,7 +60,8 @@ static long dgram_send(struct inet_sock *is, struct sock_msg *m, int flags, bool
 static long stream_send(struct inet_sock *is, struct sock_msg *m, int flags, bool nonblock)
 {
     size_t len = m->it.left, sent = 0;
-    _cleanup_free_ uint8_t *kbuf = xrealloc(NULL, SB_MIN(SB_MAX(len, (size_t)1), (size_t)INET_CHUNK));
+    _cleanup_free_ uint8_t *kbuf =
+        xrealloc(NULL, SB_MIN(SB_MAX(len, (size_t)1), (size_t)INET_CHUNK));
     long err = 0;
 
     do {
@@ -207,7 +208,8 @@ static long stream_recv(struct inet_sock *is, struct sock_msg *m, int flags, boo
 {
     size_t len = m->it.left, copied = 0;
     size_t target = (flags & MSG_WAITALL) && !(flags & MSG_PEEK) ? len : 1;
-    _cleanup_free_ uint8_t *kbuf = xrealloc(NULL, SB_MIN(SB_MAX(len, (size_t)1), (size_t)INET_CHUNK));
+    _cleanup_free_ uint8_t *kbuf =
+        xrealloc(NULL, SB_MIN(SB_MAX(len, (size_t)1), (size_t)INET_CHUNK));
     struct ns_msginfo mi;
 
     if (flags & MSG_OOB)
