@@ -114,6 +114,12 @@ void ns_ep_set_notify(struct ns_ep *ep, void (*fn)(void *arg, unsigned events), 
     ep->notify_arg = arg;
 }
 
+void ns_ep_set_owner(struct ns_ep *ep, uint32_t uid, unsigned long ino)
+{
+    ep->owner_uid = uid;
+    ep->owner_ino = ino;
+}
+
 void ns_ep_notify(struct ns_ep *ep)
 {
     if (ep->notify)

@@ -202,6 +202,8 @@ int ns_ep_readable_bytes(struct ns_ep *ep);
 int ns_ep_tcp_state(struct ns_ep *ep); /* TCP_ESTABLISHED ... (Linux numbers), 0 for UDP */
 
 /* ---- /proc/net and interfaces ---- */
+/* The uid and inode number /proc/net shows for the endpoint (0 0 unset). */
+void ns_ep_set_owner(struct ns_ep *ep, uint32_t uid, unsigned long ino);
 enum ns_procnet { NS_PROC_TCP, NS_PROC_TCP6, NS_PROC_UDP, NS_PROC_UDP6 };
 /* Renders the whole file (header line included) into buf, like snprintf:
  * returns the length it needed. */

@@ -180,6 +180,8 @@ struct ns_ep {
     bool bound, connected, user_closed, in_stack;
     bool shut_rd, shut_wr;
     int so_error;
+    uint32_t owner_uid;      /* /proc/net: the socket's owner and inode */
+    unsigned long owner_ino;
     /* options */
     bool reuseaddr, reuseport, broadcast, v6only, keepalive, pktinfo;
     bool linger_on;

@@ -51,8 +51,11 @@ size_t ns_procnet_render(struct ns_stack *s, enum ns_procnet which, char *buf, s
     bool tcp = which == NS_PROC_TCP || which == NS_PROC_TCP6;
     bool v6 = which == NS_PROC_TCP6 || which == NS_PROC_UDP6;
     if (v6)
-        emit(&o, "  sl  local_address                         remote_address                        "
-                 "st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
+        emit(&o, tcp ? "  sl  local_address                         remote_address                        "
+                       "st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+                     : "  sl  local_address                         remote_address                        "
+                       "st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer "
+                       "drops\n");
     else if (tcp)
         emit(&o, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid "
                  " timeout inode                                                     \n");
@@ -90,7 +93,7 @@ size_t ns_procnet_render(struct ns_stack *s, enum ns_procnet which, char *buf, s
         else if (tcp && ep->tcp.keep_t.armed)
             tr = 2;
         emit(&o, " %02X %08zX:%08zX %02X:%08X %08X %5u %8d %lu", st, txq, rxq, tr, 0,
-             tcp ? (unsigned)ep->tcp.retries : 0u, 0u, 0, 0ul);
+             tcp ? (unsigned)ep->tcp.retries : 0u, ep->owner_uid, 0, ep->owner_ino);
         if (tcp)
             emit(&o, " 1 0000000000000000 %u 4 30 10 -1\n", ep->tcp.rto_ms / 10);
         else

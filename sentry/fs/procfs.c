@@ -48,7 +48,8 @@ enum gen {
     G_HOSTNAME, G_OSRELEASE, G_OSTYPE, G_PIDMAX, G_BOOTID, G_UUID, G_OVERCOMMIT, G_MAXMAP,
     G_FILEMAX, G_NROPEN, G_PIPEMAX, G_NGROUPS, G_CAPLAST, G_DOMAIN, G_FILENR,
     G_POOLSIZE, G_THREADSMAX, G_OVERRATIO, G_MMAPMIN, G_INO_WATCHES, G_INO_INSTANCES,
-    G_INO_EVENTS, G_ENTROPY, G_NET_UNIX, G_NET_DEV, G_NET_IF_INET6,
+    G_INO_EVENTS, G_ENTROPY, G_NET_UNIX,
+    G_NET_TCP, G_NET_TCP6, G_NET_UDP, G_NET_UDP6, G_NET_DEV, G_NET_IF_INET6,
 };
 
 struct pentry {
@@ -112,6 +113,10 @@ static const struct pentry sys_dir[] = {
 };
 static const struct pentry net_dir[] = {
     { "unix", PN_FILE, G_NET_UNIX, NULL },
+    { "tcp", PN_FILE, G_NET_TCP, NULL },
+    { "tcp6", PN_FILE, G_NET_TCP6, NULL },
+    { "udp", PN_FILE, G_NET_UDP, NULL },
+    { "udp6", PN_FILE, G_NET_UDP6, NULL },
     { "dev", PN_FILE, G_NET_DEV, NULL },
     { "if_inet6", PN_FILE, G_NET_IF_INET6, NULL },
     { NULL, 0, 0, NULL },
@@ -978,9 +983,36 @@ static int generate(struct pnode *n, struct sbuf *b)
     case G_NET_UNIX:
         unix_proc_net(emit_line, b);
         break;
-    case G_NET_DEV:
-        netif_proc_dev(emit_line, b);
+    case G_NET_TCP:
+    case G_NET_TCP6:
+    case G_NET_UDP:
+    case G_NET_UDP6: {
+        /* enum ns_procnet order: tcp, tcp6, udp, udp6 */
+        size_t need = inet_proc_net(n->gen - G_NET_TCP, NULL, 0);
+        for (int tries = 0; tries < 4; tries++) {
+            char *buf = xrealloc(NULL, need + 1);
+            size_t got = inet_proc_net(n->gen - G_NET_TCP, buf, need + 1);
+            if (got <= need) {
+                sb_put(b, buf, got);
+                free(buf);
+                break;
+            }
+            free(buf);
+            need = got;
+        }
         break;
+    }
+    case G_NET_DEV: {
+        uint64_t rx, tx;
+        inet_lo_stats(&rx, &tx);
+        sb_printf(b, "Inter-|   Receive                                                |  Transmit\n"
+                     " face |bytes    packets errs drop fifo frame compressed multicast|"
+                     "bytes    packets errs drop fifo colls carrier compressed\n");
+        sb_printf(b, "    lo: %8lu %7lu    0    0    0     0          0         0 %8lu %7lu    0    0"
+                     "    0     0       0          0\n",
+                  0UL, (unsigned long)rx, 0UL, (unsigned long)tx);
+        break;
+    }
     case G_NET_IF_INET6:
         netif_proc_if_inet6(emit_line, b);
         break;

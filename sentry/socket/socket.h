@@ -2,8 +2,9 @@
  *
  * A socket is a file of sockfs (S_IFSOCK, "socket:[ino]") whose priv is a
  * struct socket; its family's sock_ops do the work. AF_UNIX lives entirely
- * in the Sentry (socket/unix*.c); AF_INET/AF_INET6 register a creator with
- * sock_family_register when the netstack wraps its endpoints.
+ * in the Sentry (socket/unix*.c); AF_INET/AF_INET6 (socket/inet*.c) wrap
+ * endpoints of the sandbox's netstack and register their creators with
+ * sock_family_register at boot (inet_init).
  *
  * Data moves through a sock_iter: the application's iovecs (copied on
  * demand, -EFAULT for a bad pointer) or a Sentry buffer (file read/write,
@@ -12,6 +13,8 @@
  *
  * Lock order: unix_gc_lock -> unix_table_lock -> unix_sock->lock (one at a
  * time, never two socket locks together) -> waitq locks -> fdtable->lock.
+ * inet: inet_sock->rlock -> inet_lock (the whole netstack) -> waitq locks
+ * (see inet_impl.h); no unix and inet lock are ever held together.
  */
 #ifndef SB_SENTRY_SOCKET_SOCKET_H
 #define SB_SENTRY_SOCKET_SOCKET_H
@@ -63,6 +66,15 @@ struct sock_scm {
 };
 void sock_scm_release(struct sock_scm *scm);
 
+/* recv: a control message a family reports besides SCM_RIGHTS and
+ * SCM_CREDENTIALS (IP_PKTINFO, IPV6_PKTINFO...), laid out by the family. */
+#define SOCK_CMSG_MAX 4
+struct sock_cmsg {
+    int level, type;
+    size_t len;
+    uint8_t data[40];
+};
+
 /* A send or receive: data, an address, ancillary data, flags. */
 struct sock_msg {
     struct sock_iter it;
@@ -73,6 +85,9 @@ struct sock_msg {
     bool want_name;
     struct sock_scm *scm;    /* send: NULL if none; recv: filled */
     int out_flags;           /* recv: MSG_TRUNC, MSG_CTRUNC... */
+    struct sock_cmsg cmsgs[SOCK_CMSG_MAX]; /* recv: want_cmsgs set by recvmsg */
+    int ncmsgs;
+    bool want_cmsgs;
 };
 
 struct sock_ops {
@@ -128,5 +143,14 @@ int unix_socketpair(int type, int protocol, struct socket **a, struct socket **b
 void unix_proc_net(void (*emit)(void *arg, const char *line), void *arg);
 /* Is f an AF_UNIX socket file (fd passing GC)? */
 bool unix_file_is(struct file *f);
+
+/* AF_INET/AF_INET6 on the sandbox's netstack (socket/inet.c): make the
+ * stack and its timer thread (before the seccomp lock-down), register the
+ * families. */
+int inet_init(void) SB_MUST_CHECK;
+/* /proc/net/{tcp,tcp6,udp,udp6} (which: enum ns_procnet), like snprintf. */
+size_t inet_proc_net(int which, char *buf, size_t len);
+/* Packets through lo, for /proc/net/dev. */
+void inet_lo_stats(uint64_t *rx_pkts, uint64_t *tx_pkts);
 
 #endif

@@ -547,6 +547,7 @@ static long do_recvmsg(struct task *t, struct socket *s, uint64_t uh, struct ums
     sock_iter_user(&m.it, t->mm, iov, (int)h->iovlen, total);
     m.want_name = h->name && h->namelen;
     m.scm = scm;
+    m.want_cmsgs = true;
     r = s->ops->recvmsg(s, &m, flags & ~MSG_CMSG_CLOEXEC);
     if (r < 0) {
         sock_scm_release(scm);
@@ -560,6 +561,9 @@ static long do_recvmsg(struct task *t, struct socket *s, uint64_t uh, struct ums
     }
     if (scm->nfds)
         put_fds(t, &ctl, &room, &mflags, scm, flags & MSG_CMSG_CLOEXEC);
+    for (int i = 0; i < m.ncmsgs && i < SOCK_CMSG_MAX; i++)
+        put_cmsg(t, &ctl, &room, &mflags, m.cmsgs[i].level, m.cmsgs[i].type, m.cmsgs[i].data,
+                 SB_MIN(m.cmsgs[i].len, sizeof(m.cmsgs[i].data)));
     free(scm);
     if (h->name) {
         struct sockaddr_storage ss = m.name;

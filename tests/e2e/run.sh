@@ -195,6 +195,139 @@ mkdir -p "$udir"
 expect unix-server-tmpfs 0 "300000 True" -- "$SBX" run -- python3 -S "$work/unix_srv.py" /tmp/s.sock
 expect unix-server-overlay 0 "300000 True" -- "$SBX" run -- python3 -S "$work/unix_srv.py" /var/s.sock
 expect unix-server-gofer-mount 0 "300000 True" -- "$SBX" run --mount "$udir:/srv" -- python3 -S "$work/unix_srv.py" /srv/s.sock
+# AF_INET/AF_INET6 on the Sentry's netstack (issue 5), loopback only.
+expect tcp-thread-1mb 0 True -- "$SBX" run -- python3 -S -c '
+import socket, threading
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen()
+N = 1 << 20
+def serve():
+    c, _ = s.accept()
+    got = bytearray()
+    while len(got) < N:
+        d = c.recv(65536)
+        if not d:
+            break
+        got += d
+    c.sendall(got)
+    c.close()
+t = threading.Thread(target=serve)
+t.start()
+c = socket.create_connection(s.getsockname())
+data = bytes(range(256)) * (N // 256)
+c.sendall(data)
+back = bytearray()
+while len(back) < N:
+    d = c.recv(65536)
+    if not d:
+        break
+    back += d
+t.join()
+print(bytes(back) == data)'
+cat >"$work/http.sh" <<'SHEOF'
+cd /tmp && echo "hello from the sandbox" >index.html
+python3 -m http.server 8000 --bind 127.0.0.1 >/dev/null 2>&1 &
+for i in $(seq 50); do
+    python3 -c 'import urllib.request as u; print(u.urlopen("http://127.0.0.1:8000/index.html").read().decode().strip())' 2>/dev/null && break
+    sleep 0.2
+done
+kill $!
+SHEOF
+expect http-server-localhost 0 "hello from the sandbox" -- "$SBX" run -- sh "$work/http.sh"
+expect udp-v4-echo 0 "b'ping' True" -- "$SBX" run -- python3 -S -c '
+import socket
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("127.0.0.1", 0))
+b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+b.sendto(b"ping", a.getsockname())
+d, src = a.recvfrom(100)
+print(d, src == ("127.0.0.1", b.getsockname()[1]))'
+expect proc-net-tcp-listener 0 "0100007F:1F90 0A" -- "$SBX" run -- python3 -S -c '
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 8080)); s.listen()
+for l in open("/proc/net/tcp").read().splitlines()[1:]:
+    f = l.split()
+    print(f[1], f[3])'
+cat >"$work/asyncio6.py" <<'PYEOF'
+import asyncio
+async def handle(r, w):
+    while True:
+        d = await r.readline()
+        if not d:
+            break
+        w.write(d)
+        await w.drain()
+    w.close()
+async def main():
+    srv = await asyncio.start_server(handle, "::1", 0)
+    port = srv.sockets[0].getsockname()[1]
+    r, w = await asyncio.open_connection("::1", port)
+    n = 0
+    for i in range(10000):
+        w.write(b"msg %d\n" % i)
+        await w.drain()
+        if (await r.readline()) == b"msg %d\n" % i:
+            n += 1
+    w.close()
+    srv.close()
+    print(n)
+asyncio.run(main())
+PYEOF
+expect asyncio-echo-v6 0 10000 -- "$SBX" run -- python3 "$work/asyncio6.py"
+expect tcp-100mb-sha256 0 "True True" -- "$SBX" run -- python3 -S -c '
+import socket, threading, hashlib
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+N = 100 << 20
+res = {}
+def serve():
+    c, _ = s.accept(); h = hashlib.sha256(); n = 0
+    while True:
+        d = c.recv(1 << 16)
+        if not d:
+            break
+        h.update(d); n += len(d)
+    res["h"] = h.hexdigest(); res["n"] = n
+t = threading.Thread(target=serve); t.start()
+c = socket.create_connection(s.getsockname())
+blk = bytes(range(256)) * 256; h = hashlib.sha256()
+for i in range(N // len(blk)):
+    c.sendall(blk); h.update(blk)
+c.close(); t.join()
+print(res["n"] == N, res["h"] == h.hexdigest())'
+expect tcp-socketserver-100-clients 0 100 -- "$SBX" run -- python3 -S -c '
+import socket, threading, socketserver
+class H(socketserver.BaseRequestHandler):
+    def handle(self):
+        while True:
+            d = self.request.recv(4096)
+            if not d:
+                break
+            self.request.sendall(d)
+class S(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+srv = S(("127.0.0.1", 0), H)
+threading.Thread(target=srv.serve_forever, daemon=True).start()
+ok = [0]
+lock = threading.Lock()
+def cli(i):
+    c = socket.create_connection(srv.server_address)
+    for k in range(20):
+        m = b"%d-%d " % (i, k) * 50
+        c.sendall(m)
+        got = b""
+        while len(got) < len(m):
+            got += c.recv(65536)
+        assert got == m
+    c.close()
+    with lock:
+        ok[0] += 1
+ts = [threading.Thread(target=cli, args=(i,)) for i in range(100)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+print(ok[0])
+srv.shutdown()'
 [ -z "$(ls -A "$udir")" ] && ok unix-gofer-mount-name-removed || bad unix-gofer-mount-name-removed "$(ls -A "$udir")"
 expect unix-send-fds 0 "via passed fd" -- "$SBX" run -- python3 -S -c '
 import os, socket
@@ -339,6 +472,39 @@ for _ in $(seq 50); do
 done
 wait "$sbx_pid"
 [ "$seen" = 2 ] && ok sentry-seccomp-mode || bad sentry-seccomp-mode "Seccomp: '$seen'"
+
+# App sockets live in the Sentry's netstack: however many TCP/UDP sockets
+# the app opens, the Sentry holds no more host sockets than for a sleep.
+sentry_host_sockets() {
+    "$SBX" run -- "$@" &
+    local sbx_pid=$! max=-1 n
+    for _ in $(seq 40); do
+        sleep 0.05
+        for k in $(pgrep -P "$sbx_pid"); do
+            for p in $k $(pgrep -P "$k"); do
+                [ "$(cat /proc/"$p"/comm 2>/dev/null)" = sbx-sentry ] || continue
+                n=$(ls -l /proc/"$p"/fd 2>/dev/null | grep -c 'socket:')
+                [ "$n" -gt "$max" ] && max=$n
+            done
+        done
+    done
+    wait "$sbx_pid"
+    echo "$max"
+}
+base=$(sentry_host_sockets /bin/busybox sleep 2.5)
+busy=$(sentry_host_sockets python3 -S -c '
+import socket, time
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen()
+keep = [l]
+for i in range(20):
+    c = socket.create_connection(l.getsockname()); keep += [c, l.accept()[0]]
+    u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.bind(("::1", 0)); keep.append(u)
+time.sleep(2.5)')
+if [ "$base" -ge 0 ] && [ "$busy" = "$base" ]; then
+    ok inet-no-host-sockets
+else
+    bad inet-no-host-sockets "Sentry host sockets: $busy with 61 app sockets, $base for a sleep"
+fi
 
 # The Sentry's confinement: its own namespaces and an empty root.
 "$SBX" run -- /bin/busybox sleep 2 &

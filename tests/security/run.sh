@@ -230,6 +230,8 @@ iface=""
 for n in /sys/class/net/*; do [ "${n##*/}" != lo ] && [ -e "$n" ] && iface=${n##*/} && break; done
 attempt socket-packet -- sys_refused socket-packet "$iface"
 attempt socket-raw -- sys_refused socket-raw
+hostaddr=$(hostname -I 2>/dev/null | awk '{print $1}')
+attempt inet-off-host -- sys_refused inet-off-host "$hostaddr"
 attempt devices -- fs_escape devices
 core_before=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
 if attempt kernel-files -- fs_escape kernel-files &&

@@ -201,6 +201,34 @@ static void attempt_raw(void)
     sec_ok("raw socket exists but reaches no network beyond loopback");
 }
 
+/* AF_INET under --network none: loopback only. The host's own address
+ * (ADDR, if run.sh found one), a documentation address and a private one
+ * are out of reach: no route, and no binding to them. */
+static void attempt_inet_off_host(const char *host_addr)
+{
+    const char *targets[] = { host_addr, "192.0.2.1", "10.0.2.2", "8.8.8.8" };
+    int d = socket(AF_INET, SOCK_DGRAM, 0);
+    if (d < 0 && errno == EAFNOSUPPORT)
+        sec_skip("no AF_INET in the sandbox (issue 5)");
+    for (unsigned i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+        struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(53)};
+        if (!targets[i] || !*targets[i] || inet_pton(AF_INET, targets[i], &to.sin_addr) != 1)
+            continue;
+        int t = socket(AF_INET, SOCK_STREAM, 0);
+        sec_want("TCP connect off the host's loopback", connect(t, (struct sockaddr *)&to, sizeof(to)),
+                 errno, ENETUNREACH, EHOSTUNREACH);
+        close(t);
+        sec_want("UDP sendto off loopback", sendto(d, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)),
+                 errno, ENETUNREACH, EHOSTUNREACH);
+        int b = socket(AF_INET, SOCK_DGRAM, 0);
+        to.sin_port = 0;
+        sec_want("bind to a non-loopback address", bind(b, (struct sockaddr *)&to, sizeof(to)),
+                 errno, EADDRNOTAVAIL);
+        close(b);
+    }
+    sec_ok("AF_INET reaches nothing beyond loopback");
+}
+
 static void attempt_unshare(void)
 {
     long r = unshare(CLONE_NEWUSER | CLONE_NEWNS);
@@ -279,6 +307,8 @@ int main(int argc, char **argv)
         attempt_packet(argc > 2 ? argv[2] : NULL);
     if (!strcmp(a, "socket-raw"))
         attempt_raw();
+    if (!strcmp(a, "inet-off-host"))
+        attempt_inet_off_host(argc > 2 ? argv[2] : NULL);
     if (!strcmp(a, "unshare"))
         attempt_unshare();
     if (!strcmp(a, "seccomp"))
