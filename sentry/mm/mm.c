@@ -119,13 +119,24 @@ void mm_destroy(struct mm *mm)
     free(mm);
 }
 
+/* Unmap from the platform's address space (mm->lock held). A fault seen
+ * again after this is a new fault, not a loop: the refault guard in
+ * mm_fault starts over (several threads may each fault once on a page
+ * that is unmapped and mapped again between them). */
+static int mm_as_unmap(struct mm *mm, uint64_t addr, uint64_t len)
+{
+    mm->last_fault = 0;
+    mm->last_fault_count = 0;
+    return mm->pops->as_unmap(mm->as, addr, len);
+}
+
 static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
 {
     size_t n = rmap_remove(&mm->vmas, start, end, vma_removed, mm);
     rmap_remove(&mm->pmas, start, end, pma_removed, mm);
     if (n && mm->as) {
         mm->stats.unmaps++;
-        return mm->pops->as_unmap(mm->as, start, end - start);
+        return mm_as_unmap(mm, start, end - start);
     }
     return 0;
 }
@@ -292,7 +303,7 @@ int mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
     /* Drop the platform mapping; the next fault maps with the new prot. */
     if (mm->as && rmap_overlaps(&mm->pmas, addr, end)) {
         mm->stats.unmaps++;
-        r = mm->pops->as_unmap(mm->as, addr, len);
+        r = mm_as_unmap(mm, addr, len);
     }
 out:
     pthread_mutex_unlock(&mm->lock);
@@ -567,7 +578,7 @@ static int access_locked(struct mm *mm, uint64_t addr, uint8_t *kbuf, size_t len
             /* The platform still maps the old pages: drop them. */
             if (r && mm->as) {
                 mm->stats.unmaps++;
-                mm->pops->as_unmap(mm->as, PAGE_DOWN(addr), PAGE_UP(addr + n) - PAGE_DOWN(addr));
+                mm_as_unmap(mm, PAGE_DOWN(addr), PAGE_UP(addr + n) - PAGE_DOWN(addr));
             }
         }
         for (a = addr; a < addr + n;) {
@@ -675,7 +686,7 @@ static void move_locked(struct mm *mm, const struct mm_range *vc, uint64_t old, 
     rmap_remove(&mm->pmas, old, old + old_len, pma_removed, mm);
     if (mm->as) {
         mm->stats.unmaps++;
-        mm->pops->as_unmap(mm->as, old, old_len);
+        mm_as_unmap(mm, old, old_len);
     }
 }
 
@@ -829,7 +840,7 @@ int mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice)
                 rmap_remove(&mm->pmas, a, e, pma_removed, mm);
             if (mm->as) {
                 mm->stats.unmaps++;
-                mm->pops->as_unmap(mm->as, a, e - a);
+                mm_as_unmap(mm, a, e - a);
             }
             /* the arrays may have moved */
         }
@@ -860,7 +871,7 @@ int mm_fork_prepare(struct mm *parent)
             !rmap_overlaps(&parent->pmas, v->start, v->end))
             continue;
         parent->stats.unmaps++;
-        r = parent->pops->as_unmap(parent->as, v->start, v->end - v->start);
+        r = mm_as_unmap(parent, v->start, v->end - v->start);
     }
     pthread_mutex_unlock(&parent->lock);
     return r;
@@ -939,7 +950,7 @@ int mm_with_u32(struct mm *mm, uint64_t addr, bool write, void (*fn)(uint32_t *p
         if (r < 0)
             goto out;
         if (r && mm->as)
-            mm->pops->as_unmap(mm->as, PAGE_DOWN(addr), MM_PAGE);
+            mm_as_unmap(mm, PAGE_DOWN(addr), MM_PAGE);
     }
     p = rmap_find(&mm->pmas, addr);
     fn((uint32_t *)memfile_ptr(mm->mf, p->off + (addr - p->start)), arg);
