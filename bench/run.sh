@@ -11,7 +11,9 @@
 #      rax, SETREGS) with tracer and tracee on the same CPU, on different
 #      CPUs, and unpinned;
 #   3. start-up: median wall time of `/bin/true` and `sbx run -- /bin/true`;
-#   4. file read: reading a host file R times, natively and sandboxed.
+#   4. file read: reading a host file R times, natively and sandboxed;
+#   5. loopback TCP (the sandbox's own netstack against the host's):
+#      throughput of NET_MB megabytes and latency of 1-byte round trips.
 # Each repeated figure is the median of BENCH_REPS runs (default 5).
 #
 # Prints a table, then `key=value` lines (between `--- key=value ---` and the
@@ -33,6 +35,8 @@ FLOOR_N_SAME=20000
 FLOOR_N_CROSS=5000
 STARTUP_RUNS=20
 READ_REPS=100
+NET_MB=64
+NET_RTT_N=2000
 
 if [ $# -ne 1 ]; then
     echo "usage: $0 BUILD_DIR" >&2
@@ -166,6 +170,19 @@ rd_sandbox=$(median_of "$REPS" bash -c \
     "$sbx" "$bindir/readfile" "$rfile" $READ_REPS) || fail "sandboxed file read failed"
 rd_bytes=$(stat -c %s "$rfile" 2>/dev/null)
 
+# 5. loopback TCP: both ends in one run (the sandbox: both in one sandbox).
+echo "bench: loopback TCP ..." >&2
+if build tcp static; then
+    nb_native=$(median_of "$REPS" "$bindir/tcp" bw $NET_MB) || fail "native tcp bw failed"
+    nb_sandbox=$(median_of "$REPS" "$sbx" run -- "$bindir/tcp" bw $NET_MB) ||
+        fail "sandboxed tcp bw failed"
+    nr_native=$(median_of "$REPS" "$bindir/tcp" rtt $NET_RTT_N) || fail "native tcp rtt failed"
+    nr_sandbox=$(median_of "$REPS" "$sbx" run -- "$bindir/tcp" rtt $NET_RTT_N) ||
+        fail "sandboxed tcp rtt failed"
+fi
+nb_ratio=$(calc %.2f 'b / a' "${nb_native:-}" "${nb_sandbox:-}")
+nr_ratio=$(calc %.2f 'b / a' "${nr_native:-}" "${nr_sandbox:-}")
+
 gp_ratio=$(calc %.1f 'b / a' "${gp_native:-}" "${gp_sandbox:-}")
 floor_ratio=$(calc %.2f 'a / b' "${gp_sandbox:-}" "${fl_same:-}")
 cross_ratio=$(calc %.1f 'a / b' "${fl_cross:-}" "${fl_same:-}")
@@ -189,6 +206,10 @@ printf '%-44s %12s %12s %10s\n' "start-up /bin/true, ms (median of $STARTUP_RUNS
 printf '%-44s %12s %12s %10s\n' "read $(basename "${rfile:-?}") x$READ_REPS, ms" \
     "$(na "${rd_native:-}")" "$(na "${rd_sandbox:-}")" "$(with "" "$rd_ratio" x)"
 printf '%-44s %12s %12s\n' "  (MB/s)" "$rd_mbs_native" "$rd_mbs_sandbox"
+printf '%-44s %12s %12s %10s\n' "loopback TCP ${NET_MB} MB, ms" \
+    "$(na "${nb_native:-}")" "$(na "${nb_sandbox:-}")" "$(with "" "$nb_ratio" x)"
+printf '%-44s %12s %12s %10s\n' "loopback TCP 1-byte round trip, ns" \
+    "$(na "${nr_native:-}")" "$(na "${nr_sandbox:-}")" "$(with "" "$nr_ratio" x)"
 echo
 echo "ptrace SYSEMU round trip, ns"
 printf '%-44s %12s\n' "  same CPU (the floor)" "$(na "${fl_same:-}")"
@@ -225,6 +246,13 @@ read_reps=$READ_REPS
 read_native_ms=$(na "${rd_native:-}")
 read_sandbox_ms=$(na "${rd_sandbox:-}")
 read_ratio=$rd_ratio
+net_tcp_mb=$NET_MB
+net_tcp_bw_native_ms=$(na "${nb_native:-}")
+net_tcp_bw_sandbox_ms=$(na "${nb_sandbox:-}")
+net_tcp_bw_ratio=$nb_ratio
+net_tcp_rtt_native_ns=$(na "${nr_native:-}")
+net_tcp_rtt_sandbox_ns=$(na "${nr_sandbox:-}")
+net_tcp_rtt_ratio=$nr_ratio
 bench_failed=$failed
 EOF
 exit $failed
