@@ -166,21 +166,16 @@ static int transact(struct gofer_client *c, void *req, size_t reqlen,
     return ret;
 }
 
-/* Send a fixed-body request and expect an R_OK of exactly want_body bytes,
- * copied to out. */
-static int simple_call(struct gofer_client *c, uint16_t op, const void *body,
-                       size_t body_len, void *out, size_t want_body,
-                       int *fd_out)
+/* Send an encoded request and expect an R_OK of exactly want_body bytes. */
+static int var_call(struct gofer_client *c, void *req, int reqlen, void *out,
+                    size_t want_body, int *fd_out)
 {
-    char req[HDR_LEN + sizeof(struct gofer_tsetattr)];
-    char rep[HDR_LEN + sizeof(struct gofer_rattach) + ERR_REPLY_LEN];
+    char rep[HDR_LEN + sizeof(struct gofer_rcreate) + ERR_REPLY_LEN];
     int n;
 
-    SB_BUG_ON(want_body > sizeof(rep) - HDR_LEN);
-    n = gofer_encode_simple(req, sizeof(req), op, 0, body, body_len);
-    if (n < 0)
-        return n;
-    n = transact(c, req, (size_t)n, rep, sizeof(rep), fd_out);
+    if (reqlen < 0)
+        return reqlen;
+    n = transact(c, req, (size_t)reqlen, rep, sizeof(rep), fd_out);
     if (n < 0)
         return n;
     if ((size_t)n != HDR_LEN + want_body) {
@@ -193,6 +188,18 @@ static int simple_call(struct gofer_client *c, uint16_t op, const void *body,
     if (want_body)
         memcpy(out, rep + HDR_LEN, want_body);
     return 0;
+}
+
+/* Send a fixed-body request and expect an R_OK of exactly want_body bytes,
+ * copied to out. */
+static int simple_call(struct gofer_client *c, uint16_t op, const void *body,
+                       size_t body_len, void *out, size_t want_body,
+                       int *fd_out)
+{
+    char req[HDR_LEN + sizeof(struct gofer_tsetattr)];
+
+    return var_call(c, req, gofer_encode_simple(req, sizeof(req), op, 0, body, body_len), out,
+                    want_body, fd_out);
 }
 
 int gofer_attach(struct gofer_client *c, uint32_t *handle,
@@ -395,31 +402,25 @@ int gofer_close(struct gofer_client *c, uint32_t h)
 
 /* ---- writes ---- */
 
-/* Send an encoded request and expect an R_OK of exactly want_body bytes. */
-static int var_call(struct gofer_client *c, void *req, int reqlen, void *out,
-                    size_t want_body, int *fd_out)
-{
-    char rep[HDR_LEN + sizeof(struct gofer_rcreate) + ERR_REPLY_LEN];
-    int n;
+#define NAMED_REQ_MAX (HDR_LEN + 32 + 2 * GOFER_NAME_MAX + GOFER_PATH_MAX)
 
-    if (reqlen < 0)
-        return reqlen;
-    n = transact(c, req, (size_t)reqlen, rep, sizeof(rep), fd_out);
-    if (n < 0)
-        return n;
-    if ((size_t)n != HDR_LEN + want_body) {
-        if (fd_out && *fd_out >= 0) {
-            close(*fd_out);
-            *fd_out = -1;
-        }
+/* The reply of CREATE or TMPFILE: a donated fd and a regular file's handle
+ * (-EPROTO otherwise). Returns the fd. */
+static int created(int err, int fd, const struct gofer_rcreate *rc, uint32_t *handle,
+                   struct gofer_stat *st)
+{
+    if (err)
+        return err;
+    if (fd < 0 || rc->handle == 0 || rc->pad != 0 || !S_ISREG(rc->st.mode)) {
+        if (fd >= 0)
+            close(fd);
         return -EPROTO;
     }
-    if (want_body)
-        memcpy(out, rep + HDR_LEN, want_body);
-    return 0;
+    *handle = rc->handle;
+    if (st)
+        *st = rc->st;
+    return fd;
 }
-
-#define NAMED_REQ_MAX (HDR_LEN + 32 + 2 * GOFER_NAME_MAX + GOFER_PATH_MAX)
 
 int gofer_create(struct gofer_client *c, uint32_t dir, const char *name,
                  int flags, uint32_t mode, uint32_t uid, uint32_t gid,
@@ -440,17 +441,7 @@ int gofer_create(struct gofer_client *c, uint32_t dir, const char *name,
                    gofer_encode_create(req, sizeof(req), GOFER_T_CREATE, 0,
                                        &tc, name),
                    &rc, sizeof(rc), &fd);
-    if (err)
-        return err;
-    if (fd < 0 || rc.handle == 0 || rc.pad != 0 || !S_ISREG(rc.st.mode)) {
-        if (fd >= 0)
-            close(fd);
-        return -EPROTO;
-    }
-    *handle = rc.handle;
-    if (st)
-        *st = rc.st;
-    return fd;
+    return created(err, fd, &rc, handle, st);
 }
 
 int gofer_tmpfile(struct gofer_client *c, uint32_t dir, int flags, uint32_t mode, uint32_t uid,
@@ -466,17 +457,7 @@ int gofer_tmpfile(struct gofer_client *c, uint32_t dir, int flags, uint32_t mode
     err = var_call(c, req,
                    gofer_encode_simple(req, sizeof(req), GOFER_T_TMPFILE, 0, &tc, sizeof(tc)),
                    &rc, sizeof(rc), &fd);
-    if (err)
-        return err;
-    if (fd < 0 || rc.handle == 0 || rc.pad != 0 || !S_ISREG(rc.st.mode)) {
-        if (fd >= 0)
-            close(fd);
-        return -EPROTO;
-    }
-    *handle = rc.handle;
-    if (st)
-        *st = rc.st;
-    return fd;
+    return created(err, fd, &rc, handle, st);
 }
 
 static int mkobj(struct gofer_client *c, uint16_t op, uint32_t dir,

@@ -394,8 +394,6 @@ static void g_file_release(struct file *f)
 {
     struct gfile *gf = f->priv;
 
-    if (!gf)
-        return; /* the open failed before making it */
     if (S_ISDIR(f->inode->mode)) {
         free(f->priv);
         return;

@@ -243,26 +243,16 @@ static const struct file_ops inotify_fops = {
 int inotify_new(int flags, struct file **out)
 {
     static struct super sb = { .fstype = "anon_inodefs", .dev = 0x0e };
-    static uint64_t ino_no = 5000;
-    struct inotify *in = xzalloc(sizeof(*in));
-    struct inode *ino;
-    struct file *f;
+    struct inotify *in;
 
-    if (flags & ~(IN_NONBLOCK | IN_CLOEXEC)) {
-        free(in);
+    if (flags & ~(IN_NONBLOCK | IN_CLOEXEC))
         return -EINVAL;
-    }
     if (!vfs_notify_hook)
         vfs_notify_hook = notify;
+    in = xzalloc(sizeof(*in));
     waitq_init(&in->wq);
     in->next_wd = 1;
-    ino = inode_new(&sb, NULL, &inotify_fops, 0600, /* anon inode: no type bits */
-                    __atomic_add_fetch(&ino_no, 1, __ATOMIC_RELAXED));
-    f = file_new(NULL, ino, O_RDONLY | (flags & IN_NONBLOCK ? O_NONBLOCK : 0));
-    inode_put(ino);
-    f->priv = in;
-    f->fmode |= FILE_STREAM;
-    *out = f;
+    *out = anon_file_new(&sb, &inotify_fops, O_RDONLY | (flags & IN_NONBLOCK ? O_NONBLOCK : 0), in);
     return 0;
 }
 

@@ -29,7 +29,7 @@ struct unix_sock *unix_all;         /* unix_table_lock */
 static struct unix_sock *unix_bound; /* unix_table_lock */
 static unsigned autobind_next;       /* unix_table_lock */
 
-static const struct sock_ops unix_stream_ops, unix_dgram_ops, unix_seqpacket_ops;
+static const struct sock_ops unix_stream_ops, unix_msg_ops;
 static void release_sock(struct unix_sock *u, bool embryo);
 
 struct unix_sock *unix_get(struct unix_sock *u)
@@ -76,9 +76,7 @@ static struct unix_sock *unix_alloc(int type)
     u->ref = 1;
     u->sock.family = AF_UNIX;
     u->sock.type = type;
-    u->sock.ops = type == SOCK_STREAM ? &unix_stream_ops
-                  : type == SOCK_DGRAM ? &unix_dgram_ops
-                                       : &unix_seqpacket_ops;
+    u->sock.ops = type == SOCK_STREAM ? &unix_stream_ops : &unix_msg_ops;
     u->sock.ino = sock_new_ino();
     pthread_mutex_init(&u->lock, NULL);
     waitq_init(&u->wq);
@@ -919,23 +917,9 @@ static const struct sock_ops unix_stream_ops = {
     .release = u_release,
 };
 
-static const struct sock_ops unix_seqpacket_ops = {
-    .bind = u_bind,
-    .connect = u_connect,
-    .listen = u_listen,
-    .accept = u_accept,
-    .getname = u_getname,
-    .sendmsg = unix_dgram_sendmsg,
-    .recvmsg = unix_dgram_recvmsg,
-    .shutdown = u_shutdown,
-    .setsockopt = unix_setsockopt,
-    .getsockopt = unix_getsockopt,
-    .poll = u_poll,
-    .ioctl = u_ioctl,
-    .release = u_release,
-};
-
-static const struct sock_ops unix_dgram_ops = {
+/* Datagram and seqpacket: message boundaries kept; the type decides the
+ * rest inside unix_dgram_*. */
+static const struct sock_ops unix_msg_ops = {
     .bind = u_bind,
     .connect = u_connect,
     .listen = u_listen,
