@@ -88,6 +88,19 @@ static int child_exists(struct task *t, struct vpath *parent, const char *last,
     return vfs_walk(t->fs, parent, last, 0, child);
 }
 
+/* Is `last` in parent already something (".", ".." and "/" included)? */
+static bool name_taken(struct task *t, struct vpath *parent, const char *last)
+{
+    struct vpath c;
+
+    if (!last[0] || !strcmp(last, ".") || !strcmp(last, ".."))
+        return true;
+    if (child_exists(t, parent, last, &c))
+        return false;
+    vpath_put(&c);
+    return true;
+}
+
 static int ro(struct vpath *p)
 {
     return p->mnt->flags & MS_RDONLY;
@@ -113,17 +126,14 @@ static int may_delete(struct task *t, struct inode *dir, struct inode *victim)
 static long do_mkdir(struct task *t, int dirfd, uint64_t upath, mode_t mode)
 {
     char last[VFS_NAME_MAX + 1];
-    struct vpath parent, c;
+    struct vpath parent;
     struct inode *dir;
     bool slash;
     int r;
 
     if ((r = parent_of_slash(t, dirfd, upath, &parent, last, &slash)))
         return r;
-    if (!last[0] || !strcmp(last, ".") || !strcmp(last, "..") ||
-        child_exists(t, &parent, last, &c) == 0) {
-        if (last[0] && strcmp(last, ".") && strcmp(last, ".."))
-            vpath_put(&c);
+    if (name_taken(t, &parent, last)) {
         vpath_put(&parent);
         return -EEXIST;
     }
@@ -141,7 +151,7 @@ static long do_mkdir(struct task *t, int dirfd, uint64_t upath, mode_t mode)
 static long do_mknod(struct task *t, int dirfd, uint64_t upath, mode_t mode, dev_t dev)
 {
     char last[VFS_NAME_MAX + 1];
-    struct vpath parent, c;
+    struct vpath parent;
     struct inode *dir;
     int r;
 
@@ -165,10 +175,7 @@ static long do_mknod(struct task *t, int dirfd, uint64_t upath, mode_t mode, dev
     }
     if ((r = parent_of(t, dirfd, upath, &parent, last)))
         return r;
-    if (!last[0] || !strcmp(last, ".") || !strcmp(last, "..") ||
-        child_exists(t, &parent, last, &c) == 0) {
-        if (last[0] && strcmp(last, ".") && strcmp(last, ".."))
-            vpath_put(&c);
+    if (name_taken(t, &parent, last)) {
         vpath_put(&parent);
         return -EEXIST;
     }
@@ -412,7 +419,7 @@ long sys_symlinkat(struct task *t, const struct syscall_args *a)
 static long do_link(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t npath, int flags)
 {
     char last[VFS_NAME_MAX + 1];
-    struct vpath old, parent, c;
+    struct vpath old, parent;
     int r;
 
     if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
@@ -430,10 +437,7 @@ static long do_link(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t n
         vpath_put(&old);
         return r;
     }
-    if (!last[0] || !strcmp(last, ".") || !strcmp(last, "..") ||
-        child_exists(t, &parent, last, &c) == 0) {
-        if (last[0] && strcmp(last, ".") && strcmp(last, ".."))
-            vpath_put(&c);
+    if (name_taken(t, &parent, last)) {
         r = -EEXIST;
     } else if (S_ISDIR(old.d->inode->mode)) {
         r = -EPERM;
