@@ -118,6 +118,35 @@ static void note(struct confinement *c, const char *what, int err)
         sb_debug("confinement: %s: %s (skipped)", what, strerror(-err));
 }
 
+/* New mount, net, ipc and uts namespaces, and for the Sentry also cgroup
+ * and pid ones; one at a time, so a host that refuses one still gets the
+ * rest. */
+static void enter_namespaces(struct confinement *c, bool sentry)
+{
+    const struct {
+        int flag;
+        bool *got;
+        const char *name;
+        bool sentry_only;
+    } ns[] = {
+        { CLONE_NEWNS, &c->mntns, "mount namespace", false },
+        { CLONE_NEWNET, &c->netns, "net namespace", false },
+        { CLONE_NEWIPC, &c->ipcns, "ipc namespace", false },
+        { CLONE_NEWUTS, &c->utsns, "uts namespace", false },
+        { CLONE_NEWCGROUP, &c->cgroupns, "cgroup namespace", true },
+        { CLONE_NEWPID, &c->pidns, "pid namespace", true },
+    };
+
+    for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+        int r;
+        if (ns[i].sentry_only && !sentry)
+            continue;
+        r = unshare(ns[i].flag) < 0 ? -errno : 0;
+        *ns[i].got = r == 0;
+        note(c, ns[i].name, r);
+    }
+}
+
 /* Wait for the Sentry (pid 1 of its namespace) and end as it ended. */
 static _Noreturn void wait_and_mirror(pid_t pid)
 {
@@ -138,7 +167,7 @@ static _Noreturn void wait_and_mirror(pid_t pid)
 
 void confine_sentry(const int *keep, int nkeep, struct confinement *c)
 {
-    int r, flags;
+    int r;
     pid_t pid;
 
     memset(c, 0, sizeof(*c));
@@ -147,25 +176,7 @@ void confine_sentry(const int *keep, int nkeep, struct confinement *c)
     c->userns = r == 0;
     note(c, "user namespace", r);
 
-    /* The others one by one, so a host that refuses one still gets the rest. */
-    const struct {
-        int flag;
-        bool *got;
-        const char *name;
-    } ns[] = {
-        { CLONE_NEWNS, &c->mntns, "mount namespace" },
-        { CLONE_NEWNET, &c->netns, "net namespace" },
-        { CLONE_NEWIPC, &c->ipcns, "ipc namespace" },
-        { CLONE_NEWUTS, &c->utsns, "uts namespace" },
-        { CLONE_NEWCGROUP, &c->cgroupns, "cgroup namespace" },
-        { CLONE_NEWPID, &c->pidns, "pid namespace" },
-    };
-    for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
-        flags = ns[i].flag;
-        r = unshare(flags) < 0 ? -errno : 0;
-        *ns[i].got = r == 0;
-        note(c, ns[i].name, r);
-    }
+    enter_namespaces(c, true);
     if (c->pidns) {
         pid = fork();
         if (pid < 0) {
@@ -230,25 +241,11 @@ static int drop_caps(bool writable)
 
 void confine_gofer(bool writable, struct confinement *c)
 {
-    const struct {
-        int flag;
-        bool *got;
-        const char *name;
-    } ns[] = {
-        { CLONE_NEWNS, &c->mntns, "mount namespace" },
-        { CLONE_NEWNET, &c->netns, "net namespace" },
-        { CLONE_NEWIPC, &c->ipcns, "ipc namespace" },
-        { CLONE_NEWUTS, &c->utsns, "uts namespace" },
-    };
     int r;
 
     memset(c, 0, sizeof(*c));
     prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-    for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
-        r = unshare(ns[i].flag) < 0 ? -errno : 0;
-        *ns[i].got = r == 0;
-        note(c, ns[i].name, r);
-    }
+    enter_namespaces(c, false);
 #ifndef SB_ASAN
     if (c->mntns) {
         r = pivot_to_empty(); /* it serves by the fds it holds: no path needed */
