@@ -241,14 +241,12 @@ static int drop_caps(bool writable)
 
 void confine_gofer(bool writable, struct confinement *c)
 {
-    int r;
-
     memset(c, 0, sizeof(*c));
     prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
     enter_namespaces(c, false);
 #ifndef SB_ASAN
     if (c->mntns) {
-        r = pivot_to_empty(); /* it serves by the fds it holds: no path needed */
+        int r = pivot_to_empty(); /* it serves by the fds it holds: no path needed */
         c->pivoted = r == 0;
         note(c, "empty root (pivot_root)", r);
     }
