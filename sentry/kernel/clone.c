@@ -28,6 +28,15 @@ static bool vfork_done(void *arg)
     return t->vfork_done;
 }
 
+/* mm_fork's clone_as: the child's platform address space, made through the
+ * forking task's context. */
+static int fork_as(void *arg, struct address_space **as)
+{
+    struct task *t = arg;
+
+    return t->k->pops->as_clone(t->ctx, t->mm->as, as);
+}
+
 long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
                   uint64_t tls)
 {
@@ -36,7 +45,6 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
     struct task *c;
     struct mm *mm = NULL;
     struct context *ctx = NULL;
-    struct address_space *as = NULL;
     int tid, r;
 
     if (flags & ~CLONE_KNOWN)
@@ -92,14 +100,8 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
             return r;
         mm = mm_get(t->mm);
     } else {
-        if ((r = mm_fork_prepare(t->mm)))
+        if ((r = mm_fork(t->mm, fork_as, t, &mm)))
             return r;
-        if ((r = k->pops->as_clone(t->ctx, t->mm->as, &as)))
-            return r;
-        if ((r = mm_fork(t->mm, as, &mm))) {
-            k->pops->as_release(as);
-            return r;
-        }
         if ((r = k->pops->ctx_new(k->plat, &ctx))) {
             mm_put(mm);
             return r;

@@ -209,6 +209,7 @@ struct task {
     struct process *proc;
     struct task *tg_next;
     struct mm *mm;
+    struct mm_fault_guard fault_guard; /* only this task's Sentry thread */
     struct fdtable *fdt;
     struct fs_ctx *fs;
     struct creds cred;

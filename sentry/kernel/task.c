@@ -116,7 +116,7 @@ void task_run(struct task *t)
                 siginfo_t si;
                 int fr = -EFAULT;
                 if (fi.signo == SIGSEGV || fi.signo == SIGBUS) {
-                    fr = mm_fault(t->mm, fi.addr, fi.code);
+                    fr = mm_fault(t->mm, fi.addr, fi.code, &t->fault_guard);
                     if (fr == 0)
                         break;
                     if (fr == -EIO) {

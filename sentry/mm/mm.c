@@ -120,13 +120,11 @@ void mm_destroy(struct mm *mm)
 }
 
 /* Unmap from the platform's address space (mm->lock held). A fault seen
- * again after this is a new fault, not a loop: the refault guard in
- * mm_fault starts over (several threads may each fault once on a page
- * that is unmapped and mapped again between them). */
+ * again after this is a new fault, not a loop: every thread's refault
+ * guard starts over. */
 static int mm_as_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 {
-    mm->last_fault = 0;
-    mm->last_fault_count = 0;
+    mm->unmap_gen++;
     return mm->pops->as_unmap(mm->as, addr, len);
 }
 
@@ -462,7 +460,7 @@ static struct mm_range *grow_stack_locked(struct mm *mm, uint64_t addr)
     return v;
 }
 
-int mm_fault(struct mm *mm, uint64_t addr, int code)
+int mm_fault(struct mm *mm, uint64_t addr, int code, struct mm_fault_guard *guard)
 {
     struct mm_range *v, vc;
     uint64_t chunk, cs, ce, a;
@@ -481,26 +479,31 @@ int mm_fault(struct mm *mm, uint64_t addr, int code)
         /* Mapped read-only for copy-on-write, and the VMA allows writes:
          * copy (or take over) the chunk and map it writable. */
         struct mm_range *p = rmap_find(&mm->pmas, addr);
-        if (!(v->prot & PROT_WRITE) || !p || !(p->flags & PMA_COW)) {
+        if (!(v->prot & PROT_WRITE) || !p) {
             r = -EFAULT;
             goto out;
         }
-        vc = *v;
-        cs = SB_MAX(vc.start, addr & ~(MM_ANON_CHUNK - 1));
-        ce = SB_MIN(vc.end, (addr & ~(MM_ANON_CHUNK - 1)) + MM_ANON_CHUNK);
-        if ((r = break_cow(mm, cs, ce)) < 0)
-            goto out;
-        r = 0;
-        goto map;
+        if (p->flags & PMA_COW) {
+            vc = *v;
+            cs = SB_MAX(vc.start, addr & ~(MM_ANON_CHUNK - 1));
+            ce = SB_MIN(vc.end, (addr & ~(MM_ANON_CHUNK - 1)) + MM_ANON_CHUNK);
+            if ((r = break_cow(mm, cs, ce)) < 0)
+                goto out;
+            r = 0;
+            goto map;
+        }
+        /* No longer copy-on-write, yet mapped read-only: the Sentry took
+         * the page over (its own write, or the last sharer left) without
+         * touching the platform mapping. Map it again below, under the
+         * refault guard. */
     }
-    if (PAGE_DOWN(addr) == mm->last_fault) {
-        if (++mm->last_fault_count > 3) {
+    if (PAGE_DOWN(addr) == guard->page && mm->unmap_gen == guard->gen) {
+        if (++guard->count > 3) {
             r = -EFAULT; /* mapped yet still faulting: not ours to fix */
             goto out;
         }
     } else {
-        mm->last_fault = PAGE_DOWN(addr);
-        mm->last_fault_count = 0;
+        *guard = (struct mm_fault_guard){ PAGE_DOWN(addr), mm->unmap_gen, 0 };
     }
     vc = *v;
     if (vc.obj) {
@@ -860,11 +863,11 @@ void mm_for_each_vma(struct mm *mm, void (*fn)(void *arg, const struct mm_range 
     pthread_mutex_unlock(&mm->lock);
 }
 
-int mm_fork_prepare(struct mm *parent)
+/* Drop the platform mappings of parent's writable private memory. */
+static int fork_unmap_locked(struct mm *parent)
 {
     int r = 0;
 
-    pthread_mutex_lock(&parent->lock);
     for (size_t i = 0; i < parent->vmas.n && !r; i++) {
         struct mm_range *v = &parent->vmas.v[i];
         if ((v->flags & VMA_SHARED) || !(v->prot & PROT_WRITE) ||
@@ -873,18 +876,25 @@ int mm_fork_prepare(struct mm *parent)
         parent->stats.unmaps++;
         r = mm_as_unmap(parent, v->start, v->end - v->start);
     }
-    pthread_mutex_unlock(&parent->lock);
     return r;
 }
 
-int mm_fork(struct mm *parent, struct address_space *child_as, struct mm **out)
+int mm_fork(struct mm *parent, mm_clone_as_fn clone_as, void *arg, struct mm **out)
 {
+    struct address_space *child_as;
     struct mm *c;
     int r;
 
-    if ((r = mm_new(parent->mf, parent->pops, child_as, parent->max_addr, &c)))
-        return r;
     pthread_mutex_lock(&parent->lock);
+    if ((r = fork_unmap_locked(parent)) || (r = clone_as(arg, &child_as))) {
+        pthread_mutex_unlock(&parent->lock);
+        return r;
+    }
+    if ((r = mm_new(parent->mf, parent->pops, child_as, parent->max_addr, &c))) {
+        pthread_mutex_unlock(&parent->lock);
+        parent->pops->as_release(child_as);
+        return r;
+    }
     c->min_addr = parent->min_addr;
     c->mmap_base = parent->mmap_base;
     c->brk_start = parent->brk_start;

@@ -56,8 +56,7 @@ struct mm {
     uint64_t brk_start, brk;
     uint64_t stack_top;
     uint64_t arg_start, arg_end, env_start, env_end;
-    uint64_t last_fault;
-    int last_fault_count;
+    uint64_t unmap_gen; /* bumped by every platform unmap (mm_fault_guard) */
     struct mm_stats stats;
     struct file *exe; /* the program (its inode counts as executing) */
     uint64_t as_limit; /* RLIMIT_AS (bytes), UINT64_MAX: none */
@@ -72,14 +71,15 @@ void mm_destroy(struct mm *mm);
 struct mm *mm_get(struct mm *mm);
 void mm_put(struct mm *mm);
 /* fork: a copy of parent's VMAs whose private pages are shared copy-on-write
- * with the parent. The parent's writable private mappings are dropped from
- * its platform address space so the next write faults. child_as is the
- * platform address space the child runs in (already holding the parent's
- * remaining mappings), or NULL to set later. */
-int mm_fork(struct mm *parent, struct address_space *child_as, struct mm **out) SB_MUST_CHECK;
-/* Drop the platform mappings of parent's writable private memory (before
- * the platform copies the address space for a fork). */
-int mm_fork_prepare(struct mm *parent) SB_MUST_CHECK;
+ * with the parent. Under the parent's lock, so that no other thread of the
+ * parent can map a page writable in between: the parent's writable private
+ * mappings are dropped from its platform address space (the next write
+ * faults), then clone_as(arg, &as) makes the child's platform address space
+ * (which may inherit the parent's remaining mappings), then the pages are
+ * shared. clone_as must not call back into parent. */
+typedef int (*mm_clone_as_fn)(void *arg, struct address_space **as);
+int mm_fork(struct mm *parent, mm_clone_as_fn clone_as, void *arg,
+            struct mm **out) SB_MUST_CHECK;
 
 /* mmap(2): file may be NULL for anonymous memory. Returns addr or -errno. */
 long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
@@ -91,10 +91,19 @@ long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len,
                int flags, uint64_t new_addr);
 int mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice);
 
-/* Handle an application fault at addr: 0 if it may retry, -EFAULT if the
- * access is not allowed (the caller sends SIGSEGV), -EIO for a file page
- * past the end of its file (SIGBUS). */
-int mm_fault(struct mm *mm, uint64_t addr, int code);
+/* One thread's record of its last fault, so that a page the Sentry maps
+ * yet which keeps faulting is taken for a loop, not retried forever. Per
+ * thread: many threads may each fault once on one page. Zeroed to start. */
+struct mm_fault_guard {
+    uint64_t page;
+    uint64_t gen; /* mm->unmap_gen then */
+    int count;
+};
+
+/* Handle an application fault at addr by the thread owning guard: 0 if it
+ * may retry, -EFAULT if the access is not allowed (the caller sends
+ * SIGSEGV), -EIO for a file page past the end of its file (SIGBUS). */
+int mm_fault(struct mm *mm, uint64_t addr, int code, struct mm_fault_guard *guard);
 
 int mm_copy_in(struct mm *mm, void *dst, uint64_t src, size_t len) SB_MUST_CHECK;
 int mm_copy_out(struct mm *mm, uint64_t dst, const void *src, size_t len) SB_MUST_CHECK;
