@@ -49,7 +49,6 @@
 #define EP_EXCLUSIVE_OK                                                                            \
     (EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLRDBAND | EPOLLWRNORM | EPOLLWRBAND | EPOLLERR |       \
      EPOLLHUP | EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE)
-#define EP_WAIT_BATCH 1024 /* events gathered per pass of epoll_wait */
 
 struct eventpoll;
 struct epitem;
@@ -95,6 +94,17 @@ static const struct file_ops epoll_fops;
 bool epoll_is(struct file *f)
 {
     return f->ops == &epoll_fops;
+}
+
+size_t epoll_nitems(struct file *f)
+{
+    struct eventpoll *ep = f->priv;
+    size_t n;
+
+    pthread_mutex_lock(&ep->mtx);
+    n = ep->nitems;
+    pthread_mutex_unlock(&ep->mtx);
+    return n;
 }
 
 /* ---- the ready list (ep->lock held) ---- */

@@ -88,6 +88,8 @@ int signalfd_set_mask(struct file *f, uint64_t mask);
 struct epoll_event;
 int epoll_new(int flags, struct file **out);
 bool epoll_is(struct file *f);
+/* How many files ep watches now (no wait can report more events). */
+size_t epoll_nitems(struct file *ep);
 /* epoll_ctl on ep: op, the target file tf (a reference the caller keeps)
  * and its fd, the event (NULL for DEL). */
 int epoll_ctl_file(struct file *ep, int op, struct file *tf, int fd,

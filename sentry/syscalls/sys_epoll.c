@@ -12,7 +12,7 @@
 
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 #define EP_MAX_EVENTS (INT_MAX / (int)sizeof(struct epoll_event))
-#define EP_BATCH 1024 /* events gathered in the Sentry per call at most */
+#define EP_MIN_BATCH 1024
 
 static long do_create(struct task *t, int flags)
 {
@@ -79,7 +79,10 @@ static long do_wait(struct task *t, int epfd, uint64_t uevs, int max,
         file_put(f);
         return -EINVAL;
     }
-    max = SB_MIN(max, EP_BATCH);
+    /* The buffer is bounded by the watched files (a wait reports each at
+     * most once), not by the app's max; a floor covers files added while
+     * the wait blocks. */
+    max = (int)SB_MIN((size_t)max, SB_MAX(epoll_nitems(f), (size_t)EP_MIN_BATCH));
     evs = xzalloc(sizeof(*evs) * (size_t)max);
     r = epoll_wait_file(t, f, evs, max, deadline);
     file_put(f);
