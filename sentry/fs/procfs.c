@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -528,6 +529,54 @@ static bool emit_at(struct dir_emit *de, uint64_t *idx, uint64_t pos, const char
     return ok;
 }
 
+/* Put id into the ascending array ids[0..n) that keeps the cap smallest
+ * ids seen; the new count. */
+static int insert_id(int *ids, int n, int cap, int id)
+{
+    int i;
+
+    if (n == cap && id > ids[n - 1])
+        return n;
+    if (n < cap)
+        n++;
+    for (i = n - 1; i > 0 && ids[i - 1] > id; i--)
+        ids[i] = ids[i - 1];
+    ids[i] = id;
+    return n;
+}
+
+/* The numbers listed in n (pids, tids or fds), ascending, from `from` on:
+ * up to cap of them into ids; the count. */
+static int numbered_ids(struct pnode *n, int from, int *ids, int cap)
+{
+    int nid = 0;
+
+    pthread_mutex_lock(&sb_kernel->lock);
+    if (n->type == PN_ROOT) {
+        struct process *p;
+        for_each_process(sb_kernel, i, p)
+            if (p->state != PROC_DEAD && i >= from)
+                nid = insert_id(ids, nid, cap, i);
+    } else if (n->type == PN_TASKDIR) {
+        struct process *p = proc_process(n->pid);
+        for (struct task *t = p ? p->threads : NULL; t; t = t->tg_next)
+            if (t->tid >= from)
+                nid = insert_id(ids, nid, cap, t->tid);
+    } else {
+        struct process *p = proc_process(n->pid);
+        struct task *t = p ? any_thread(p) : NULL;
+        if (t && t->fdt) {
+            pthread_mutex_lock(&t->fdt->lock);
+            for (int i = from; i < t->fdt->cap && nid < cap; i++)
+                if (t->fdt->files[i])
+                    ids[nid++] = i;
+            pthread_mutex_unlock(&t->fdt->lock);
+        }
+    }
+    pthread_mutex_unlock(&sb_kernel->lock);
+    return nid;
+}
+
 static int p_getdents(struct file *f, struct dir_emit *de)
 {
     struct pnode *n = f->inode->priv;
@@ -561,45 +610,28 @@ static int p_getdents(struct file *f, struct dir_emit *de)
     }
     if (n->type == PN_ROOT || n->type == PN_TASKDIR || n->type == PN_FDDIR ||
         n->type == PN_FDINFODIR) {
-        int ids[4096], nid = 0;
-        pthread_mutex_lock(&sb_kernel->lock);
-        if (n->type == PN_ROOT) {
-            struct process *p;
-            for_each_process(sb_kernel, i, p)
-                if (p->state != PROC_DEAD && nid < 4096)
-                    ids[nid++] = i;
-        } else if (n->type == PN_TASKDIR) {
-            struct process *p = proc_process(n->pid);
-            for (struct task *t = p ? p->threads : NULL; t && nid < 4096; t = t->tg_next)
-                ids[nid++] = t->tid;
-            /* ascending */
-            for (int i = 1; i < nid; i++)
-                for (int j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
-                    int x = ids[j];
-                    ids[j] = ids[j - 1];
-                    ids[j - 1] = x;
-                }
-        } else {
-            struct process *p = proc_process(n->pid);
-            struct task *t = p ? any_thread(p) : NULL;
-            if (t && t->fdt) {
-                pthread_mutex_lock(&t->fdt->lock);
-                for (int i = 0; i < t->fdt->cap && nid < 4096; i++)
-                    if (t->fdt->files[i])
-                        ids[nid++] = i;
-                pthread_mutex_unlock(&t->fdt->lock);
+        /* A numbered entry's position is fixed by its number, as on Linux
+         * (fd N sits at N + 2 in /proc/self/fd): closing or reaping the
+         * ones already listed, between two getdents calls, shifts nothing. */
+        const uint64_t base = idx;
+        int ids[512], nid, from = pos > base ? (int)SB_MIN(pos - base, (uint64_t)INT_MAX) : 0;
+        unsigned type = n->type == PN_FDDIR      ? DT_LNK
+                        : n->type == PN_FDINFODIR ? DT_REG
+                                                  : DT_DIR;
+        while ((nid = numbered_ids(n, from, ids, SB_ARRAY_SIZE(ids))) > 0) {
+            for (int i = 0; i < nid; i++) {
+                snprintf(nb, sizeof(nb), "%d", ids[i]);
+                idx = base + (uint64_t)ids[i];
+                if (!emit_at(de, &idx, pos, nb, 0x10000 + ids[i], type))
+                    goto out;
             }
-        }
-        pthread_mutex_unlock(&sb_kernel->lock);
-        for (int i = 0; i < nid; i++) {
-            snprintf(nb, sizeof(nb), "%d", ids[i]);
-            if (!emit_at(de, &idx, pos, nb, 0x10000 + ids[i],
-                         n->type == PN_FDDIR ? DT_LNK : n->type == PN_FDINFODIR ? DT_REG : DT_DIR))
-                goto out;
+            if (ids[nid - 1] == INT_MAX)
+                break;
+            from = ids[nid - 1] + 1;
         }
     }
 out:
-    f->pos = idx;
+    f->pos = SB_MAX(idx, pos); /* never back: the numbers may all be gone */
     return 0;
 }
 
