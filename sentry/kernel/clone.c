@@ -185,6 +185,14 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
     c->cpumask = t->cpumask;
     c->sched_policy = t->sched_policy;
     c->sched_prio = t->sched_prio;
+    if (t->sched_reset_on_fork) { /* the child starts as SCHED_OTHER */
+        if (t->sched_policy == SCHED_FIFO || t->sched_policy == SCHED_RR) {
+            c->sched_policy = SCHED_OTHER;
+            c->sched_prio = 0;
+        }
+    }
+    c->ioprio = t->ioprio;
+    c->mempolicy = t->mempolicy;
     if (!(flags & CLONE_VM) || (flags & CLONE_VFORK))
         c->altstack = t->altstack;
     c->cpu = t->cpu;

@@ -229,6 +229,11 @@ struct task {
     uint64_t run_ns;    /* time spent running app code (thread CPU clock) */
     uint64_t cpumask;   /* sched_setaffinity (0: all) */
     int sched_policy, sched_prio;
+    bool sched_reset_on_fork; /* SCHED_RESET_ON_FORK / SCHED_FLAG_RESET_ON_FORK */
+    int ioprio;               /* ioprio_set (0: none set) */
+    int mempolicy;            /* set_mempolicy: mode | mode flags */
+    bool in_app;              /* running app code in the platform (atomic) */
+    uint64_t switches;        /* returns from the platform (atomic; membarrier) */
     pthread_t thread;
     /* blocking */
     pthread_mutex_t wait_mu;

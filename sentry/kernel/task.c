@@ -74,7 +74,10 @@ void task_run(struct task *t)
         {
             struct timespec t0, t1;
             clock_gettime(CLOCK_MONOTONIC, &t0);
+            __atomic_store_n(&t->in_app, true, __ATOMIC_RELEASE);
             why = pops->ctx_switch(t->ctx, t->mm->as, &t->cpu, &fi);
+            __atomic_add_fetch(&t->switches, 1, __ATOMIC_ACQ_REL);
+            __atomic_store_n(&t->in_app, false, __ATOMIC_RELEASE);
             clock_gettime(CLOCK_MONOTONIC, &t1);
             {
                 uint64_t d = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ULL + t1.tv_nsec -

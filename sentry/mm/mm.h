@@ -61,6 +61,7 @@ struct mm {
     struct file *exe; /* the program (its inode counts as executing) */
     uint64_t as_limit; /* RLIMIT_AS (bytes), UINT64_MAX: none */
     uint64_t stack_limit; /* RLIMIT_STACK: how far the stack VMA may grow */
+    int membarrier_state; /* MEMBARRIER_CMD_REGISTER_* bits done on this mm */
 };
 
 void mm_set_exe(struct mm *mm, struct file *f);

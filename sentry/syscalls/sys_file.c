@@ -360,6 +360,11 @@ long sys_syncfs(struct task *t, const struct syscall_args *a)
     return 0; /* the Sentry's file systems have nothing to write back */
 }
 
+long sys_sync(struct task *t, const struct syscall_args *a)
+{
+    return 0; /* syncfs of every mount: nothing to write back anywhere */
+}
+
 /* O_TMPFILE: an unnamed file in the directory `path` names, linkable later
  * with linkat(AT_EMPTY_PATH). */
 static int open_tmpfile(struct task *t, const struct vpath *start, const char *path, int flags,
@@ -708,33 +713,51 @@ struct dents_buf {
     struct dir_emit de;
     uint8_t *buf;
     size_t len, cap;
+    bool old; /* struct linux_dirent (getdents), not linux_dirent64 */
+};
+
+/* The old getdents(2) record: d_type is the last byte of the record. */
+struct linux_dirent_ {
+    uint64_t d_ino;
+    uint64_t d_off;
+    unsigned short d_reclen;
+    char d_name[];
 };
 
 static bool dents_emit(struct dir_emit *de, const char *name, size_t len, uint64_t ino,
                        unsigned type, uint64_t next)
 {
     struct dents_buf *b = (struct dents_buf *)de;
-    size_t reclen = (offsetof(struct dirent64, d_name) + len + 1 + 7) & ~7UL;
-    struct dirent64 *d;
+    size_t reclen = b->old ? (offsetof(struct linux_dirent_, d_name) + len + 2 + 7) & ~7UL
+                           : (offsetof(struct dirent64, d_name) + len + 1 + 7) & ~7UL;
 
     if (b->len + reclen > b->cap)
         return false;
-    d = (struct dirent64 *)(b->buf + b->len);
-    memset(d, 0, reclen);
-    d->d_ino = ino ? ino : 1;
-    d->d_off = (int64_t)next;
-    d->d_reclen = (unsigned short)reclen;
-    d->d_type = (unsigned char)type;
-    memcpy(d->d_name, name, len);
+    memset(b->buf + b->len, 0, reclen);
+    if (b->old) {
+        struct linux_dirent_ *d = (struct linux_dirent_ *)(b->buf + b->len);
+        d->d_ino = ino ? ino : 1;
+        d->d_off = next;
+        d->d_reclen = (unsigned short)reclen;
+        memcpy(d->d_name, name, len);
+        b->buf[b->len + reclen - 1] = (uint8_t)type;
+    } else {
+        struct dirent64 *d = (struct dirent64 *)(b->buf + b->len);
+        d->d_ino = ino ? ino : 1;
+        d->d_off = (int64_t)next;
+        d->d_reclen = (unsigned short)reclen;
+        d->d_type = (unsigned char)type;
+        memcpy(d->d_name, name, len);
+    }
     b->len += reclen;
     return true;
 }
 
-long sys_getdents64(struct task *t, const struct syscall_args *a)
+static long do_getdents(struct task *t, const struct syscall_args *a, bool old)
 {
     _cleanup_file_ struct file *f = fdt_get(t->fdt, (int)a->a[0]);
     _cleanup_free_ uint8_t *kbuf = NULL;
-    struct dents_buf b = { .de.emit = dents_emit };
+    struct dents_buf b = { .de.emit = dents_emit, .old = old };
     size_t count = (size_t)(unsigned)a->a[2];
     int r;
 
@@ -752,7 +775,7 @@ long sys_getdents64(struct task *t, const struct syscall_args *a)
         return r;
     if (b.len == 0) {
         /* Nothing fit, though entries remain: the buffer is too small. */
-        struct dents_buf probe = { .de.emit = dents_emit };
+        struct dents_buf probe = { .de.emit = dents_emit, .old = old };
         uint8_t tmp[512];
         uint64_t save = f->pos;
         probe.buf = tmp;
@@ -768,6 +791,16 @@ long sys_getdents64(struct task *t, const struct syscall_args *a)
     if (mm_copy_out(t->mm, a->a[1], kbuf, b.len))
         return -EFAULT;
     return (long)b.len;
+}
+
+long sys_getdents64(struct task *t, const struct syscall_args *a)
+{
+    return do_getdents(t, a, false);
+}
+
+long sys_getdents(struct task *t, const struct syscall_args *a)
+{
+    return do_getdents(t, a, true);
 }
 
 long sys_dup(struct task *t, const struct syscall_args *a)

@@ -563,13 +563,22 @@ long sys_faccessat2(struct task *t, const struct syscall_args *a)
 
 long sys_getcwd(struct task *t, const struct syscall_args *a)
 {
-    char buf[VFS_PATH_MAX + 16];
-    int n = vfs_path_name(t->fs, &t->fs->cwd, buf, sizeof(buf));
+    static const char unreach[] = "(unreachable)";
+    char buf[VFS_PATH_MAX + 32];
+    bool outside;
+    int n = vfs_path_name_reach(t->fs, &t->fs->cwd, buf + sizeof(unreach) - 1,
+                                sizeof(buf) - sizeof(unreach), &outside);
 
     if (n < 0)
         return n;
     if (t->fs->cwd.d->dead)
         return -ENOENT;
+    if (outside) { /* a cwd outside the chroot: Linux says so in front */
+        memcpy(buf, unreach, sizeof(unreach) - 1);
+        n += sizeof(unreach) - 1;
+    } else {
+        memmove(buf, buf + sizeof(unreach) - 1, n + 1);
+    }
     if ((uint64_t)n + 1 > a->a[1])
         return -ERANGE;
     return mm_copy_out(t->mm, a->a[0], buf, n + 1) ? -EFAULT : n + 1;
@@ -597,6 +606,29 @@ long sys_chdir(struct task *t, const struct syscall_args *a)
     struct vpath p;
     int r = lookup_at(t, AT_FDCWD, a->a[0], WALK_FOLLOW, &p);
     return r ? r : set_cwd(t, &p);
+}
+
+/* chroot: the fs context's root moves (shared with CLONE_FS tasks, as on
+ * Linux); walks stop ".." there and absolute names start there. The cwd
+ * stays where it is, possibly outside the new root. */
+long sys_chroot(struct task *t, const struct syscall_args *a)
+{
+    struct vpath p;
+    int r = lookup_at(t, AT_FDCWD, a->a[0], WALK_FOLLOW | WALK_DIRECTORY, &p);
+
+    if (r)
+        return r;
+    if (!S_ISDIR(p.d->inode->mode))
+        r = -ENOTDIR;
+    else if ((r = vfs_permission(p.d->inode, MAY_EXEC)) == 0 && !capable(t, CAP_SYS_CHROOT))
+        r = -EPERM;
+    if (r) {
+        vpath_put(&p);
+        return r;
+    }
+    vpath_put(&t->fs->root);
+    t->fs->root = p;
+    return 0;
 }
 
 long sys_fchdir(struct task *t, const struct syscall_args *a)

@@ -390,12 +390,6 @@ long sys_times(struct task *t, const struct syscall_args *a)
     return (long)(now.tv_sec * 100 + now.tv_nsec / 10000000);
 }
 
-long sys_membarrier(struct task *t, const struct syscall_args *a)
-{
-    if (a->a[0] == 0 && a->a[1] == 0)
-        return 0; /* MEMBARRIER_CMD_QUERY: nothing supported */
-    return -EINVAL;
-}
 
 long sys_personality(struct task *t, const struct syscall_args *a)
 {
@@ -739,7 +733,9 @@ long sys_sched_getscheduler(struct task *t, const struct syscall_args *a)
     if ((int)a->a[0] < 0)
         return -EINVAL;
     o = sched_target(t, (int)a->a[0]);
-    return o ? o->sched_policy : -ESRCH;
+    if (!o)
+        return -ESRCH;
+    return o->sched_policy | (o->sched_reset_on_fork ? SCHED_RESET_ON_FORK : 0);
 }
 
 static int prio_max(int policy)
@@ -772,6 +768,7 @@ static long set_sched(struct task *t, int pid, int policy, uint64_t uparam, bool
 {
     struct task *o;
     int prio, max;
+    bool reset;
 
     if (pid < 0 || !uparam)
         return -EINVAL;
@@ -780,9 +777,10 @@ static long set_sched(struct task *t, int pid, int policy, uint64_t uparam, bool
     o = sched_target(t, pid);
     if (!o)
         return -ESRCH;
+    reset = keep_policy ? o->sched_reset_on_fork : !!(policy & SCHED_RESET_ON_FORK);
     if (keep_policy)
         policy = o->sched_policy;
-    policy &= ~0x40000000; /* SCHED_RESET_ON_FORK */
+    policy &= ~SCHED_RESET_ON_FORK;
     max = prio_max(policy);
     if (max < 0)
         return -EINVAL;
@@ -792,6 +790,7 @@ static long set_sched(struct task *t, int pid, int policy, uint64_t uparam, bool
         return -EPERM;
     o->sched_policy = policy;
     o->sched_prio = prio;
+    o->sched_reset_on_fork = reset;
     return 0;
 }
 
@@ -846,4 +845,353 @@ long sys_setpriority(struct task *t, const struct syscall_args *a)
         return -EACCES;
     o->proc->nice = nice;
     return 0;
+}
+
+/* sched_getattr/sched_setattr: the same records as sched_setscheduler
+ * (policy, RT priority, reset-on-fork) and setpriority (nice, per process
+ * here). SCHED_DEADLINE and utilisation clamping are not offered. */
+struct sched_attr_ {
+    uint32_t size, sched_policy;
+    uint64_t sched_flags;
+    int32_t sched_nice;
+    uint32_t sched_priority;
+    uint64_t sched_runtime, sched_deadline, sched_period;
+    uint32_t sched_util_min, sched_util_max;
+};
+#define SCHED_ATTR_SIZE_VER0 48
+#define SCHED_FLAG_RESET_ON_FORK_ 0x01
+#define SCHED_FLAG_KEEP_POLICY_ 0x08
+#define SCHED_FLAG_KEEP_PARAMS_ 0x10
+#define SCHED_FLAG_UTIL_CLAMP_ 0x60
+#define SCHED_FLAG_ALL_ 0x7f
+
+long sys_sched_getattr(struct task *t, const struct syscall_args *a)
+{
+    struct sched_attr_ at;
+    uint64_t usize = (uint32_t)a->a[2];
+    struct task *o;
+
+    if (!a->a[1] || (int)a->a[0] < 0 || usize > 4096 || usize < SCHED_ATTR_SIZE_VER0 ||
+        (uint32_t)a->a[3])
+        return -EINVAL;
+    o = sched_target(t, (int)a->a[0]);
+    if (!o)
+        return -ESRCH;
+    memset(&at, 0, sizeof(at));
+    at.size = (uint32_t)SB_MIN(usize, sizeof(at));
+    at.sched_policy = (uint32_t)o->sched_policy;
+    at.sched_flags = o->sched_reset_on_fork ? SCHED_FLAG_RESET_ON_FORK_ : 0;
+    if (o->sched_policy == SCHED_FIFO || o->sched_policy == SCHED_RR)
+        at.sched_priority = (uint32_t)o->sched_prio;
+    else
+        at.sched_nice = o->proc->nice;
+    return mm_copy_out(t->mm, a->a[1], &at, at.size) ? -EFAULT : 0;
+}
+
+/* Linux's sched_copy_attr: size 0 means VER0; a larger struct is fine if
+ * the bytes we do not know are zero; else E2BIG with our size written back. */
+static long copy_sched_attr(struct task *t, uint64_t uattr, struct sched_attr_ *at)
+{
+    uint32_t size, ours = sizeof(*at);
+    uint8_t tail[64];
+
+    memset(at, 0, sizeof(*at));
+    if (mm_copy_in(t->mm, &size, uattr, sizeof(size)))
+        return -EFAULT;
+    if (!size)
+        size = SCHED_ATTR_SIZE_VER0;
+    if (size > 4096 || size < SCHED_ATTR_SIZE_VER0)
+        goto too_big;
+    if (mm_copy_in(t->mm, at, uattr, SB_MIN(size, ours)))
+        return -EFAULT;
+    for (uint32_t off = ours; off < size; off += sizeof(tail)) {
+        uint32_t n = SB_MIN(size - off, (uint32_t)sizeof(tail));
+        if (mm_copy_in(t->mm, tail, uattr + off, n))
+            return -EFAULT;
+        for (uint32_t i = 0; i < n; i++)
+            if (tail[i])
+                goto too_big;
+    }
+    if ((at->sched_flags & SCHED_FLAG_UTIL_CLAMP_) && size < 56)
+        return -EINVAL;
+    at->sched_nice = SB_MAX(-20, SB_MIN(19, at->sched_nice));
+    return 0;
+too_big:
+    if (mm_copy_out(t->mm, uattr, &ours, sizeof(ours)))
+        return -EFAULT;
+    return -E2BIG;
+}
+
+long sys_sched_setattr(struct task *t, const struct syscall_args *a)
+{
+    struct sched_attr_ at;
+    struct task *o;
+    int policy, max;
+    long r;
+
+    if (!a->a[1] || (int)a->a[0] < 0 || (uint32_t)a->a[2])
+        return -EINVAL;
+    if ((r = copy_sched_attr(t, a->a[1], &at)))
+        return r;
+    if ((int)at.sched_policy < 0)
+        return -EINVAL;
+    o = sched_target(t, (int)a->a[0]);
+    if (!o)
+        return -ESRCH;
+    policy = (at.sched_flags & SCHED_FLAG_KEEP_POLICY_) ? o->sched_policy : (int)at.sched_policy;
+    if (at.sched_flags & ~(uint64_t)SCHED_FLAG_ALL_)
+        return -EINVAL;
+    max = prio_max(policy);
+    if (max < 0)
+        return -EINVAL; /* SCHED_DEADLINE (6) included: not offered */
+    if (at.sched_flags & SCHED_FLAG_UTIL_CLAMP_)
+        return -EOPNOTSUPP; /* no utilisation clamping (CONFIG_UCLAMP_TASK off) */
+    if (!(at.sched_flags & SCHED_FLAG_KEEP_PARAMS_)) {
+        if (at.sched_priority > 99 || (max != 0) != (at.sched_priority != 0))
+            return -EINVAL;
+    }
+    if ((max || (!(at.sched_flags & SCHED_FLAG_KEEP_PARAMS_) && !max &&
+                 at.sched_nice < o->proc->nice)) &&
+        !capable(t, CAP_SYS_NICE))
+        return -EPERM;
+    o->sched_policy = policy;
+    o->sched_reset_on_fork = at.sched_flags & SCHED_FLAG_RESET_ON_FORK_;
+    if (!(at.sched_flags & SCHED_FLAG_KEEP_PARAMS_)) {
+        o->sched_prio = (int)at.sched_priority;
+        if (!max)
+            o->proc->nice = at.sched_nice;
+    }
+    return 0;
+}
+
+/* ---- I/O priorities: recorded per task, reported back ---- */
+#define IOPRIO_CLASS_SHIFT 13
+#define IOPRIO_CLASS_(p) (((p) >> IOPRIO_CLASS_SHIFT) & 7)
+#define IOPRIO_LEVEL_(p) ((p) & 7)
+#define IOPRIO_HINT_(p) (((p) >> 3) & 0x3ff)
+#define IOPRIO_DEFAULT_ ((2 << IOPRIO_CLASS_SHIFT) | 4) /* BE, level 4 */
+enum { IOPRIO_WHO_PROCESS_ = 1, IOPRIO_WHO_PGRP_, IOPRIO_WHO_USER_ };
+
+static int ioprio_check(struct task *t, int prio)
+{
+    switch (IOPRIO_CLASS_(prio)) {
+    case 1: /* RT */
+        if (!capable(t, CAP_SYS_NICE) && !capable(t, CAP_SYS_ADMIN))
+            return -EPERM;
+        /* fall through */
+    case 2: /* BE */
+    case 3: /* IDLE */
+        break;
+    case 0: /* NONE: no level */
+        if (IOPRIO_LEVEL_(prio))
+            return -EINVAL;
+        break;
+    default:
+        return -EINVAL;
+    }
+    if (IOPRIO_HINT_(prio) > 7 || (prio >> 16))
+        return -EINVAL; /* hints: IOPRIO_HINT_DEV_DURATION_LIMIT_1..7 */
+    return 0;
+}
+
+/* Does task o belong to the set ioprio's (which, who) names? */
+static bool ioprio_match(struct task *t, struct task *o, int which, int who)
+{
+    if (which == IOPRIO_WHO_PGRP_)
+        return o->proc->pgid == (who ? who : t->proc->pgid);
+    return o->cred.uid == (who ? (uid_t)who : t->cred.uid);
+}
+
+/* ioprio_best: the higher priority of two, "none" counting as BE/4. */
+static int ioprio_best(int a, int b)
+{
+    if (!IOPRIO_CLASS_(a))
+        a = IOPRIO_DEFAULT_;
+    if (!IOPRIO_CLASS_(b))
+        b = IOPRIO_DEFAULT_;
+    return SB_MIN(a, b);
+}
+
+long sys_ioprio_set(struct task *t, const struct syscall_args *a)
+{
+    int which = (int)a->a[0], who = (int)a->a[1], prio = (int)a->a[2], r, n = 0;
+    struct task *o;
+
+    if ((r = ioprio_check(t, prio)))
+        return r;
+    if (which == IOPRIO_WHO_PROCESS_) {
+        o = who ? sched_target(t, who) : t;
+        if (!o)
+            return -ESRCH;
+        o->ioprio = prio;
+        return 0;
+    }
+    if (which != IOPRIO_WHO_PGRP_ && which != IOPRIO_WHO_USER_)
+        return -EINVAL;
+    pthread_mutex_lock(&t->k->lock);
+    for (int i = 1; i < PID_MAX; i++) {
+        o = t->k->tasks[i];
+        if (o && !o->exiting && ioprio_match(t, o, which, who)) {
+            o->ioprio = prio;
+            n++;
+        }
+    }
+    pthread_mutex_unlock(&t->k->lock);
+    return n ? 0 : -ESRCH;
+}
+
+long sys_ioprio_get(struct task *t, const struct syscall_args *a)
+{
+    int which = (int)a->a[0], who = (int)a->a[1], best = -ESRCH;
+    struct task *o;
+
+    if (which == IOPRIO_WHO_PROCESS_) {
+        o = who ? sched_target(t, who) : t;
+        return o ? o->ioprio : -ESRCH;
+    }
+    if (which != IOPRIO_WHO_PGRP_ && which != IOPRIO_WHO_USER_)
+        return -EINVAL;
+    pthread_mutex_lock(&t->k->lock);
+    for (int i = 1; i < PID_MAX; i++) {
+        o = t->k->tasks[i];
+        if (o && !o->exiting && ioprio_match(t, o, which, who))
+            best = best < 0 ? o->ioprio : ioprio_best(best, o->ioprio);
+    }
+    pthread_mutex_unlock(&t->k->lock);
+    return best;
+}
+
+/* syslog: the sandbox is a container without CAP_SYSLOG in the initial
+ * user namespace and with kernel.dmesg_restrict=1, so Linux refuses every
+ * action, unknown ones included, with EPERM before looking at the buffer:
+ * there is no kernel log to read, clear, size or redirect. */
+long sys_syslog(struct task *t, const struct syscall_args *a)
+{
+    return -EPERM;
+}
+
+/* ---- membarrier ----
+ *
+ * On the ptrace platform the other threads of a process run app code on
+ * host CPUs while the Sentry handles this call, so no barrier happens by
+ * itself: a thread spinning in user space would never pass one. The
+ * expedited commands (and GLOBAL) therefore interrupt every other thread of
+ * the process (of every registered process, for GLOBAL_EXPEDITED; of every
+ * process, for GLOBAL) that is running app code, and wait until each has
+ * stopped in the Sentry once: that stop is a host kernel entry (a full
+ * barrier and a core-serialising event), and the Sentry's locks order it
+ * before this call returns. A thread that is not running app code is
+ * inside the Sentry, and passes a kernel exit before it runs app code
+ * again. */
+#define MB_GLOBAL 1
+#define MB_GLOBAL_EXPEDITED 2
+#define MB_REGISTER_GLOBAL_EXPEDITED 4
+#define MB_PRIVATE_EXPEDITED 8
+#define MB_REGISTER_PRIVATE_EXPEDITED 16
+#define MB_PRIVATE_EXPEDITED_SYNC_CORE 32
+#define MB_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE 64
+#define MB_GET_REGISTRATIONS 512
+#define MB_SUPPORTED                                                                            \
+    (MB_GLOBAL | MB_GLOBAL_EXPEDITED | MB_REGISTER_GLOBAL_EXPEDITED | MB_PRIVATE_EXPEDITED |    \
+     MB_REGISTER_PRIVATE_EXPEDITED | MB_PRIVATE_EXPEDITED_SYNC_CORE |                           \
+     MB_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE | MB_GET_REGISTRATIONS)
+
+/* Interrupt the tasks `pick` selects and wait until each has been back in
+ * the Sentry (or stopped running app code). */
+static void membarrier_sync(struct task *t, bool (*pick)(struct task *t, struct task *o))
+{
+    struct kernel *k = t->k;
+    uint64_t seen[64];
+    struct task *who[64];
+    int n = 0, base = 1;
+
+    while (base < PID_MAX) {
+        n = 0;
+        pthread_mutex_lock(&k->lock);
+        for (; base < PID_MAX && n < 64; base++) {
+            struct task *o = k->tasks[base];
+            if (!o || o == t || o->exiting || !pick(t, o) ||
+                !__atomic_load_n(&o->in_app, __ATOMIC_ACQUIRE))
+                continue;
+            seen[n] = __atomic_load_n(&o->switches, __ATOMIC_ACQUIRE);
+            who[n++] = o;
+            if (o->ctx)
+                k->pops->ctx_interrupt(o->ctx);
+        }
+        pthread_mutex_unlock(&k->lock);
+        for (int i = 0; i < n; i++) {
+            for (int tries = 0; tries < 2000; tries++) {
+                bool done;
+                pthread_mutex_lock(&k->lock);
+                done = who[i]->exiting || !__atomic_load_n(&who[i]->in_app, __ATOMIC_ACQUIRE) ||
+                       __atomic_load_n(&who[i]->switches, __ATOMIC_ACQUIRE) != seen[i];
+                if (!done && who[i]->ctx && tries % 16 == 15)
+                    k->pops->ctx_interrupt(who[i]->ctx); /* resend: it may have been early */
+                pthread_mutex_unlock(&k->lock);
+                if (done || task_signal_pending(t))
+                    break;
+                {
+                    struct timespec d; /* 100 us, on the futex the Sentry may use */
+                    clock_gettime(CLOCK_MONOTONIC, &d);
+                    d.tv_nsec += 100000;
+                    if (d.tv_nsec >= 1000000000) {
+                        d.tv_sec++;
+                        d.tv_nsec -= 1000000000;
+                    }
+                    pthread_mutex_lock(&t->wait_mu);
+                    pthread_cond_timedwait(&t->wait_cv, &t->wait_mu, &d);
+                    pthread_mutex_unlock(&t->wait_mu);
+                }
+            }
+        }
+    }
+}
+
+static bool mb_same_mm(struct task *t, struct task *o)
+{
+    return o->mm == t->mm;
+}
+
+static bool mb_registered_global(struct task *t, struct task *o)
+{
+    return o->mm && (o->mm->membarrier_state & MB_REGISTER_GLOBAL_EXPEDITED);
+}
+
+static bool mb_any(struct task *t, struct task *o)
+{
+    return true;
+}
+
+long sys_membarrier(struct task *t, const struct syscall_args *a)
+{
+    int cmd = (int)a->a[0];
+    struct mm *mm = t->mm;
+
+    if (a->a[1])
+        return -EINVAL; /* MEMBARRIER_CMD_FLAG_CPU is for the rseq command only */
+    switch (cmd) {
+    case 0: /* MEMBARRIER_CMD_QUERY */
+        return MB_SUPPORTED;
+    case MB_GLOBAL:
+        membarrier_sync(t, mb_any);
+        return 0;
+    case MB_GLOBAL_EXPEDITED:
+        membarrier_sync(t, mb_registered_global);
+        return 0;
+    case MB_PRIVATE_EXPEDITED:
+    case MB_PRIVATE_EXPEDITED_SYNC_CORE:
+        if (!(__atomic_load_n(&mm->membarrier_state, __ATOMIC_ACQUIRE) & (cmd << 1)))
+            return -EPERM;
+        membarrier_sync(t, mb_same_mm);
+        return 0;
+    case MB_REGISTER_GLOBAL_EXPEDITED:
+    case MB_REGISTER_PRIVATE_EXPEDITED:
+    case MB_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
+        __atomic_or_fetch(&mm->membarrier_state, cmd, __ATOMIC_ACQ_REL);
+        return 0;
+    case MB_GET_REGISTRATIONS:
+        return __atomic_load_n(&mm->membarrier_state, __ATOMIC_ACQUIRE);
+    default:
+        return -EINVAL;
+    }
 }

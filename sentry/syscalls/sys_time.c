@@ -2,8 +2,10 @@
 #include "sentry/syscalls/syscalls.h"
 
 #include <errno.h>
+#include <string.h>
 #include <sys/random.h>
 #include <sys/time.h>
+#include <sys/timex.h>
 #include <time.h>
 
 /* CPU-time clocks: the standard ids and the dynamic ones glibc makes for
@@ -113,6 +115,109 @@ long sys_gettimeofday(struct task *t, const struct syscall_args *a)
             return -EFAULT;
     }
     return 0;
+}
+
+/* ---- setting and adjusting the clock ----
+ *
+ * The sandbox never changes the host clock: it behaves as a container
+ * without CAP_SYS_TIME (and as gVisor). Setting CLOCK_REALTIME is EPERM
+ * once the arguments have passed Linux's checks, in Linux's order; a
+ * read-only adjtimex/clock_adjtime (modes 0 or ADJ_OFFSET_SS_READ), which
+ * Linux allows anyone, reports a free-running, unsynchronised clock. */
+
+/* The clock ids Linux knows (posix_clocks[]): 0-9 and CLOCK_TAI. */
+static bool clock_id_known(clockid_t id)
+{
+    return (id >= CLOCK_REALTIME && id <= CLOCK_BOOTTIME_ALARM) || id == CLOCK_TAI;
+}
+
+long sys_clock_settime(struct task *t, const struct syscall_args *a)
+{
+    clockid_t id = (clockid_t)a->a[0];
+    struct timespec ts;
+    uint64_t ns;
+
+    if (id >= 0 && !clock_id_known(id))
+        return -EINVAL;
+    if (id < 0 && (id & 7) == 3)
+        return -EINVAL; /* CLOCKFD: no posix clock devices here */
+    if (mm_copy_in(t->mm, &ts, a->a[1], sizeof(ts)))
+        return -EFAULT;
+    if (id < 0) /* a CPU clock: never settable, EPERM if it names a task */
+        return cpu_clock_ns(t, id, &ns) ? -EINVAL : -EPERM;
+    if (id != CLOCK_REALTIME)
+        return -EINVAL;
+    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+        return -EINVAL;
+    return -EPERM;
+}
+
+long sys_settimeofday(struct task *t, const struct syscall_args *a)
+{
+    struct timeval tv;
+    struct timezone tz;
+
+    if (a->a[0]) {
+        if (mm_copy_in(t->mm, &tv, a->a[0], sizeof(tv)))
+            return -EFAULT;
+        if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+            return -EINVAL;
+    }
+    if (a->a[1] && mm_copy_in(t->mm, &tz, a->a[1], sizeof(tz)))
+        return -EFAULT;
+    return -EPERM; /* before Linux looks at the time zone's range */
+}
+
+#define ADJ_ADJTIME_ 0x8000         /* the kernel's ADJ_ADJTIME */
+#define ADJ_OFFSET_READONLY_ 0x2000
+
+static long do_adjtimex(struct task *t, uint64_t utx)
+{
+    struct timex tx;
+    struct timespec now;
+
+    if (mm_copy_in(t->mm, &tx, utx, sizeof(tx)))
+        return -EFAULT;
+    if (tx.modes & ADJ_ADJTIME_) {
+        if (!(tx.modes & ADJ_OFFSET_SINGLESHOT & ~ADJ_ADJTIME_))
+            return -EINVAL;
+        if (!(tx.modes & ADJ_OFFSET_READONLY_))
+            return -EPERM;
+    } else if (tx.modes) {
+        return -EPERM;
+    }
+    clock_gettime(CLOCK_REALTIME, &now);
+    memset(&tx, 0, sizeof(tx));
+    tx.status = STA_UNSYNC;
+    tx.maxerror = tx.esterror = 16000000; /* NTP_PHASE_LIMIT */
+    tx.constant = 2;
+    tx.precision = 1;
+    tx.tolerance = 500 << 16; /* MAXFREQ, 500 ppm */
+    tx.tick = 1000000 / 100;  /* USER_HZ */
+    tx.time.tv_sec = now.tv_sec;
+    tx.time.tv_usec = now.tv_nsec / 1000;
+    if (mm_copy_out(t->mm, utx, &tx, sizeof(tx)))
+        return -EFAULT;
+    return TIME_ERROR; /* what an unsynchronised clock reports */
+}
+
+long sys_adjtimex(struct task *t, const struct syscall_args *a)
+{
+    return do_adjtimex(t, a->a[0]);
+}
+
+long sys_clock_adjtime(struct task *t, const struct syscall_args *a)
+{
+    clockid_t id = (clockid_t)a->a[0];
+    struct timex tx;
+
+    if (mm_copy_in(t->mm, &tx, a->a[1], sizeof(tx)))
+        return -EFAULT;
+    if ((id >= 0 && !clock_id_known(id)) || (id < 0 && (id & 7) == 3))
+        return -EINVAL;
+    if (id != CLOCK_REALTIME)
+        return -EOPNOTSUPP; /* only CLOCK_REALTIME can be adjusted */
+    return do_adjtimex(t, a->a[1]);
 }
 
 long sys_time(struct task *t, const struct syscall_args *a)

@@ -306,6 +306,10 @@ int vfs_walk_parent_flags(struct fs_ctx *fs, const struct vpath *start, const ch
                           char last[VFS_NAME_MAX + 1]) SB_MUST_CHECK;
 /* Absolute path of p as seen from root (for getcwd, /proc). */
 int vfs_path_name(struct fs_ctx *fs, const struct vpath *p, char *buf, size_t cap);
+/* The same; *unreachable tells whether p lies outside fs's root (chroot),
+ * in which case the name is from the top of the mount tree. */
+int vfs_path_name_reach(struct fs_ctx *fs, const struct vpath *p, char *buf, size_t cap,
+                        bool *unreachable);
 
 /* Files */
 struct file *file_new(const struct vpath *path, struct inode *ino, int flags);

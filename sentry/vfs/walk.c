@@ -280,17 +280,28 @@ int vfs_walk_parent_flags(struct fs_ctx *fs, const struct vpath *start, const ch
 
 int vfs_path_name(struct fs_ctx *fs, const struct vpath *p, char *buf, size_t cap)
 {
+    return vfs_path_name_reach(fs, p, buf, cap, NULL);
+}
+
+int vfs_path_name_reach(struct fs_ctx *fs, const struct vpath *p, char *buf, size_t cap,
+                        bool *unreachable)
+{
     char *tmp = xzalloc(VFS_PATH_MAX);
     size_t pos = VFS_PATH_MAX - 1;
     struct vpath cur = *p;
     int r = 0, dead = p->d->dead;
 
+    if (unreachable)
+        *unreachable = false;
     pthread_mutex_lock(&vfs_lock);
     while (!same(&cur, &fs->root)) {
         size_t n;
         if (cur.d == cur.mnt->root) {
-            if (!cur.mnt->parent)
+            if (!cur.mnt->parent) {
+                if (unreachable) /* the top, never passing the root: outside it */
+                    *unreachable = true;
                 break;
+            }
             cur.d = cur.mnt->mountpoint;
             cur.mnt = cur.mnt->parent;
             continue;
