@@ -145,6 +145,7 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
         np->no_new_privs = p->no_new_privs;
         np->dumpable = p->dumpable;
         np->nice = p->nice;
+        np->persona = p->persona;
         np->uts = (flags & CLONE_NEWUTS) ? uts_copy(p->uts) : uts_get(p->uts);
         waitq_init(&np->child_wq);
         waitq_init(&np->stop_wq);

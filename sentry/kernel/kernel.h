@@ -198,6 +198,7 @@ struct process {
     bool child_subreaper;
     struct uts_ns *uts;
     int nice;
+    uint32_t persona; /* personality(2) */
     bool did_exec;   /* setpgid by the parent is refused after it */
     int pdeathsig;
     int dumpable;

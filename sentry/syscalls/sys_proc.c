@@ -390,20 +390,18 @@ long sys_times(struct task *t, const struct syscall_args *a)
     return (long)(now.tv_sec * 100 + now.tv_nsec / 10000000);
 }
 
-
+/* personality(2): the persona is kept per process, inherited by fork and
+ * exec, and reported back; its flags change nothing here (no 32-bit
+ * emulation; READ_IMPLIES_EXEC and ADDR_NO_RANDOMIZE have no effect). */
 long sys_personality(struct task *t, const struct syscall_args *a)
 {
-    if ((uint32_t)a->a[0] == 0xffffffff || a->a[0] == 0)
-        return 0;
-    return -EINVAL;
+    uint32_t want = (uint32_t)a->a[0];
+    long old = t->proc->persona;
+
+    if (want != 0xffffffff)
+        t->proc->persona = want;
+    return old;
 }
-
-
-
-
-
-
-
 
 /* ---- credentials ---- */
 
@@ -747,6 +745,7 @@ static int prio_max(int policy)
     case SCHED_OTHER:
     case SCHED_BATCH:
     case SCHED_IDLE:
+    case 6: /* SCHED_DEADLINE */
         return 0;
     default:
         return -EINVAL;
@@ -806,9 +805,17 @@ long sys_sched_setparam(struct task *t, const struct syscall_args *a)
 
 long sys_sched_rr_get_interval(struct task *t, const struct syscall_args *a)
 {
-    struct timespec ts = { 0, 100000000 };
-    if (!sched_target(t, (int)a->a[0]))
+    struct timespec ts = { 0, 0 };
+    struct task *o;
+
+    if ((int)a->a[0] < 0)
+        return -EINVAL;
+    if (!(o = sched_target(t, (int)a->a[0])))
         return -ESRCH;
+    /* RR_TIMESLICE for SCHED_RR; 0 for FIFO, and for the fair classes as
+     * Linux 6.6+ (EEVDF) reports it. */
+    if (o->sched_policy == SCHED_RR)
+        ts.tv_nsec = 100000000;
     return mm_copy_out(t->mm, a->a[1], &ts, sizeof(ts)) ? -EFAULT : 0;
 }
 
