@@ -19,6 +19,7 @@
 
 #include "lib/xalloc.h"
 #include "sentry/fs/pipe.h"
+#include "sentry/kernel/ipc.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/socket/netif.h"
 #include "sentry/socket/socket.h"
@@ -51,6 +52,8 @@ enum gen {
     G_POOLSIZE, G_THREADSMAX, G_OVERRATIO, G_MMAPMIN, G_INO_WATCHES, G_INO_INSTANCES,
     G_INO_EVENTS, G_ENTROPY, G_NET_UNIX,
     G_NET_TCP, G_NET_TCP6, G_NET_UDP, G_NET_UDP6, G_NET_DEV, G_NET_IF_INET6,
+    G_SHMMAX, G_SHMALL, G_SHMMNI, G_SEM, G_MSGMNI, G_MSGMAX, G_MSGMNB,
+    G_SYSVIPC_SHM, G_SYSVIPC_SEM, G_SYSVIPC_MSG, /* in IPC_KIND_* order */
 };
 
 struct pentry {
@@ -82,6 +85,13 @@ static const struct pentry kernel_dir[] = {
     { "ngroups_max", PN_FILE, G_NGROUPS, NULL },
     { "cap_last_cap", PN_FILE, G_CAPLAST, NULL },
     { "threads-max", PN_FILE, G_THREADSMAX, NULL },
+    { "shmmax", PN_FILE, G_SHMMAX, NULL },
+    { "shmall", PN_FILE, G_SHMALL, NULL },
+    { "shmmni", PN_FILE, G_SHMMNI, NULL },
+    { "sem", PN_FILE, G_SEM, NULL },
+    { "msgmni", PN_FILE, G_MSGMNI, NULL },
+    { "msgmax", PN_FILE, G_MSGMAX, NULL },
+    { "msgmnb", PN_FILE, G_MSGMNB, NULL },
     { "random", PN_DIR, 0, random_dir },
     { NULL, 0, 0, NULL },
 };
@@ -122,6 +132,12 @@ static const struct pentry net_dir[] = {
     { "if_inet6", PN_FILE, G_NET_IF_INET6, NULL },
     { NULL, 0, 0, NULL },
 };
+static const struct pentry sysvipc_dir[] = {
+    { "shm", PN_FILE, G_SYSVIPC_SHM, NULL },
+    { "sem", PN_FILE, G_SYSVIPC_SEM, NULL },
+    { "msg", PN_FILE, G_SYSVIPC_MSG, NULL },
+    { NULL, 0, 0, NULL },
+};
 static const struct pentry root_dir[] = {
     { "self", PN_SELF, 0, NULL },
     { "thread-self", PN_THREAD_SELF, 0, NULL },
@@ -135,6 +151,7 @@ static const struct pentry root_dir[] = {
     { "mounts", PN_MOUNTS_LINK, 0, NULL },
     { "sys", PN_DIR, 0, sys_dir },
     { "net", PN_DIR, 0, net_dir },
+    { "sysvipc", PN_DIR, 0, sysvipc_dir },
     { NULL, 0, 0, NULL },
 };
 static const struct pentry pid_dir[] = {
@@ -936,6 +953,14 @@ static const char *const fixed_text[] = {
     [G_INO_EVENTS] = "16384\n",
     [G_NROPEN] = "1048576\n",
     [G_PIPEMAX] = "1048576\n",
+    /* System V IPC limits: Linux's defaults, which sentry/kernel/ipc.h uses */
+    [G_SHMMAX] = "18446744073692774399\n",
+    [G_SHMALL] = "18446744073692774399\n",
+    [G_SHMMNI] = "4096\n",
+    [G_SEM] = "32000\t1024000000\t500\t32000\n",
+    [G_MSGMNI] = "32000\n",
+    [G_MSGMAX] = "8192\n",
+    [G_MSGMNB] = "16384\n",
 };
 
 static int generate(struct pnode *n, struct sbuf *b)
@@ -1014,6 +1039,11 @@ static int generate(struct pnode *n, struct sbuf *b)
         break;
     case G_NET_UNIX:
         unix_proc_net(emit_line, b);
+        break;
+    case G_SYSVIPC_SHM:
+    case G_SYSVIPC_SEM:
+    case G_SYSVIPC_MSG:
+        ipc_proc_list(n->gen - G_SYSVIPC_SHM, emit_line, b);
         break;
     case G_NET_TCP:
     case G_NET_TCP6:

@@ -64,6 +64,7 @@ struct creds {
 
 struct kernel;
 struct task;
+struct sem_undo;
 
 /* ---- wait queues (wait.c) ----
  * A task blocks on its own mutex/condvar; wait queues list the tasks to
@@ -202,6 +203,7 @@ struct process {
     bool did_exec;   /* setpgid by the parent is refused after it */
     int pdeathsig;
     int dumpable;
+    struct sem_undo *sem_undo; /* SEM_UNDO records (ipc_lock): applied at exit */
 };
 
 struct task {
@@ -378,6 +380,10 @@ void futex_exit_robust_list(struct task *t);
 void sighand_put(struct sighand *sh);
 /* Notify the parent of a child's stop, continue or exit (k->lock held). */
 void signal_notify_parent(struct process *child, int code, int status);
+
+/* System V IPC (ipc.h): the last thread of p is gone, its SEM_UNDO
+ * adjustments are applied. */
+void ipc_process_exit(struct process *p);
 
 /* Credentials (cred.c) */
 void cred_init(struct creds *c, uid_t uid, gid_t gid);

@@ -168,8 +168,10 @@ void process_exit_thread(struct task *t)
     pthread_mutex_unlock(&k->lock);
 
     /* Resources of this thread. The last one also drops the process's. */
-    if (last)
+    if (last) {
         timer_process_exit(p, false);
+        ipc_process_exit(p);
+    }
     k->pops->ctx_release(ctx);
     fdt_put(fdt);
     fs_ctx_put(fs);

@@ -14,10 +14,19 @@
 #define PAGE_DOWN(x) ((x) & ~(MM_PAGE - 1))
 #define PAGE_UP(x) (((x) + MM_PAGE - 1) & ~(MM_PAGE - 1))
 
+/* A new VMA holds f: a reference, and the file's attach count. */
+static struct file *vma_file_get(struct file *f)
+{
+    file_get(f);
+    if (f->ops && f->ops->vma_open)
+        f->ops->vma_open(f);
+    return f;
+}
+
 static void vma_get(struct mm_range *r)
 {
     if (r->obj)
-        file_get(r->obj);
+        vma_file_get(r->obj);
 }
 
 /* A shared writable mapping of a file kept elsewhere (the host) writes
@@ -37,8 +46,11 @@ static int vma_writeback(const struct mm_range *v, uint64_t start, uint64_t end)
 static void vma_removed(void *arg, const struct mm_range *r)
 {
     if (r->obj) {
+        struct file *f = r->obj;
         (void)vma_writeback(r, r->start, r->end); /* munmap writes back */
-        file_put(r->obj);
+        if (f->ops && f->ops->vma_close)
+            f->ops->vma_close(f);
+        file_put(f);
     }
 }
 
@@ -237,7 +249,7 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
     v.flags = (type == MAP_PRIVATE ? 0 : VMA_SHARED) |
               (flags & MAP_GROWSDOWN ? VMA_GROWSDOWN | VMA_STACK : 0);
     if (!(flags & MAP_ANONYMOUS) && file) {
-        v.obj = file_get(file);
+        v.obj = vma_file_get(file);
         v.off = off;
         if (type != MAP_PRIVATE && (file->flags & O_ACCMODE) != O_RDWR)
             v.flags |= VMA_NOMAYWRITE;
@@ -670,8 +682,7 @@ static void move_locked(struct mm *mm, const struct mm_range *vc, uint64_t old, 
     nv.start = na;
     nv.end = na + new_len;
     nv.off = vc->off + (old - vc->start);
-    if (nv.obj)
-        file_get(nv.obj);
+    vma_get(&nv);
     SB_BUG_ON(rmap_insert(&mm->vmas, &nv));
     rmap_split(&mm->pmas, old);
     rmap_split(&mm->pmas, old + keep);
@@ -1047,6 +1058,48 @@ int mm_check_mapped(struct mm *mm, uint64_t addr, uint64_t len)
             break;
         }
         a = v->end;
+    }
+    pthread_mutex_unlock(&mm->lock);
+    return r;
+}
+
+int mm_unmap_attach(struct mm *mm, uint64_t addr, const struct file_ops *fops)
+{
+    struct file *f = NULL;
+    uint64_t size = 0;
+    size_t i;
+    int r = 0;
+
+    if (addr & (MM_PAGE - 1))
+        return -EINVAL;
+    pthread_mutex_lock(&mm->lock);
+    /* The first VMA of such a file at or above addr that maps offset
+     * (its start - addr): the attach starts at addr. */
+    for (i = rmap_lower_bound(&mm->vmas, addr); i < mm->vmas.n; i++) {
+        struct mm_range *v = &mm->vmas.v[i];
+        struct stat st;
+        if (!v->obj || ((struct file *)v->obj)->ops != fops || v->start < addr ||
+            v->start - addr != v->off)
+            continue;
+        f = v->obj;
+        size = vfs_getattr(f->inode, &st) == 0 ? PAGE_UP((uint64_t)st.st_size) : 0;
+        break;
+    }
+    if (!f) {
+        pthread_mutex_unlock(&mm->lock);
+        return -EINVAL;
+    }
+    /* Then every piece of the same attach within its size. */
+    while (i < mm->vmas.n && mm->vmas.v[i].end - addr <= size) {
+        struct mm_range *v = &mm->vmas.v[i];
+        uint64_t s = v->start, e = v->end;
+        if (v->obj != f || v->start - addr != v->off) {
+            i++;
+            continue;
+        }
+        if ((r = unmap_locked(mm, s, e)) < 0)
+            break;
+        i = rmap_lower_bound(&mm->vmas, e);
     }
     pthread_mutex_unlock(&mm->lock);
     return r;

@@ -133,6 +133,13 @@ int mm_mincore(struct mm *mm, uint64_t addr, uint64_t len, uint8_t *vec);
 int mm_msync(struct mm *mm, uint64_t addr, uint64_t len);
 int mm_check_mapped(struct mm *mm, uint64_t addr, uint64_t len);
 
+/* shmdt: unmap the attach of a file with ops fops that starts at addr
+ * (a VMA there at file offset 0), and the other VMAs of the same file
+ * within its size at their matching offsets. -EINVAL if none starts at
+ * addr. */
+struct file_ops;
+int mm_unmap_attach(struct mm *mm, uint64_t addr, const struct file_ops *fops);
+
 /* Resident size: MemoryFile pages backing this mm, in KiB. */
 uint64_t mm_rss_kb(struct mm *mm);
 

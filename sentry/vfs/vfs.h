@@ -133,6 +133,11 @@ struct file_ops {
     /* Extra lines of /proc/PID/fdinfo/N (eventfd-count:, tfd:, sigmask:,
      * epoll items): the length written into buf (at most cap). */
     int (*fdinfo)(struct file *f, char *buf, size_t cap);
+    /* A VMA mapping f was made (mmap, fork, a split, mremap) or went
+     * (munmap, exec, exit), under the mm's lock: System V shared memory
+     * counts its attaches so. */
+    void (*vma_open)(struct file *f);
+    void (*vma_close)(struct file *f);
 };
 
 /* In a poll mask: the file has no poll op of its own (regular files,
