@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <seccomp.h>
 #include <sys/capability.h>
 
 #include "lib/log.h"
@@ -147,12 +148,55 @@ static void enter_namespaces(struct confinement *c, bool sentry)
     }
 }
 
+/* The waiter's own filter: it only waits, then ends as the Sentry ended.
+ * Each call is why it is there. Returns 0 or -errno. */
+static int nswait_seccomp(void)
+{
+    static const struct {
+        int nr;
+        const char *why;
+    } allow[] = {
+        { SCMP_SYS(wait4), "waitpid for the Sentry" },
+        { SCMP_SYS(rt_sigaction), "signal(): default action for the mirrored signal" },
+        { SCMP_SYS(rt_sigreturn), "return from a stray signal handler" },
+        { SCMP_SYS(getpid), "kill(getpid(), ...)" },
+        { SCMP_SYS(kill), "die of the Sentry's fatal signal (own pid only, below)" },
+        { SCMP_SYS(prctl), "PR_SET_DUMPABLE 0 before that (only, below)" },
+        { SCMP_SYS(exit_group), "_exit with the Sentry's status" },
+    };
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+    int r = 0;
+
+    if (!ctx)
+        return -ENOMEM;
+    for (size_t i = 0; i < sizeof(allow) / sizeof(allow[0]) && !r; i++) {
+        if (allow[i].nr == SCMP_SYS(kill))
+            r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allow[i].nr, 1,
+                                 SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+        else if (allow[i].nr == SCMP_SYS(prctl))
+            r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allow[i].nr, 1,
+                                 SCMP_A0(SCMP_CMP_EQ, PR_SET_DUMPABLE));
+        else
+            r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allow[i].nr, 0);
+    }
+    if (!r)
+        r = seccomp_load(ctx);
+    seccomp_release(ctx);
+    return r;
+}
+
 /* Wait for the Sentry (pid 1 of its namespace) and end as it ended. */
 static _Noreturn void wait_and_mirror(pid_t pid)
 {
-    int st;
+    int st, r;
 
     prctl(PR_SET_NAME, "sbx-nswait");
+#ifndef SB_ASAN /* the sanitizers' interceptors make calls of their own */
+    if ((r = nswait_seccomp()))
+        sb_debug("confinement: waiter seccomp filter: %s (skipped)", strerror(-r));
+#else
+    (void)r;
+#endif
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR)
             _exit(125);

@@ -473,6 +473,21 @@ done
 wait "$sbx_pid"
 [ "$seen" = 2 ] && ok sentry-seccomp-mode || bad sentry-seccomp-mode "Seccomp: '$seen'"
 
+# The waiter that outlives the Sentry's pid namespace is filtered too.
+"$SBX" run -- /bin/busybox sleep 2 &
+sbx_pid=$!
+seen=""
+for _ in $(seq 50); do
+    sleep 0.05
+    for k in $(pgrep -P "$sbx_pid"); do
+        [ "$(cat /proc/"$k"/comm 2>/dev/null)" = sbx-nswait ] &&
+            seen=$(awk '/^Seccomp:/ {print $2}' /proc/"$k"/status)
+    done
+    [ -n "$seen" ] && break
+done
+wait "$sbx_pid"
+[ "$seen" = 2 ] && ok nswait-seccomp-mode || bad nswait-seccomp-mode "Seccomp: '$seen'"
+
 # App sockets live in the Sentry's netstack: however many TCP/UDP sockets
 # the app opens, the Sentry holds no more host sockets than for a sleep.
 sentry_host_sockets() {
