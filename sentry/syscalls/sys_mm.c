@@ -55,6 +55,32 @@ long sys_mprotect(struct task *t, const struct syscall_args *a)
     return mm_mprotect(t->mm, a->a[0], a->a[1], (int)a->a[2]);
 }
 
+/* Memory protection keys: the sandbox offers none (as a CPU without PKU):
+ * pkey_alloc finds no free key, so no key but -1 is ever allocated. */
+long sys_pkey_mprotect(struct task *t, const struct syscall_args *a)
+{
+    if ((int)a->a[3] == -1)
+        return mm_mprotect(t->mm, a->a[0], a->a[1], (int)a->a[2]);
+    if (a->a[0] & 4095)
+        return -EINVAL;
+    return a->a[1] ? -EINVAL : 0; /* Linux checks the key after len 0 */
+}
+
+long sys_pkey_alloc(struct task *t, const struct syscall_args *a)
+{
+    (void)t;
+    if (a->a[0] || (a->a[1] & ~3ULL)) /* PKEY_DISABLE_ACCESS | _WRITE */
+        return -EINVAL;
+    return -ENOSPC;
+}
+
+long sys_pkey_free(struct task *t, const struct syscall_args *a)
+{
+    (void)t;
+    (void)a;
+    return -EINVAL;
+}
+
 long sys_brk(struct task *t, const struct syscall_args *a)
 {
     return mm_brk(t->mm, a->a[0]);
