@@ -144,6 +144,7 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
         np->state = PROC_LIVE;
         np->no_new_privs = p->no_new_privs;
         np->dumpable = p->dumpable;
+        np->thp_disable = p->thp_disable;
         np->nice = p->nice;
         np->uts = (flags & CLONE_NEWUTS) ? uts_copy(p->uts) : uts_get(p->uts);
         waitq_init(&np->child_wq);
@@ -185,6 +186,8 @@ long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
     c->cpumask = t->cpumask;
     c->sched_policy = t->sched_policy;
     c->sched_prio = t->sched_prio;
+    c->timer_slack_ns = t->timer_slack_ns;
+    c->mce_kill = t->mce_kill;
     if (!(flags & CLONE_VM) || (flags & CLONE_VFORK))
         c->altstack = t->altstack;
     c->cpu = t->cpu;

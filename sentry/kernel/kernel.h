@@ -201,6 +201,7 @@ struct process {
     bool did_exec;   /* setpgid by the parent is refused after it */
     int pdeathsig;
     int dumpable;
+    bool thp_disable; /* PR_SET_THP_DISABLE: kept by fork and exec */
 };
 
 struct task {
@@ -229,6 +230,8 @@ struct task {
     uint64_t run_ns;    /* time spent running app code (thread CPU clock) */
     uint64_t cpumask;   /* sched_setaffinity (0: all) */
     int sched_policy, sched_prio;
+    uint64_t timer_slack_ns; /* PR_SET_TIMERSLACK; 0: the default */
+    int mce_kill;            /* PR_MCE_KILL policy + 1; 0: the default */
     pthread_t thread;
     /* blocking */
     pthread_mutex_t wait_mu;

@@ -201,7 +201,7 @@ void process_exit_thread(struct task *t)
         for (struct process *c = p->children; c; c = c->sibling) {
             if (c->pdeathsig && c->state == PROC_LIVE) {
                 siginfo_t si;
-                signal_fill_kill_info(&si, c->pdeathsig, SI_USER, NULL);
+                signal_fill_kill_info(&si, c->pdeathsig, SI_USER, t); /* from the dead parent */
                 signal_send_process(k, c, c->pdeathsig, &si);
             }
         }
