@@ -162,6 +162,17 @@ struct uts_ns *uts_copy(const struct uts_ns *u);
 /* ---- processes (process.c) ---- */
 enum proc_state { PROC_LIVE, PROC_ZOMBIE, PROC_DEAD };
 
+/* A process as its pidfds see it (pidfd.c): made on the first pidfd,
+ * outlives the process. proc and exited are under k->lock; wq is woken
+ * when the process exits and when it is reaped (proc becomes NULL). */
+struct pid_handle {
+    int ref;
+    int tgid;
+    struct process *proc;
+    bool exited;
+    struct waitq wq;
+};
+
 struct process {
     int tgid;
     struct process *parent;
@@ -202,6 +213,7 @@ struct process {
     int pdeathsig;
     int dumpable;
     bool thp_disable; /* PR_SET_THP_DISABLE: kept by fork and exec */
+    struct pid_handle *handle; /* pidfds' view of it, or NULL */
 };
 
 struct task {
@@ -367,14 +379,33 @@ uint64_t task_cpu_ns(struct task *t);
 uint64_t task_thread_cpu_ns(struct task *t);
 /* Make the VFS see t's credentials on this Sentry thread. */
 void task_set_vfs_cred(struct task *t);
+/* upidfd: where CLONE_PIDFD stores the pidfd. */
 long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
-                  uint64_t tls);
+                  uint64_t tls, uint64_t upidfd);
 struct task *task_alloc(struct kernel *k);
 int futex_wake_addr(struct task *t, uint64_t uaddr, int n, bool shared);
 void futex_exit_robust_list(struct task *t);
 void sighand_put(struct sighand *sh);
 /* Notify the parent of a child's stop, continue or exit (k->lock held). */
 void signal_notify_parent(struct process *child, int code, int status);
+
+/* pidfds (pidfd.c). pidfd_handle_of: p's handle, made if needed, with a
+ * new reference (k->lock held). pidfd_new: a pidfd file on h (takes the
+ * reference). pidfd_file_handle: the handle of a pidfd, NULL for another
+ * file. process_exit_notify/reap: p's end (k->lock held). */
+struct pid_handle *pidfd_handle_of(struct process *p);
+/* For CLONE_PIDFD: a handle with no process yet (one reference), tied to
+ * p by attach (k->lock held) before the process can be seen. */
+struct pid_handle *pidfd_handle_new(void);
+void pidfd_handle_attach(struct pid_handle *h, struct process *p);
+void pidfd_handle_put(struct pid_handle *h);
+struct file *pidfd_new(struct pid_handle *h, int flags);
+struct pid_handle *pidfd_file_handle(struct file *f);
+void pidfd_process_exited(struct process *p);
+void pidfd_process_reaped(struct process *p);
+/* Install a pidfd for h in t's fd table (close-on-exec): the fd or
+ * -errno. Takes the reference. */
+int pidfd_install(struct task *t, struct pid_handle *h, int flags);
 
 /* Credentials (cred.c) */
 void cred_init(struct creds *c, uid_t uid, gid_t gid);
@@ -383,6 +414,10 @@ void cred_fixup_caps(struct creds *n, const struct creds *o);
 void cred_exec(struct creds *c);
 int cred_capset(struct task *t, uint64_t eff, uint64_t prm, uint64_t inh);
 bool cred_in_group(const struct creds *c, gid_t g);
+/* ptrace(2)'s access check in PTRACE_MODE_ATTACH/READ_REALCREDS: t's
+ * real ids match all of target's and target is dumpable, or t has
+ * CAP_SYS_PTRACE; its own thread group always (k->lock held). */
+bool cred_may_ptrace(const struct task *t, const struct task *target);
 
 /* The signal of an O_ASYNC file to its owner (> 0 process, < 0 group);
  * with F_SETSIG set, a full siginfo (code, fd). */

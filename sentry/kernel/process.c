@@ -6,6 +6,7 @@
 #include "sentry/kernel/kernel.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -83,6 +84,7 @@ static void process_release(struct kernel *k, struct process *p)
     if (leader && leader->proc == p)
         k->tasks[p->tgid] = NULL;
     unlink_child(p->parent, p);
+    pidfd_process_reaped(p);
     k->nprocs--;
     sighand_put(p->sighand);
     uts_put(p->uts);
@@ -213,6 +215,7 @@ void process_exit_thread(struct task *t)
                 waitq_wake_all(&reaper->child_wq);
         }
         p->state = PROC_ZOMBIE;
+        pidfd_process_exited(p);
         if (p->exit_signal == SIGCHLD && parent_auto_reaps(p->parent)) {
             struct process *parent = p->parent;
             /* SA_NOCLDWAIT with a handler still gets the signal. */
@@ -241,8 +244,9 @@ void process_exit_thread(struct task *t)
 
 struct wait_req {
     struct task *t;
-    int idtype; /* P_PID, P_PGID, P_ALL */
+    int idtype; /* P_PID, P_PGID, P_ALL, P_PIDFD */
     int id;
+    struct pid_handle *handle; /* P_PIDFD's */
     int options;
     /* result */
     int found_pid;
@@ -267,6 +271,8 @@ static bool matches(struct wait_req *w, struct process *c)
         return c->tgid == w->id;
     case P_PGID:
         return c->pgid == w->id;
+    case P_PIDFD:
+        return c->handle == w->handle;
     default:
         return true;
     }
@@ -396,6 +402,8 @@ long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int option
                    struct rusage *ru)
 {
     struct wait_req w = { .t = t };
+    struct file *pidfd = NULL;
+    bool nonblock = false;
     long r;
 
     if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WALL | __WCLONE |
@@ -413,13 +421,33 @@ long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int option
         if (idtype == P_PGID && id == 0)
             id = t->proc->pgid;
         break;
+    case P_PIDFD: {
+        struct file *f;
+        if (id < 0)
+            return -EINVAL;
+        f = fdt_get(t->fdt, id);
+        w.handle = pidfd_file_handle(f);
+        if (!w.handle) {
+            if (f)
+                file_put(f);
+            return -EBADF;
+        }
+        /* A non-blocking pidfd waits as WNOHANG, and says EAGAIN. */
+        nonblock = f->flags & O_NONBLOCK;
+        pidfd = f;
+        break;
+    }
     default:
         return -EINVAL;
     }
     w.idtype = idtype;
     w.id = id;
-    w.options = options;
+    w.options = options | (nonblock ? WNOHANG : 0);
     r = do_wait(&w);
+    if (r == 0 && nonblock && !(options & WNOHANG))
+        r = -EAGAIN;
+    if (pidfd)
+        file_put(pidfd);
     memset(si, 0, sizeof(*si));
     if (r > 0) {
         si->si_signo = SIGCHLD;
