@@ -155,6 +155,14 @@ static long do_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t pt
         goto fail;
     }
     c->tid = tid;
+    if (flags & CLONE_SYSVSEM) {
+        if (!t->semundo) {
+            t->semundo = xzalloc(sizeof(*t->semundo));
+            t->semundo->ref = 1;
+        }
+        c->semundo = t->semundo;
+        __atomic_add_fetch(&c->semundo->ref, 1, __ATOMIC_RELAXED);
+    }
     if (flags & CLONE_THREAD) {
         c->proc = p;
         c->tg_next = p->threads;

@@ -155,6 +155,14 @@ struct uts_ns {
     char hostname[65];
     char domainname[65];
 };
+/* A System V semaphore undo list; only its identity exists here (kcmp's
+ * KCMP_SYSVSEM): made on a task's first CLONE_SYSVSEM and shared with such
+ * children, as Linux's. Tasks' pointers change under k->lock. */
+struct sem_undo_list {
+    int ref;
+};
+void semundo_put(struct sem_undo_list *u);
+
 struct uts_ns *uts_get(struct uts_ns *u);
 void uts_put(struct uts_ns *u);
 struct uts_ns *uts_copy(const struct uts_ns *u);
@@ -244,6 +252,7 @@ struct task {
     int sched_policy, sched_prio;
     uint64_t timer_slack_ns; /* PR_SET_TIMERSLACK; 0: the default */
     int mce_kill;            /* PR_MCE_KILL policy + 1; 0: the default */
+    struct sem_undo_list *semundo; /* NULL: none yet */
     pthread_t thread;
     /* blocking */
     pthread_mutex_t wait_mu;

@@ -163,6 +163,8 @@ void process_exit_thread(struct task *t)
     fdt = t->fdt;
     fs = t->fs;
     mm = t->mm;
+    semundo_put(t->semundo);
+    t->semundo = NULL;
     t->ctx = NULL;
     t->fdt = NULL;
     t->fs = NULL;
@@ -459,6 +461,12 @@ long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int option
             fill_rusage(ru, w.utime_ns, w.maxrss_kb);
     }
     return r < 0 ? r : 0;
+}
+
+void semundo_put(struct sem_undo_list *u)
+{
+    if (u && !__atomic_sub_fetch(&u->ref, 1, __ATOMIC_ACQ_REL))
+        free(u);
 }
 
 struct uts_ns *uts_get(struct uts_ns *u)

@@ -211,10 +211,12 @@ long sys_kcmp(struct task *t, const struct syscall_args *a)
         case KCMP_SIGHAND:
             r = kcmp_ptr(t1->proc->sighand, t2->proc->sighand);
             break;
-        case KCMP_IO:
         case KCMP_SYSVSEM:
-            /* No I/O contexts or semaphore undo lists exist here: all
-             * tasks compare equal, as Linux's before any are made. */
+            r = kcmp_ptr(t1->semundo, t2->semundo);
+            break;
+        case KCMP_IO:
+            /* No I/O contexts exist here: all tasks compare equal, as
+             * Linux's before any ioprio or block I/O makes one. */
             r = 0;
             break;
         case KCMP_EPOLL_TFD:

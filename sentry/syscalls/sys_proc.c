@@ -119,6 +119,12 @@ long sys_unshare(struct task *t, const struct syscall_args *a)
         fs_ctx_put(t->fs);
         t->fs = n;
     }
+    if (flags & CLONE_SYSVSEM) {
+        pthread_mutex_lock(&t->k->lock);
+        semundo_put(t->semundo);
+        t->semundo = NULL;
+        pthread_mutex_unlock(&t->k->lock);
+    }
     if (flags & CLONE_NEWUTS) {
         struct uts_ns *u = uts_copy(t->proc->uts);
         uts_put(t->proc->uts);
