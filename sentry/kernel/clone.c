@@ -172,6 +172,7 @@ static long do_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t pt
         np = xzalloc(sizeof(*np));
         np->tgid = tid;
         np->parent = (flags & CLONE_PARENT) ? p->parent : p;
+        np->parent_tid = (flags & CLONE_PARENT) ? p->parent_tid : t->tid;
         np->sibling = np->parent->children;
         np->parent->children = np;
         np->threads = c;

@@ -219,6 +219,8 @@ struct process {
     int nice;
     bool did_exec;   /* setpgid by the parent is refused after it */
     int pdeathsig;
+    int parent_tid;  /* the parent's thread that forked us: its exit fires
+                      * pdeathsig (then a live sibling of it takes over) */
     int dumpable;
     bool thp_disable; /* PR_SET_THP_DISABLE: kept by fork and exec */
     struct pid_handle *handle; /* pidfds' view of it, or NULL */

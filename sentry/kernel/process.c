@@ -117,6 +117,30 @@ static struct process *reaper_for(struct kernel *k, struct process *p)
     return k->init;
 }
 
+/* Linux's parent-death signal of a child c: sent as from the exiting
+ * thread t (k->lock held). */
+static void send_pdeathsig(struct kernel *k, struct process *c, struct task *t)
+{
+    siginfo_t si;
+
+    if (!c->pdeathsig || c->state != PROC_LIVE)
+        return;
+    signal_fill_kill_info(&si, c->pdeathsig, SI_USER, t); /* from the dead parent */
+    signal_send_process(k, c, c->pdeathsig, &si);
+}
+
+/* A thread that is not its process's last exits: the children it forked
+ * get their parent-death signal and a live sibling as parent thread. */
+static void orphan_thread_children(struct kernel *k, struct task *t)
+{
+    for (struct process *c = t->proc->children; c; c = c->sibling) {
+        if (c->parent_tid != t->tid)
+            continue;
+        c->parent_tid = t->proc->threads ? t->proc->threads->tid : t->proc->tgid;
+        send_pdeathsig(k, c, t);
+    }
+}
+
 void process_exit_thread(struct task *t)
 {
     struct kernel *k = t->k;
@@ -151,6 +175,8 @@ void process_exit_thread(struct task *t)
     }
     p->threads_exiting++;
     last = --p->nthreads == 0;
+    if (!last)
+        orphan_thread_children(k, t);
     if (!p->group_exit && last)
         p->exit_status = (t->exit_code & 0xff) << 8;
     if (last && t->mm && t->mm->as) {
@@ -202,17 +228,13 @@ void process_exit_thread(struct task *t)
         /* The process is gone: its children go to a reaper; it becomes
          * a zombie for its parent (or is reaped at once). */
         struct process *reaper = reaper_for(k, p);
-        for (struct process *c = p->children; c; c = c->sibling) {
-            if (c->pdeathsig && c->state == PROC_LIVE) {
-                siginfo_t si;
-                signal_fill_kill_info(&si, c->pdeathsig, SI_USER, t); /* from the dead parent */
-                signal_send_process(k, c, c->pdeathsig, &si);
-            }
-        }
+        for (struct process *c = p->children; c; c = c->sibling)
+            send_pdeathsig(k, c, t);
         while (p->children) {
             struct process *c = p->children;
             p->children = c->sibling;
             link_child(reaper, c);
+            c->parent_tid = reaper->threads ? reaper->threads->tid : reaper->tgid;
             if (c->state == PROC_ZOMBIE)
                 waitq_wake_all(&reaper->child_wq);
         }

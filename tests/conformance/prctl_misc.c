@@ -2,8 +2,10 @@
  * their order of checks), TIMERSLACK, THP_DISABLE (inherited), GET_SECCOMP,
  * MCE_KILL, SET_MM argument checks (unprivileged), SET_VMA, and the
  * subreaper and parent-death signal corners: orphans go to the nearest live
- * subreaper, the flag is not inherited, PDEATHSIG names the dead parent. */
+ * subreaper, the flag is not inherited, PDEATHSIG names the dead parent and
+ * fires when the forking thread exits. */
 #include "conf.h"
+#include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -181,6 +183,48 @@ static void pdeath_info(void)
     close(p[0]);
 }
 
+/* The parent of PDEATHSIG is the thread that forked: its exit fires the
+ * signal even though the process lives on (and stays the parent). */
+static int pt_pipe[2];
+static pid_t pt_child;
+static void *forking_thread(void *arg)
+{
+    char c;
+    pt_child = fork();
+    if (pt_child == 0) {
+        struct sigaction sa;
+        int res;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_sigaction = on_pdeath;
+        sa.sa_flags = SA_SIGINFO;
+        sigaction(SIGUSR1, &sa, NULL);
+        prctl(PR_SET_PDEATHSIG, SIGUSR1, 0, 0, 0);
+        if (write(pt_pipe[1], "a", 1) != 1)
+            _exit(1);
+        for (int i = 0; i < 5000 && !pd_sig; i++)
+            usleep(1000);
+        res = (pd_sig == SIGUSR1 ? 0 : 2) | (pd_code == SI_USER ? 0 : 4) |
+              (getppid() == pd_pid ? 0 : 8);
+        _exit(res);
+    }
+    (void)!read(pt_pipe[0], &c, 1);
+    return NULL;
+}
+
+static void pdeath_thread(void)
+{
+    pthread_t th;
+    int st;
+
+    MUST(pipe(pt_pipe));
+    pthread_create(&th, NULL, forking_thread, NULL);
+    pthread_join(th, NULL);
+    EQ("PDEATHSIG when the forking thread exits (process lives on)",
+       waitpid(pt_child, &st, 0) == pt_child && WIFEXITED(st) ? WEXITSTATUS(st) : -1, 0);
+    close(pt_pipe[0]);
+    close(pt_pipe[1]);
+}
+
 int main(void)
 {
     pid_t pid;
@@ -290,5 +334,6 @@ int main(void)
     EQ("  not inherited", child_status(pid), 0);
     nearest_subreaper();
     pdeath_info();
+    pdeath_thread();
     return conf_done();
 }
