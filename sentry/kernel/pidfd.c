@@ -69,7 +69,7 @@ void pidfd_process_reaped(struct process *p)
     }
 }
 
-static long pf_rw(struct file *f, void *buf, size_t len, uint64_t off)
+static long pf_read(struct file *f, void *buf, size_t len, uint64_t off)
 {
     return -EINVAL;
 }
@@ -114,7 +114,7 @@ static void pf_release(struct file *f)
 }
 
 static const struct file_ops pidfd_fops = {
-    .read = pf_rw,
+    .read = pf_read,
     .write = pf_write,
     .poll = pf_poll,
     .fdinfo = pf_fdinfo,

@@ -124,6 +124,18 @@ static void on_pdeath(int sig, siginfo_t *si, void *uc)
     pd_code = si->si_code;
 }
 
+/* SIGUSR1 as our parent-death signal, caught with its siginfo. */
+static void arm_pdeath(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_pdeath;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGUSR1, &sa, NULL);
+    prctl(PR_SET_PDEATHSIG, SIGUSR1, 0, 0, 0);
+}
+
 /* The parent-death signal's siginfo: SI_USER from the dead parent. */
 static void pdeath_info(void)
 {
@@ -139,14 +151,9 @@ static void pdeath_info(void)
         close(p[0]);
         g = fork();
         if (g == 0) {
-            struct sigaction sa;
-            char c;
+            char c = 0;
             int res;
-            memset(&sa, 0, sizeof(sa));
-            sa.sa_sigaction = on_pdeath;
-            sa.sa_flags = SA_SIGINFO;
-            sigaction(SIGUSR1, &sa, NULL);
-            prctl(PR_SET_PDEATHSIG, SIGUSR1, 0, 0, 0);
+            arm_pdeath();
             close(r[1]);
             if (write(p[1], &c, 1) != 1)
                 _exit(1);
@@ -192,13 +199,8 @@ static void *forking_thread(void *arg)
     char c;
     pt_child = fork();
     if (pt_child == 0) {
-        struct sigaction sa;
         int res;
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_sigaction = on_pdeath;
-        sa.sa_flags = SA_SIGINFO;
-        sigaction(SIGUSR1, &sa, NULL);
-        prctl(PR_SET_PDEATHSIG, SIGUSR1, 0, 0, 0);
+        arm_pdeath();
         if (write(pt_pipe[1], "a", 1) != 1)
             _exit(1);
         for (int i = 0; i < 5000 && !pd_sig; i++)
