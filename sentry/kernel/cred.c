@@ -97,3 +97,16 @@ bool cred_in_group(const struct creds *c, gid_t g)
             return true;
     return false;
 }
+
+bool cred_may_ptrace(const struct task *t, const struct task *target)
+{
+    const struct creds *c = &t->cred, *tc = &target->cred;
+
+    if (t->proc == target->proc)
+        return true;
+    if (!(c->uid == tc->uid && c->uid == tc->euid && c->uid == tc->suid && c->gid == tc->gid &&
+          c->gid == tc->egid && c->gid == tc->sgid) &&
+        !capable(t, CAP_SYS_PTRACE))
+        return false;
+    return target->proc->dumpable == 1 || capable(t, CAP_SYS_PTRACE);
+}

@@ -156,12 +156,31 @@ struct uts_ns {
     char hostname[65];
     char domainname[65];
 };
+/* A System V semaphore undo list; only its identity exists here (kcmp's
+ * KCMP_SYSVSEM): made on a task's first CLONE_SYSVSEM and shared with such
+ * children, as Linux's. Tasks' pointers change under k->lock. */
+struct sem_undo_list {
+    int ref;
+};
+void semundo_put(struct sem_undo_list *u);
+
 struct uts_ns *uts_get(struct uts_ns *u);
 void uts_put(struct uts_ns *u);
 struct uts_ns *uts_copy(const struct uts_ns *u);
 
 /* ---- processes (process.c) ---- */
 enum proc_state { PROC_LIVE, PROC_ZOMBIE, PROC_DEAD };
+
+/* A process as its pidfds see it (pidfd.c): made on the first pidfd,
+ * outlives the process. proc and exited are under k->lock; wq is woken
+ * when the process exits and when it is reaped (proc becomes NULL). */
+struct pid_handle {
+    int ref;
+    int tgid;
+    struct process *proc;
+    bool exited;
+    struct waitq wq;
+};
 
 struct process {
     int tgid;
@@ -202,8 +221,12 @@ struct process {
     uint32_t persona; /* personality(2) */
     bool did_exec;   /* setpgid by the parent is refused after it */
     int pdeathsig;
+    int parent_tid;  /* the parent's thread that forked us: its exit fires
+                      * pdeathsig (then a live sibling of it takes over) */
     int dumpable;
     struct sem_undo *sem_undo; /* SEM_UNDO records (ipc_lock): applied at exit */
+    bool thp_disable; /* PR_SET_THP_DISABLE: kept by fork and exec */
+    struct pid_handle *handle; /* pidfds' view of it, or NULL */
 };
 
 struct task {
@@ -237,6 +260,9 @@ struct task {
     int mempolicy;            /* set_mempolicy: mode | mode flags */
     bool in_app;              /* running app code in the platform (atomic) */
     uint64_t switches;        /* returns from the platform (atomic; membarrier) */
+    uint64_t timer_slack_ns; /* PR_SET_TIMERSLACK; 0: the default */
+    int mce_kill;            /* PR_MCE_KILL policy + 1; 0: the default */
+    struct sem_undo_list *semundo; /* NULL: none yet */
     pthread_t thread;
     /* blocking */
     pthread_mutex_t wait_mu;
@@ -372,8 +398,9 @@ uint64_t task_cpu_ns(struct task *t);
 uint64_t task_thread_cpu_ns(struct task *t);
 /* Make the VFS see t's credentials on this Sentry thread. */
 void task_set_vfs_cred(struct task *t);
+/* upidfd: where CLONE_PIDFD stores the pidfd. */
 long kernel_clone(struct task *t, uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
-                  uint64_t tls);
+                  uint64_t tls, uint64_t upidfd);
 struct task *task_alloc(struct kernel *k);
 int futex_wake_addr(struct task *t, uint64_t uaddr, int n, bool shared);
 void futex_exit_robust_list(struct task *t);
@@ -384,6 +411,23 @@ void signal_notify_parent(struct process *child, int code, int status);
 /* System V IPC (ipc.h): the last thread of p is gone, its SEM_UNDO
  * adjustments are applied. */
 void ipc_process_exit(struct process *p);
+/* pidfds (pidfd.c). pidfd_handle_of: p's handle, made if needed, with a
+ * new reference (k->lock held). pidfd_new: a pidfd file on h (takes the
+ * reference). pidfd_file_handle: the handle of a pidfd, NULL for another
+ * file. process_exit_notify/reap: p's end (k->lock held). */
+struct pid_handle *pidfd_handle_of(struct process *p);
+/* For CLONE_PIDFD: a handle with no process yet (one reference), tied to
+ * p by attach (k->lock held) before the process can be seen. */
+struct pid_handle *pidfd_handle_new(void);
+void pidfd_handle_attach(struct pid_handle *h, struct process *p);
+void pidfd_handle_put(struct pid_handle *h);
+struct file *pidfd_new(struct pid_handle *h, int flags);
+struct pid_handle *pidfd_file_handle(struct file *f);
+void pidfd_process_exited(struct process *p);
+void pidfd_process_reaped(struct process *p);
+/* Install a pidfd for h in t's fd table (close-on-exec): the fd or
+ * -errno. Takes the reference. */
+int pidfd_install(struct task *t, struct pid_handle *h, int flags);
 
 /* Credentials (cred.c) */
 void cred_init(struct creds *c, uid_t uid, gid_t gid);
@@ -392,6 +436,10 @@ void cred_fixup_caps(struct creds *n, const struct creds *o);
 void cred_exec(struct creds *c);
 int cred_capset(struct task *t, uint64_t eff, uint64_t prm, uint64_t inh);
 bool cred_in_group(const struct creds *c, gid_t g);
+/* ptrace(2)'s access check in PTRACE_MODE_ATTACH/READ_REALCREDS: t's
+ * real ids match all of target's and target is dumpable, or t has
+ * CAP_SYS_PTRACE; its own thread group always (k->lock held). */
+bool cred_may_ptrace(const struct task *t, const struct task *target);
 
 /* The signal of an O_ASYNC file to its owner (> 0 process, < 0 group);
  * with F_SETSIG set, a full siginfo (code, fd). */

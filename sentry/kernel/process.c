@@ -6,6 +6,7 @@
 #include "sentry/kernel/kernel.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -83,6 +84,7 @@ static void process_release(struct kernel *k, struct process *p)
     if (leader && leader->proc == p)
         k->tasks[p->tgid] = NULL;
     unlink_child(p->parent, p);
+    pidfd_process_reaped(p);
     k->nprocs--;
     sighand_put(p->sighand);
     uts_put(p->uts);
@@ -113,6 +115,30 @@ static struct process *reaper_for(struct kernel *k, struct process *p)
         if (a->child_subreaper && a->state == PROC_LIVE)
             return a;
     return k->init;
+}
+
+/* Linux's parent-death signal of a child c: sent as from the exiting
+ * thread t (k->lock held). */
+static void send_pdeathsig(struct kernel *k, struct process *c, struct task *t)
+{
+    siginfo_t si;
+
+    if (!c->pdeathsig || c->state != PROC_LIVE)
+        return;
+    signal_fill_kill_info(&si, c->pdeathsig, SI_USER, t); /* from the dead parent */
+    signal_send_process(k, c, c->pdeathsig, &si);
+}
+
+/* A thread that is not its process's last exits: the children it forked
+ * get their parent-death signal and a live sibling as parent thread. */
+static void orphan_thread_children(struct kernel *k, struct task *t)
+{
+    for (struct process *c = t->proc->children; c; c = c->sibling) {
+        if (c->parent_tid != t->tid)
+            continue;
+        c->parent_tid = t->proc->threads ? t->proc->threads->tid : t->proc->tgid;
+        send_pdeathsig(k, c, t);
+    }
 }
 
 void process_exit_thread(struct task *t)
@@ -149,6 +175,8 @@ void process_exit_thread(struct task *t)
     }
     p->threads_exiting++;
     last = --p->nthreads == 0;
+    if (!last)
+        orphan_thread_children(k, t);
     if (!p->group_exit && last)
         p->exit_status = (t->exit_code & 0xff) << 8;
     if (last && t->mm && t->mm->as) {
@@ -161,6 +189,8 @@ void process_exit_thread(struct task *t)
     fdt = t->fdt;
     fs = t->fs;
     mm = t->mm;
+    semundo_put(t->semundo);
+    t->semundo = NULL;
     t->ctx = NULL;
     t->fdt = NULL;
     t->fs = NULL;
@@ -200,21 +230,18 @@ void process_exit_thread(struct task *t)
         /* The process is gone: its children go to a reaper; it becomes
          * a zombie for its parent (or is reaped at once). */
         struct process *reaper = reaper_for(k, p);
-        for (struct process *c = p->children; c; c = c->sibling) {
-            if (c->pdeathsig && c->state == PROC_LIVE) {
-                siginfo_t si;
-                signal_fill_kill_info(&si, c->pdeathsig, SI_USER, NULL);
-                signal_send_process(k, c, c->pdeathsig, &si);
-            }
-        }
+        for (struct process *c = p->children; c; c = c->sibling)
+            send_pdeathsig(k, c, t);
         while (p->children) {
             struct process *c = p->children;
             p->children = c->sibling;
             link_child(reaper, c);
+            c->parent_tid = reaper->threads ? reaper->threads->tid : reaper->tgid;
             if (c->state == PROC_ZOMBIE)
                 waitq_wake_all(&reaper->child_wq);
         }
         p->state = PROC_ZOMBIE;
+        pidfd_process_exited(p);
         if (p->exit_signal == SIGCHLD && parent_auto_reaps(p->parent)) {
             struct process *parent = p->parent;
             /* SA_NOCLDWAIT with a handler still gets the signal. */
@@ -243,8 +270,9 @@ void process_exit_thread(struct task *t)
 
 struct wait_req {
     struct task *t;
-    int idtype; /* P_PID, P_PGID, P_ALL */
+    int idtype; /* P_PID, P_PGID, P_ALL, P_PIDFD */
     int id;
+    struct pid_handle *handle; /* P_PIDFD's */
     int options;
     /* result */
     int found_pid;
@@ -269,6 +297,8 @@ static bool matches(struct wait_req *w, struct process *c)
         return c->tgid == w->id;
     case P_PGID:
         return c->pgid == w->id;
+    case P_PIDFD:
+        return c->handle == w->handle;
     default:
         return true;
     }
@@ -398,6 +428,8 @@ long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int option
                    struct rusage *ru)
 {
     struct wait_req w = { .t = t };
+    struct file *pidfd = NULL;
+    bool nonblock = false;
     long r;
 
     if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WALL | __WCLONE |
@@ -415,13 +447,33 @@ long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int option
         if (idtype == P_PGID && id == 0)
             id = t->proc->pgid;
         break;
+    case P_PIDFD: {
+        struct file *f;
+        if (id < 0)
+            return -EINVAL;
+        f = fdt_get(t->fdt, id);
+        w.handle = pidfd_file_handle(f);
+        if (!w.handle) {
+            if (f)
+                file_put(f);
+            return -EBADF;
+        }
+        /* A non-blocking pidfd waits as WNOHANG, and says EAGAIN. */
+        nonblock = f->flags & O_NONBLOCK;
+        pidfd = f;
+        break;
+    }
     default:
         return -EINVAL;
     }
     w.idtype = idtype;
     w.id = id;
-    w.options = options;
+    w.options = options | (nonblock ? WNOHANG : 0);
     r = do_wait(&w);
+    if (r == 0 && nonblock && !(options & WNOHANG))
+        r = -EAGAIN;
+    if (pidfd)
+        file_put(pidfd);
     memset(si, 0, sizeof(*si));
     if (r > 0) {
         si->si_signo = SIGCHLD;
@@ -433,6 +485,12 @@ long kernel_waitid(struct task *t, int idtype, int id, siginfo_t *si, int option
             fill_rusage(ru, w.utime_ns, w.maxrss_kb);
     }
     return r < 0 ? r : 0;
+}
+
+void semundo_put(struct sem_undo_list *u)
+{
+    if (u && !__atomic_sub_fetch(&u->ref, 1, __ATOMIC_ACQ_REL))
+        free(u);
 }
 
 struct uts_ns *uts_get(struct uts_ns *u)

@@ -119,6 +119,12 @@ long sys_unshare(struct task *t, const struct syscall_args *a)
         fs_ctx_put(t->fs);
         t->fs = n;
     }
+    if (flags & CLONE_SYSVSEM) {
+        pthread_mutex_lock(&t->k->lock);
+        semundo_put(t->semundo);
+        t->semundo = NULL;
+        pthread_mutex_unlock(&t->k->lock);
+    }
     if (flags & CLONE_NEWUTS) {
         struct uts_ns *u = uts_copy(t->proc->uts);
         uts_put(t->proc->uts);
@@ -246,6 +252,54 @@ long sys_setrlimit(struct task *t, const struct syscall_args *a)
     return do_prlimit(t, 0, (unsigned)a->a[0], a->a[1], 0);
 }
 
+#define TIMER_SLACK_DEFAULT_NS 50000
+
+static long prctl_mce_kill(struct task *t, const struct syscall_args *a)
+{
+    if (a->a[3] || a->a[4])
+        return -EINVAL;
+    switch (a->a[1]) {
+    case PR_MCE_KILL_CLEAR:
+        if (a->a[2])
+            return -EINVAL;
+        t->mce_kill = 0;
+        return 0;
+    case PR_MCE_KILL_SET:
+        if (a->a[2] != PR_MCE_KILL_EARLY && a->a[2] != PR_MCE_KILL_LATE &&
+            a->a[2] != PR_MCE_KILL_DEFAULT)
+            return -EINVAL;
+        t->mce_kill = a->a[2] == PR_MCE_KILL_DEFAULT ? 0 : (int)a->a[2] + 1;
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+/* PR_SET_MM: Linux's argument checks and PR_SET_MM_MAP_SIZE; the changes
+ * themselves (checkpoint/restore's) are refused. */
+static long prctl_set_mm(struct task *t, const struct syscall_args *a)
+{
+    unsigned opt = (unsigned)a->a[1];
+    uint8_t map[104]; /* struct prctl_mm_map */
+    unsigned size = sizeof(map);
+
+    if (a->a[4] || (a->a[3] && opt != PR_SET_MM_AUXV && opt != PR_SET_MM_MAP &&
+                    opt != PR_SET_MM_MAP_SIZE))
+        return -EINVAL;
+    if (opt == PR_SET_MM_MAP_SIZE)
+        return mm_copy_out(t->mm, a->a[2], &size, sizeof(size)) ? -EFAULT : 0;
+    if (opt == PR_SET_MM_MAP) {
+        if (a->a[3] != sizeof(map))
+            return -EINVAL;
+        if (mm_copy_in(t->mm, map, a->a[2], sizeof(map)))
+            return -EFAULT;
+        return -EINVAL;
+    }
+    if (!capable(t, CAP_SYS_RESOURCE))
+        return -EPERM;
+    return -EINVAL;
+}
+
 long sys_prctl(struct task *t, const struct syscall_args *a)
 {
     struct process *p = t->proc;
@@ -296,12 +350,40 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
     case PR_GET_KEEPCAPS:
         return t->cred.keep_caps;
     case PR_CAPBSET_DROP:
-        if (a->a[1] > CAP_LAST_CAP)
-            return -EINVAL;
+        /* Privilege is checked before the number, as Linux does. */
         if (!capable(t, CAP_SETPCAP))
             return -EPERM;
+        if (a->a[1] > CAP_LAST_CAP)
+            return -EINVAL;
         t->cred.cap_bnd &= ~(1ULL << a->a[1]);
         return 0;
+    case PR_SET_TIMERSLACK:
+        /* 0 restores the default; any other value is kept whole (a huge
+         * one reads back as -1, EPERM, as on Linux). */
+        t->timer_slack_ns = a->a[1];
+        return 0;
+    case PR_GET_TIMERSLACK:
+        return t->timer_slack_ns ? (long)t->timer_slack_ns : TIMER_SLACK_DEFAULT_NS;
+    case PR_SET_THP_DISABLE:
+        if (a->a[2] || a->a[3] || a->a[4])
+            return -EINVAL;
+        p->thp_disable = a->a[1] != 0;
+        return 0;
+    case PR_GET_THP_DISABLE:
+        if (a->a[1] || a->a[2] || a->a[3] || a->a[4])
+            return -EINVAL;
+        return p->thp_disable;
+    case PR_MCE_KILL:
+        return prctl_mce_kill(t, a);
+    case PR_MCE_KILL_GET:
+        if (a->a[1] || a->a[2] || a->a[3] || a->a[4])
+            return -EINVAL;
+        return t->mce_kill ? t->mce_kill - 1 : PR_MCE_KILL_DEFAULT;
+    case PR_SET_MM:
+        return prctl_set_mm(t, a);
+    case PR_SET_VMA:
+        return -EINVAL; /* no anonymous VMA names (as a kernel without
+                         * CONFIG_ANON_VMA_NAME) */
     case PR_SET_CHILD_SUBREAPER:
         p->child_subreaper = a->a[1] != 0;
         return 0;

@@ -15,18 +15,19 @@
 
 long sys_fork(struct task *t, const struct syscall_args *a)
 {
-    return kernel_clone(t, SIGCHLD, 0, 0, 0, 0);
+    return kernel_clone(t, SIGCHLD, 0, 0, 0, 0, 0);
 }
 
 long sys_vfork(struct task *t, const struct syscall_args *a)
 {
-    return kernel_clone(t, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+    return kernel_clone(t, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0, 0);
 }
 
 long sys_clone(struct task *t, const struct syscall_args *a)
 {
-    /* x86-64 order: flags, newsp, parent_tid, child_tid, tls */
-    return kernel_clone(t, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+    /* x86-64 order: flags, newsp, parent_tid, child_tid, tls; CLONE_PIDFD
+     * stores the pidfd at parent_tid too. */
+    return kernel_clone(t, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4], a->a[2]);
 }
 
 long sys_clone3(struct task *t, const struct syscall_args *a)
@@ -57,7 +58,7 @@ long sys_clone3(struct task *t, const struct syscall_args *a)
         return -EINVAL;
     return kernel_clone(t, ca.flags | ca.exit_signal,
                         ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid,
-                        ca.child_tid, ca.tls);
+                        ca.child_tid, ca.tls, ca.pidfd);
 }
 
 /* Copy a NULL-terminated array of strings from the app. */

@@ -129,6 +129,18 @@ static bool may_signal(struct task *t, struct task *target)
            t->cred.euid == target->cred.suid;
 }
 
+long sys_kill_process(struct task *t, struct process *p, int sig, const siginfo_t *si)
+{
+    if (!p)
+        return -ESRCH;
+    if (p->state != PROC_LIVE)
+        return 0; /* a zombie takes (and drops) signals */
+    if (!p->threads || (!may_signal(t, p->threads) && !(sig == SIGCONT && p->sid == t->proc->sid)))
+        return -EPERM;
+    signal_send_process(t->k, p, sig, si);
+    return 0;
+}
+
 long sys_kill(struct task *t, const struct syscall_args *a)
 {
     struct kernel *k = t->k;
@@ -142,18 +154,9 @@ long sys_kill(struct task *t, const struct syscall_args *a)
     signal_fill_kill_info(&si, sig, SI_USER, t);
     pthread_mutex_lock(&k->lock);
     if (pid > 0) {
-        struct process *p = pid_process(k, pid);
-        if (!p || p->state != PROC_LIVE) {
-            pthread_mutex_unlock(&k->lock);
-            return p ? 0 : -ESRCH; /* a zombie takes (and drops) signals */
-        }
-        if (!p->threads || (!may_signal(t, p->threads) && !(sig == SIGCONT && p->sid == t->proc->sid))) {
-            pthread_mutex_unlock(&k->lock);
-            return -EPERM;
-        }
-        signal_send_process(k, p, sig, &si);
+        long r = sys_kill_process(t, pid_process(k, pid), sig, &si);
         pthread_mutex_unlock(&k->lock);
-        return 0;
+        return r;
     }
     /* Process groups, or everyone (-1: all but init and the caller). */
     struct process *p;

@@ -50,4 +50,10 @@ int sys_at_start(struct task *t, int dirfd, const char *path, struct vpath *out)
  * the task gets SIGXFSZ and the call EFBIG (0 if allowed). */
 int sys_fsize_check(struct task *t, uint64_t end);
 
+/* kill(2) of one process p (NULL: none; k->lock held): ESRCH, EPERM as
+ * kill, 0 for a zombie. */
+long sys_kill_process(struct task *t, struct process *p, int sig, const siginfo_t *si);
+/* The pidfd at fd: its handle with a new reference, or -EBADF. */
+int sys_pidfd_get(struct task *t, int fd, struct pid_handle **out);
+
 #endif
