@@ -54,6 +54,7 @@ enum gen {
     G_NET_TCP, G_NET_TCP6, G_NET_UDP, G_NET_UDP6, G_NET_DEV, G_NET_IF_INET6,
     G_SHMMAX, G_SHMALL, G_SHMMNI, G_SEM, G_MSGMNI, G_MSGMAX, G_MSGMNB,
     G_SYSVIPC_SHM, G_SYSVIPC_SEM, G_SYSVIPC_MSG, /* in IPC_KIND_* order */
+    G_VMSTAT, G_SWAPS,
 };
 
 struct pentry {
@@ -148,6 +149,8 @@ static const struct pentry root_dir[] = {
     { "loadavg", PN_FILE, G_LOADAVG, NULL },
     { "version", PN_FILE, G_VERSION, NULL },
     { "filesystems", PN_FILE, G_FILESYSTEMS, NULL },
+    { "vmstat", PN_FILE, G_VMSTAT, NULL },
+    { "swaps", PN_FILE, G_SWAPS, NULL },
     { "mounts", PN_MOUNTS_LINK, 0, NULL },
     { "sys", PN_DIR, 0, sys_dir },
     { "net", PN_DIR, 0, net_dir },
@@ -721,14 +724,13 @@ static void gen_stat(struct sbuf *b, struct process *p, struct task *t, int tid)
                                      1000000000ULL +
                                  (p->start.tv_nsec - sb_kernel->boot_mono.tv_nsec));
     uint64_t vsize = 0, rss = 0, ut = t ? task_cpu_ns(t) : p->utime_ns;
+    struct mm_usage u;
 
     (void)now;
     if (t && t->mm) {
-        rss = mm_rss_kb(t->mm) / 4;
-        pthread_mutex_lock(&t->mm->lock);
-        for (size_t i = 0; i < t->mm->vmas.n; i++)
-            vsize += t->mm->vmas.v[i].end - t->mm->vmas.v[i].start;
-        pthread_mutex_unlock(&t->mm->lock);
+        mm_usage(t->mm, &u);
+        rss = u.rss / 4096;
+        vsize = u.vsize;
     }
     sb_printf(b,
               "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 %lu %lu 20 0 %d 0 %lu %lu %lu "
@@ -744,8 +746,10 @@ static void gen_status(struct sbuf *b, struct process *p, struct task *t, int ti
     static const char *states[] = { "R (running)", "S (sleeping)", "T (stopped)", "Z (zombie)" };
     char c = state_char(p, t);
     const char *st = c == 'R' ? states[0] : c == 'S' ? states[1] : c == 'T' ? states[2] : states[3];
-    uint64_t rss = t && t->mm ? mm_rss_kb(t->mm) : 0;
+    struct mm_usage u = { 0 };
 
+    if (t && t->mm)
+        mm_usage(t->mm, &u);
     sb_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
                  "TracerPid:\t0\n",
               t ? t->comm : "", t && t->fs ? t->fs->umask : 022, st, p->tgid, tid,
@@ -756,9 +760,18 @@ static void gen_status(struct sbuf *b, struct process *p, struct task *t, int ti
                   t->cred.fsgid);
     sb_printf(b, "FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
               t && t->fdt ? SB_MAX(t->fdt->cap, 64) : 64, p->tgid, tid, p->pgid, p->sid);
-    if (p->state != PROC_ZOMBIE)
-        sb_printf(b, "VmRSS:\t%8lu kB\nRssAnon:\t%8lu kB\n", (unsigned long)rss,
-                  (unsigned long)rss);
+    if (p->state != PROC_ZOMBIE && t && t->mm)
+        sb_printf(b,
+                  "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\n"
+                  "VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\nRssAnon:\t%8lu kB\nRssFile:\t%8lu kB\n"
+                  "RssShmem:\t%8lu kB\nVmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\n"
+                  "VmLib:\t%8lu kB\nVmPTE:\t%8lu kB\nVmSwap:\t%8lu kB\n",
+                  (unsigned long)(u.vsize >> 10), (unsigned long)(u.vsize >> 10), 0UL, 0UL,
+                  (unsigned long)(u.rss >> 10), (unsigned long)(u.rss >> 10),
+                  (unsigned long)((u.rss - u.rss_shared - u.rss_file) >> 10),
+                  (unsigned long)(u.rss_file >> 10), (unsigned long)(u.rss_shared >> 10),
+                  (unsigned long)(u.data >> 10), (unsigned long)(u.stack >> 10),
+                  (unsigned long)(u.exec >> 10), (unsigned long)(u.lib >> 10), 0UL, 0UL);
     sb_printf(b, "Threads:\t%d\nSigQ:\t%d/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
                  "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
               p->nthreads, p->pending.nq, (unsigned long)p->rlim[11].cur,
@@ -885,9 +898,78 @@ static void gen_mounts(struct sbuf *b, struct task *me, int info)
     }
 }
 
+/* CPUID feature bits under Linux's /proc/cpuinfo names, in Linux's order
+ * (its feature words: 1.EDX, 0x80000001.EDX, 1.ECX, 0x80000001.ECX, 7.EBX,
+ * 0xD:1.EAX, 7:1.EAX, 6.EAX, 7.ECX, 7.EDX). The app runs on this CPU, so
+ * what CPUID says is what it has. Bits Linux hides or does not name are
+ * left out, and so are la57 (the sandbox has 4-level addresses) and most of
+ * Linux's synthetic flags. */
+enum { R_EAX, R_EBX, R_ECX, R_EDX };
+struct cpu_word {
+    unsigned leaf, sub, reg;
+    const char *names[32];
+};
+static const struct cpu_word cpu_words[] = {
+    { 1, 0, R_EDX, { "fpu", "vme", "de", "pse", "tsc", "msr", "pae", "mce", "cx8", "apic", NULL,
+                     "sep", "mtrr", "pge", "mca", "cmov", "pat", "pse36", "pn", "clflush", NULL,
+                     "dts", "acpi", "mmx", "fxsr", "sse", "sse2", "ss", "ht", "tm", "ia64", "pbe" } },
+    { 0x80000001, 0, R_EDX, { [11] = "syscall", [19] = "mp", [20] = "nx", [22] = "mmxext",
+                              [25] = "fxsr_opt", [26] = "pdpe1gb", [27] = "rdtscp", [29] = "lm",
+                              [30] = "3dnowext", [31] = "3dnow" } },
+    /* Linux's synthetic word: an invariant TSC is both of these */
+    { 0x80000007, 0, R_EDX, { [8] = "constant_tsc nonstop_tsc" } },
+    { 1, 0, R_ECX, { "pni", "pclmulqdq", "dtes64", "monitor", "ds_cpl", "vmx", "smx", "est", "tm2",
+                     "ssse3", "cid", "sdbg", "fma", "cx16", "xtpr", "pdcm", NULL, "pcid", "dca",
+                     "sse4_1", "sse4_2", "x2apic", "movbe", "popcnt", "tsc_deadline_timer", "aes",
+                     "xsave", NULL, "avx", "f16c", "rdrand", "hypervisor" } },
+    { 0x80000001, 0, R_ECX, { "lahf_lm", "cmp_legacy", "svm", "extapic", "cr8_legacy", "abm",
+                              "sse4a", "misalignsse", "3dnowprefetch", "osvw", "ibs", "xop",
+                              "skinit", "wdt", NULL, "lwp", "fma4", "tce", NULL, "nodeid_msr",
+                              NULL, "tbm", "topoext", "perfctr_core", "perfctr_nb", NULL, "bpext",
+                              "ptsc", "perfctr_llc", "mwaitx" } },
+    { 7, 0, R_EBX, { "fsgsbase", "tsc_adjust", "sgx", "bmi1", "hle", "avx2", NULL, "smep", "bmi2",
+                     "erms", "invpcid", "rtm", "cqm", "", "mpx", "rdt_a", "avx512f", "avx512dq",
+                     "rdseed", "adx", "smap", "avx512ifma", NULL, "clflushopt", "clwb",
+                     "intel_pt", "avx512pf", "avx512er", "avx512cd", "sha_ni", "avx512bw",
+                     "avx512vl" } },
+    { 0xd, 1, R_EAX, { "xsaveopt", "xsavec", "xgetbv1", "xsaves" } },
+    { 7, 1, R_EAX, { [4] = "avx_vnni", [5] = "avx512_bf16" } },
+    { 6, 0, R_EAX, { [0] = "dtherm", [1] = "ida", [2] = "arat", [4] = "pln", [6] = "pts" } },
+    { 7, 0, R_ECX, { [1] = "avx512vbmi", [2] = "umip", [3] = "pku", [4] = "ospke",
+                     [5] = "waitpkg", [6] = "avx512_vbmi2", [8] = "gfni", [9] = "vaes",
+                     [10] = "vpclmulqdq", [11] = "avx512_vnni", [12] = "avx512_bitalg",
+                     [13] = "tme", [14] = "avx512_vpopcntdq", [22] = "rdpid",
+                     [23] = "bus_lock_detect", [25] = "cldemote", [27] = "movdiri",
+                     [28] = "movdir64b", [29] = "enqcmd", [30] = "sgx_lc" } },
+    { 7, 0, R_EDX, { [2] = "avx512_4vnniw", [3] = "avx512_4fmaps", [4] = "fsrm",
+                     [8] = "avx512_vp2intersect", [10] = "md_clear", [14] = "serialize",
+                     [16] = "tsxldtrk", [18] = "pconfig", [19] = "arch_lbr", [20] = "ibt",
+                     [22] = "amx_bf16", [23] = "avx512_fp16", [24] = "amx_tile",
+                     [25] = "amx_int8", [28] = "flush_l1d", [29] = "arch_capabilities" } },
+};
+
+static void cpu_flags(struct sbuf *b)
+{
+    unsigned max, maxext, r[4];
+
+    __cpuid(0, max, r[1], r[2], r[3]);
+    __cpuid(0x80000000, maxext, r[1], r[2], r[3]);
+    sb_printf(b, "flags\t\t:");
+    for (size_t w = 0; w < SB_ARRAY_SIZE(cpu_words); w++) {
+        const struct cpu_word *cw = &cpu_words[w];
+        if (cw->leaf >= 0x80000000 ? cw->leaf > maxext : cw->leaf > max)
+            continue;
+        __cpuid_count(cw->leaf, cw->sub, r[R_EAX], r[R_EBX], r[R_ECX], r[R_EDX]);
+        for (unsigned bit = 0; bit < 32; bit++)
+            if ((r[cw->reg] >> bit & 1) && cw->names[bit] && cw->names[bit][0])
+                sb_printf(b, " %s", cw->names[bit]);
+    }
+    sb_printf(b, "\n");
+}
+
 static void gen_cpuinfo(struct sbuf *b)
 {
-    unsigned a, bx, c, d, brand[12];
+    unsigned a, bx, c, d, brand[12], phys = 46, virt = 48;
     char vendor[13];
 
     __cpuid(0, a, bx, c, d);
@@ -901,19 +983,26 @@ static void gen_cpuinfo(struct sbuf *b)
         for (unsigned i = 0; i < 3; i++)
             __cpuid(0x80000002 + i, brand[i * 4], brand[i * 4 + 1], brand[i * 4 + 2],
                     brand[i * 4 + 3]);
+    if (a >= 0x80000008) {
+        __cpuid(0x80000008, a, bx, c, d);
+        phys = a & 0xff;
+        virt = (a >> 8) & 0xff;
+    }
     __cpuid(1, a, bx, c, d);
     for (int i = 0; i < SB_MAX(sb_kernel->ncpus, 1); i++) {
         sb_printf(b,
                   "processor\t: %d\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n"
                   "model name\t: %s\nstepping\t: %u\nphysical id\t: 0\nsiblings\t: %d\n"
-                  "core id\t\t: %d\ncpu cores\t: %d\nfpu\t\t: yes\nflags\t\t: fpu de pse tsc msr "
-                  "pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2%s%s%s\n"
+                  "core id\t\t: %d\ncpu cores\t: %d\nfpu\t\t: yes\nfpu_exception\t: yes\n"
+                  "cpuid level\t: %u\nwp\t\t: yes\n",
+                  i, vendor, ((a >> 8) & 0xf) + ((a >> 20) & 0xff),
+                  ((a >> 4) & 0xf) | ((a >> 12) & 0xf0), (char *)brand, a & 0xf,
+                  sb_kernel->ncpus, i, sb_kernel->ncpus, __get_cpuid_max(0, NULL));
+        cpu_flags(b);
+        sb_printf(b,
                   "bogomips\t: 4000.00\nclflush size\t: 64\ncache_alignment\t: 64\n"
-                  "address sizes\t: 46 bits physical, 48 bits virtual\n\n",
-                  i, vendor, ((a >> 8) & 0xf) + ((a >> 20) & 0xff), ((a >> 4) & 0xf) | ((a >> 12) & 0xf0),
-                  (char *)brand, a & 0xf, sb_kernel->ncpus, i, sb_kernel->ncpus,
-                  (c & 1) ? " pni" : "", (c & (1 << 19)) ? " sse4_1" : "",
-                  (c & (1 << 20)) ? " sse4_2" : "");
+                  "address sizes\t: %u bits physical, %u bits virtual\npower management:\n\n",
+                  phys, virt);
     }
 }
 
@@ -930,6 +1019,7 @@ static void uuid_str(char *out, const uint8_t *u)
 /* Files whose contents never change. */
 static const char *const fixed_text[] = {
     [G_OOM_ADJ] = "0\n",
+    [G_SWAPS] = "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n",
     [G_CGROUP] = "0::/\n",
     [G_VERSION] = "Linux version 6.1.0-sbx (sbx@sandbox) (gcc) #1 SMP PREEMPT_DYNAMIC sbx\n",
     [G_FILESYSTEMS] = "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\nnodev\tpipefs\n"
@@ -992,8 +1082,13 @@ static int generate(struct pnode *n, struct sbuf *b)
         gen_stat(b, p, t, n->tid ? n->tid : n->pid);
         break;
     case G_STATM: {
-        uint64_t rss = t && t->mm ? mm_rss_kb(t->mm) / 4 : 0;
-        sb_printf(b, "%lu %lu 0 0 0 0 0\n", (unsigned long)rss, (unsigned long)rss);
+        /* size resident shared text lib data dt, in pages */
+        struct mm_usage u = { 0 };
+        if (t && t->mm)
+            mm_usage(t->mm, &u);
+        sb_printf(b, "%lu %lu %lu %lu 0 %lu 0\n", (unsigned long)(u.vsize >> 12),
+                  (unsigned long)(u.rss >> 12), (unsigned long)((u.rss_shared + u.rss_file) >> 12),
+                  (unsigned long)(u.exec >> 12), (unsigned long)((u.data + u.stack) >> 12));
         break;
     }
     case G_STATUS:
@@ -1087,6 +1182,19 @@ static int generate(struct pnode *n, struct sbuf *b)
                      "SwapTotal:             0 kB\nSwapFree:              0 kB\nShmem:                 0 kB\n"
                      "Hugepagesize:       2048 kB\n",
                   total, fr, fr, used);
+        break;
+    }
+    case G_VMSTAT: {
+        /* The sandbox's memory in pages, as meminfo counts it; no swap,
+         * no page cache, no paging events counted. */
+        unsigned long total = 1UL << 20, used = (unsigned long)(k->mf.used >> 12);
+        sb_printf(b,
+                  "nr_free_pages %lu\nnr_zone_inactive_anon 0\nnr_zone_active_anon %lu\n"
+                  "nr_inactive_anon 0\nnr_active_anon %lu\nnr_inactive_file 0\n"
+                  "nr_active_file 0\nnr_anon_pages %lu\nnr_mapped 0\nnr_file_pages 0\n"
+                  "nr_dirty 0\nnr_writeback 0\nnr_shmem 0\npgpgin 0\npgpgout 0\npswpin 0\n"
+                  "pswpout 0\npgfault 0\npgmajfault 0\n",
+                  total > used ? total - used : 0, used, used, used);
         break;
     }
     case G_KSTAT:

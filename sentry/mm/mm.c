@@ -1019,6 +1019,38 @@ uint64_t mm_rss_kb(struct mm *mm)
     return bytes >> 10;
 }
 
+void mm_usage(struct mm *mm, struct mm_usage *u)
+{
+    memset(u, 0, sizeof(*u));
+    pthread_mutex_lock(&mm->lock);
+    for (size_t i = 0; i < mm->vmas.n; i++) {
+        const struct mm_range *v = &mm->vmas.v[i];
+        uint64_t len = v->end - v->start;
+        u->vsize += len;
+        if (v->flags & VMA_STACK)
+            u->stack += len;
+        else if ((v->prot & PROT_WRITE) && !(v->flags & VMA_SHARED))
+            u->data += len;
+        if ((v->prot & PROT_EXEC) && v->obj) {
+            if (mm->exe && ((struct file *)v->obj)->inode == mm->exe->inode)
+                u->exec += len;
+            else
+                u->lib += len;
+        }
+    }
+    for (size_t i = 0; i < mm->pmas.n; i++) {
+        const struct mm_range *p = &mm->pmas.v[i];
+        const struct mm_range *v = rmap_find(&mm->vmas, p->start);
+        uint64_t len = p->end - p->start;
+        u->rss += len;
+        if (v && (v->flags & VMA_SHARED))
+            u->rss_shared += len;
+        else if (v && v->obj)
+            u->rss_file += len;
+    }
+    pthread_mutex_unlock(&mm->lock);
+}
+
 void mm_set_exe(struct mm *mm, struct file *f)
 {
     mm->exe = file_get(f);

@@ -142,6 +142,13 @@ int mm_unmap_attach(struct mm *mm, uint64_t addr, const struct file_ops *fops);
 
 /* Resident size: MemoryFile pages backing this mm, in KiB. */
 uint64_t mm_rss_kb(struct mm *mm);
+/* Sizes in bytes for /proc: all VMAs, private writable ones but the stack
+ * (data), the stack, executable mappings of the program (exec) and of other
+ * files (lib), resident pages (shared and file-backed ones apart). */
+struct mm_usage {
+    uint64_t vsize, data, stack, exec, lib, rss, rss_shared, rss_file;
+};
+void mm_usage(struct mm *mm, struct mm_usage *u);
 
 /* For /proc/PID/maps: call fn for each VMA, under the lock. */
 void mm_for_each_vma(struct mm *mm, void (*fn)(void *arg, const struct mm_range *v),
