@@ -213,6 +213,14 @@ static struct ktimer *find(struct process *p, int id)
     return NULL;
 }
 
+/* A timer_create id: the interval timers share the list under negative
+ * ids, which no timer_* call may reach (timer_delete(-1) once removed the
+ * caller's ITIMER_REAL). */
+static struct ktimer *find_posix(struct process *p, int id)
+{
+    return id < 0 ? NULL : find(p, id);
+}
+
 static void unlink_timer(struct ktimer *tm)
 {
     for (struct ktimer **pp = &timers; *pp; pp = &(*pp)->next) {
@@ -438,7 +446,7 @@ int timer_posix_settime(struct task *t, int id, int flags, const struct itimersp
         nv->it_value.tv_sec < 0 || nv->it_interval.tv_sec < 0)
         return -EINVAL;
     pthread_mutex_lock(&timer_mu);
-    tm = find(t->proc, id);
+    tm = find_posix(t->proc, id);
     if (!tm) {
         pthread_mutex_unlock(&timer_mu);
         return -EINVAL;
@@ -455,7 +463,7 @@ int timer_posix_gettime(struct task *t, int id, struct itimerspec *cur)
     struct ktimer *tm;
 
     pthread_mutex_lock(&timer_mu);
-    tm = find(t->proc, id);
+    tm = find_posix(t->proc, id);
     if (tm)
         remaining(tm, &cur->it_value, &cur->it_interval);
     pthread_mutex_unlock(&timer_mu);
@@ -468,7 +476,7 @@ int timer_posix_getoverrun(struct task *t, int id)
     int r;
 
     pthread_mutex_lock(&timer_mu);
-    tm = find(t->proc, id);
+    tm = find_posix(t->proc, id);
     r = tm ? tm->last_overrun : -EINVAL;
     pthread_mutex_unlock(&timer_mu);
     return r;
@@ -479,7 +487,7 @@ int timer_posix_delete(struct task *t, int id)
     struct ktimer *tm;
 
     pthread_mutex_lock(&timer_mu);
-    tm = find(t->proc, id);
+    tm = find_posix(t->proc, id);
     if (tm)
         unlink_timer(tm);
     pthread_mutex_unlock(&timer_mu);

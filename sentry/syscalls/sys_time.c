@@ -359,7 +359,7 @@ long sys_clock_nanosleep(struct task *t, const struct syscall_args *a)
 
 long sys_getrandom(struct task *t, const struct syscall_args *a)
 {
-    uint8_t buf[256];
+    uint8_t buf[4096];
     size_t len = a->a[1], done = 0;
     unsigned flags = (unsigned)a->a[2];
 
@@ -367,11 +367,15 @@ long sys_getrandom(struct task *t, const struct syscall_args *a)
         return -EINVAL;
     if ((flags & GRND_INSECURE) && (flags & GRND_RANDOM))
         return -EINVAL;
-    if (len > 0x1ffffff)
-        len = 0x1ffffff;
+    if (len > 0x7ffff000) /* MAX_RW_COUNT, as Linux 5.18+ */
+        len = 0x7ffff000;
     while (done < len) {
         size_t k = SB_MIN(len - done, sizeof(buf));
-        ssize_t n = getrandom(buf, k, 0);
+        ssize_t n;
+        /* As Linux: a signal ends a long request with what is done. */
+        if (done && !(done & 0xfffff) && task_signal_pending(t))
+            break;
+        n = getrandom(buf, k, 0);
         if (n <= 0)
             return done ? (long)done : -EIO;
         if (mm_copy_out(t->mm, a->a[0] + done, buf, n))
