@@ -1150,7 +1150,11 @@ long sys_sendfile(struct task *t, const struct syscall_args *a)
                 out->pos += w;
             pthread_mutex_unlock(&out->lock);
             if (w <= 0) {
+                /* what the output already took is sent: count it, or
+                 * the caller sends it again (non-blocking socket full) */
                 r = w ? w : -EIO;
+                off += (uint64_t)wdone;
+                done += (uint64_t)wdone;
                 goto stop;
             }
             wdone += w;
