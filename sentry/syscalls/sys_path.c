@@ -1,5 +1,5 @@
 /* sentry/syscalls/sys_path.c: calls that name paths: mkdir, unlink, rename,
- * links, readlink, access, chdir/getcwd, truncate, chmod, utimes, statfs,
+ * links, readlink, access, chdir/getcwd/chroot, truncate, chmod, utimes, statfs,
  * xattrs. */
 #include "sentry/syscalls/syscalls.h"
 #include "sentry/fs/fs.h"
@@ -563,16 +563,25 @@ long sys_faccessat2(struct task *t, const struct syscall_args *a)
 
 long sys_getcwd(struct task *t, const struct syscall_args *a)
 {
-    char buf[VFS_PATH_MAX + 16];
-    int n = vfs_path_name(t->fs, &t->fs->cwd, buf, sizeof(buf));
+    static const char unreachable[] = "(unreachable)";
+    char buf[sizeof(unreachable) + VFS_PATH_MAX + 16];
+    bool outside;
+    int n = vfs_path_name_outside(t->fs, &t->fs->cwd, buf + sizeof(unreachable) - 1,
+                                  sizeof(buf) - sizeof(unreachable) + 1, &outside);
+    char *p = buf + sizeof(unreachable) - 1;
 
     if (n < 0)
         return n;
     if (t->fs->cwd.d->dead)
         return -ENOENT;
+    if (outside) { /* a cwd left outside a chroot: as Linux says it */
+        p = buf;
+        memcpy(p, unreachable, sizeof(unreachable) - 1);
+        n += (int)sizeof(unreachable) - 1;
+    }
     if ((uint64_t)n + 1 > a->a[1])
         return -ERANGE;
-    return mm_copy_out(t->mm, a->a[0], buf, n + 1) ? -EFAULT : n + 1;
+    return mm_copy_out(t->mm, a->a[0], p, n + 1) ? -EFAULT : n + 1;
 }
 
 static long set_cwd(struct task *t, struct vpath *p)
@@ -613,6 +622,30 @@ long sys_fchdir(struct task *t, const struct syscall_args *a)
     p = vpath_copy(&f->path);
     file_put(f);
     return set_cwd(t, &p);
+}
+
+/* chroot: the directory becomes the task's "/" (and that of the tasks
+ * sharing its fs_ctx); the cwd stays where it is, as on Linux. */
+long sys_chroot(struct task *t, const struct syscall_args *a)
+{
+    struct vpath p;
+    int r = lookup_at(t, AT_FDCWD, a->a[0], WALK_FOLLOW, &p);
+
+    if (r)
+        return r;
+    if (!S_ISDIR(p.d->inode->mode))
+        r = -ENOTDIR;
+    else if ((r = vfs_permission(p.d->inode, MAY_EXEC)))
+        ;
+    else if (!capable(t, CAP_SYS_CHROOT))
+        r = -EPERM;
+    if (r) {
+        vpath_put(&p);
+        return r;
+    }
+    vpath_put(&t->fs->root);
+    t->fs->root = p;
+    return 0;
 }
 
 static long do_setattr(struct vpath *p, struct inode *ino, const struct setattr *sa)

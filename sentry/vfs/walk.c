@@ -280,23 +280,35 @@ int vfs_walk_parent_flags(struct fs_ctx *fs, const struct vpath *start, const ch
 
 int vfs_path_name(struct fs_ctx *fs, const struct vpath *p, char *buf, size_t cap)
 {
+    bool outside;
+    return vfs_path_name_outside(fs, p, buf, cap, &outside);
+}
+
+int vfs_path_name_outside(struct fs_ctx *fs, const struct vpath *p, char *buf, size_t cap,
+                          bool *outside)
+{
     char *tmp = xzalloc(VFS_PATH_MAX);
     size_t pos = VFS_PATH_MAX - 1;
     struct vpath cur = *p;
     int r = 0, dead = p->d->dead;
 
+    *outside = false;
     pthread_mutex_lock(&vfs_lock);
     while (!same(&cur, &fs->root)) {
         size_t n;
         if (cur.d == cur.mnt->root) {
-            if (!cur.mnt->parent)
+            if (!cur.mnt->parent) {
+                *outside = true; /* the top, and root was not on the way */
                 break;
+            }
             cur.d = cur.mnt->mountpoint;
             cur.mnt = cur.mnt->parent;
             continue;
         }
-        if (!cur.d->parent)
+        if (!cur.d->parent) {
+            *outside = true;
             break;
+        }
         n = strlen(cur.d->name);
         if (n + 1 > pos) {
             r = -ENAMETOOLONG;
