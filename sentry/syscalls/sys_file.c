@@ -1043,6 +1043,12 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
         return 0;
     case F_GETSIG:
         return f->async_sig;
+    case F_NOTIFY:
+        /* dnotify: dropping a directory's watch (no event bits) works;
+         * asking for events is refused as by a kernel without dnotify */
+        if (!((unsigned)a->a[2] & ~(unsigned)DN_MULTISHOT))
+            return 0;
+        return !f->inode || !S_ISDIR(f->inode->mode) ? -ENOTDIR : -EINVAL;
     default:
         return -EINVAL;
     }
