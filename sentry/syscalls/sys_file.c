@@ -1068,6 +1068,12 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
         return 0;
     case F_GETSIG:
         return f->async_sig;
+    case F_NOTIFY:
+        /* dnotify: dropping a directory's watch (no event bits) works;
+         * asking for events is refused as by a kernel without dnotify */
+        if (!((unsigned)a->a[2] & ~(unsigned)DN_MULTISHOT))
+            return 0;
+        return !f->inode || !S_ISDIR(f->inode->mode) ? -ENOTDIR : -EINVAL;
     default:
         return -EINVAL;
     }
@@ -1183,7 +1189,11 @@ long sys_sendfile(struct task *t, const struct syscall_args *a)
                 out->pos += w;
             pthread_mutex_unlock(&out->lock);
             if (w <= 0) {
+                /* what the output already took is sent: count it, or
+                 * the caller sends it again (non-blocking socket full) */
                 r = w ? w : -EIO;
+                off += (uint64_t)wdone;
+                done += (uint64_t)wdone;
                 goto stop;
             }
             wdone += w;

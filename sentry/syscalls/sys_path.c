@@ -1,5 +1,5 @@
 /* sentry/syscalls/sys_path.c: calls that name paths: mkdir, unlink, rename,
- * links, readlink, access, chdir/getcwd, truncate, chmod, utimes, statfs,
+ * links, readlink, access, chdir/getcwd/chroot, truncate, chmod, utimes, statfs,
  * xattrs. */
 #include "sentry/syscalls/syscalls.h"
 #include "sentry/fs/fs.h"

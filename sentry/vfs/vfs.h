@@ -309,7 +309,8 @@ int vfs_walk_parent(struct fs_ctx *fs, const struct vpath *start, const char *pa
 int vfs_walk_parent_flags(struct fs_ctx *fs, const struct vpath *start, const char *path,
                           unsigned flags, struct vpath *parent,
                           char last[VFS_NAME_MAX + 1]) SB_MUST_CHECK;
-/* Absolute path of p as seen from root (for getcwd, /proc). */
+/* Absolute path of p as seen from root (for getcwd, /proc). A p outside
+ * fs's root (after a chroot) is named from the top of its mount tree. */
 int vfs_path_name(struct fs_ctx *fs, const struct vpath *p, char *buf, size_t cap);
 /* The same; *unreachable tells whether p lies outside fs's root (chroot),
  * in which case the name is from the top of the mount tree. */
