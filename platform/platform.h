@@ -98,6 +98,10 @@ struct platform_ops {
      * format (as a signal frame holds it). get returns the size. */
     int (*fpu_get)(struct context *c, void *buf, size_t cap);
     int (*fpu_set)(struct context *c, const void *buf, size_t len);
+    /* Keep the context's application thread on one host CPU of mask (bit
+     * i: CPU i), the Sentry's own if mask has it; returns that CPU, which
+     * is also what the host vDSO's getcpu tells the thread. */
+    int (*ctx_pin)(struct context *c, uint64_t mask);
     /* Take every address space down at once (the sandbox ends). */
     void (*shutdown)(struct platform *p);
     /* CPU time consumed so far by the address space's threads, in ns. */

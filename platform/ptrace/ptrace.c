@@ -474,6 +474,7 @@ static int pt_ctx_new(struct platform *pl, struct context **out)
 {
     struct ptrace_ctx *c = xzalloc(sizeof(*c));
     c->p = (struct ptrace_platform *)pl;
+    c->cpu = -1;
     *out = (struct context *)c;
     return 0;
 }
@@ -492,6 +493,7 @@ static int pt_ctx_clone(struct context *cc, struct address_space *a, struct cont
         return (int)tid;
     nc = xzalloc(sizeof(*nc));
     nc->p = c->p;
+    nc->cpu = c->cpu; /* a clone keeps its creator's affinity */
     nc->pending_tid = (pid_t)tid;
     nc->pending_pid = c->as->pid;
     *out = (struct context *)nc;
@@ -564,6 +566,27 @@ static enum switch_reason pt_ctx_switch(struct context *cc, struct address_space
          * switch resumes with signal 0, which drops it. */
         return SW_INTERRUPTED;
     }
+}
+
+static int pt_ctx_pin(struct context *cc, uint64_t mask)
+{
+    struct ptrace_ctx *c = (struct ptrace_ctx *)cc;
+    int own = c->p->cpu, cpu;
+    long r;
+
+    if (!mask)
+        return -EINVAL;
+    if (!c->tid)
+        return -ESRCH;
+    cpu = own >= 0 && own < 64 && ((mask >> own) & 1) ? own : __builtin_ctzll(mask);
+    if (cpu == c->cpu)
+        return cpu;
+    r = ptrace_stub_inject(c, SYS_sched_setaffinity, 0, sizeof(uint64_t),
+                           PTRACE_STUB_ADDR + STUB_OFF(ptrace_stub_cpumasks) + 8 * cpu, 0, 0, 0);
+    if (r < 0)
+        return (int)r;
+    c->cpu = cpu;
+    return cpu;
 }
 
 static void pt_ctx_interrupt(struct context *cc)
@@ -651,6 +674,7 @@ const struct platform_ops ptrace_platform_ops = {
     .ctx_release = pt_ctx_release,
     .ctx_switch = pt_ctx_switch,
     .ctx_interrupt = pt_ctx_interrupt,
+    .ctx_pin = pt_ctx_pin,
     .max_user_addr = pt_max_user_addr,
     .as_special = pt_as_special,
     .fpu_get = pt_fpu_get,

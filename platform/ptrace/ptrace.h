@@ -71,10 +71,12 @@ struct ptrace_ctx {
     pid_t pending_tid;      /* a parked stub thread to seize on first use */
     pid_t pending_pid;      /* ... and its process */
     struct user_regs_struct init_regs; /* regs at a park point */
+    int cpu;                /* the host CPU the stub thread is pinned to, -1: unknown */
 };
 
 extern const char ptrace_stub_start[], ptrace_stub_end[];
 extern const char ptrace_stub_park[], ptrace_stub_syscall[], ptrace_stub_clone[];
+extern const char ptrace_stub_cpumasks[];
 
 /* Run one syscall inside the stub thread of c; returns the raw result. */
 long ptrace_stub_inject(struct ptrace_ctx *c, long nr, uint64_t a0, uint64_t a1,

@@ -20,10 +20,12 @@
  * page below the stub page but that span, then park on int3. The injection site is
  * `syscall; int3`. The clone site is `syscall` after which the parent
  * traps and the child (rax == 0) parks in a pause loop until a Sentry
- * thread seizes it. No stack is used anywhere. Position independent. */
+ * thread seizes it. Then a table of one-CPU affinity masks, for injected
+ * sched_setaffinity calls (the stub has no other memory of its own). No stack is used anywhere. Position independent. */
 __asm__(".pushsection .text\n"
         ".globl ptrace_stub_start, ptrace_stub_end\n"
         ".globl ptrace_stub_park, ptrace_stub_syscall, ptrace_stub_clone\n"
+        ".globl ptrace_stub_cpumasks\n"
         ".balign 16\n"
         "ptrace_stub_start:\n"
         "  mov $11, %eax\n"               /* munmap(0, r12) */
@@ -50,6 +52,13 @@ __asm__(".pushsection .text\n"
         "  mov $34, %eax\n"               /* pause() */
         "  syscall\n"
         "  jmp 1b\n"
+        ".balign 8\n"
+        "ptrace_stub_cpumasks:\n"
+        "  .set sb_cpu, 0\n"
+        "  .rept 64\n"
+        "  .quad 1 << sb_cpu\n"
+        "  .set sb_cpu, sb_cpu + 1\n"
+        "  .endr\n"
         "ptrace_stub_end:\n"
         ".popsection\n");
 
