@@ -92,6 +92,11 @@ void ptrace_stub_move_vdso(struct ptrace_vdso *out)
     if (hi - lo > PTRACE_VDSO_MAX || hi == base)
         return;
     delta = PTRACE_VDSO_END - hi;
+    /* Nothing of ours may sit there (the Sentry's stack could, rarely):
+     * mremap would drop it. madvise of an unmapped page is ENOMEM. */
+    for (top = lo + delta; top < PTRACE_VDSO_END; top += PG)
+        if (madvise((void *)top, PG, MADV_NORMAL) == 0 || errno != ENOMEM)
+            return;
     if (mremap((void *)base, hi - base, hi - base, MREMAP_MAYMOVE | MREMAP_FIXED,
                (void *)(base + delta)) == MAP_FAILED)
         return;
