@@ -7,6 +7,7 @@
 # Builds bench/*.c into BUILD_DIR/bench/ (gcc -O2; static for the programs
 # that run inside the sandbox; only when the source is newer), then measures:
 #   1. getpid: ns per raw getpid syscall, natively and under `sbx run`;
+#      clock_gettime(CLOCK_MONOTONIC) through libc (the vDSO), likewise;
 #   2. ptrace floor: ns per PTRACE_SYSEMU round trip (waitpid, GETREGS, set
 #      rax, SETREGS) with tracer and tracee on the same CPU, on different
 #      CPUs, and unpinned;
@@ -31,6 +32,7 @@ CC=${BENCH_CC:-gcc}
 TIMEOUT=${BENCH_TIMEOUT:-30}
 GETPID_N_NATIVE=200000
 GETPID_N_SANDBOX=20000
+CLOCK_N=1000000
 FLOOR_N_SAME=20000
 FLOOR_N_CROSS=5000
 STARTUP_RUNS=20
@@ -112,7 +114,7 @@ with() {
     if [[ -z "$2" || "$2" == n/a ]]; then echo n/a; else echo "$1$2$3"; fi
 }
 
-for p in getpid ptrace_floor readfile; do
+for p in getpid clock ptrace_floor readfile; do
     build $p static
 done
 build walltime
@@ -129,6 +131,10 @@ gp_native=$(median_of "$REPS" "$bindir/getpid" $GETPID_N_NATIVE) ||
     fail "native getpid failed"
 gp_sandbox=$(median_of "$REPS" "$sbx" run -- "$bindir/getpid" $GETPID_N_SANDBOX) ||
     fail "sandboxed getpid failed"
+echo "bench: clock_gettime ..." >&2
+ck_native=$(median_of "$REPS" "$bindir/clock" $CLOCK_N) || fail "native clock_gettime failed"
+ck_sandbox=$(median_of "$REPS" "$sbx" run -- "$bindir/clock" $CLOCK_N) ||
+    fail "sandboxed clock_gettime failed"
 
 # 2. ptrace floor.
 echo "bench: ptrace floor ..." >&2
@@ -184,6 +190,7 @@ nb_ratio=$(calc %.2f 'b / a' "${nb_native:-}" "${nb_sandbox:-}")
 nr_ratio=$(calc %.2f 'b / a' "${nr_native:-}" "${nr_sandbox:-}")
 
 gp_ratio=$(calc %.1f 'b / a' "${gp_native:-}" "${gp_sandbox:-}")
+ck_ratio=$(calc %.2f 'b / a' "${ck_native:-}" "${ck_sandbox:-}")
 floor_ratio=$(calc %.2f 'a / b' "${gp_sandbox:-}" "${fl_same:-}")
 cross_ratio=$(calc %.1f 'a / b' "${fl_cross:-}" "${fl_same:-}")
 su_diff=$(calc %.2f 'b - a' "${su_native:-}" "${su_sandbox:-}")
@@ -201,6 +208,8 @@ printf '%-44s %12s %12s %10s\n' "figure" "native" "sandbox" "ratio"
 printf '%-44s %12s %12s %10s\n' "------" "------" "-------" "-----"
 printf '%-44s %12s %12s %10s\n' "getpid, ns/call" \
     "$(na "${gp_native:-}")" "$(na "${gp_sandbox:-}")" "$(with "" "$gp_ratio" x)"
+printf '%-44s %12s %12s %10s\n' "clock_gettime(MONOTONIC), ns/call" \
+    "$(na "${ck_native:-}")" "$(na "${ck_sandbox:-}")" "$(with "" "$ck_ratio" x)"
 printf '%-44s %12s %12s %10s\n' "start-up /bin/true, ms (median of $STARTUP_RUNS)" \
     "$(na "${su_native:-}")" "$(na "${su_sandbox:-}")" "$(with + "$su_diff" " ms")"
 printf '%-44s %12s %12s %10s\n' "read $(basename "${rfile:-?}") x$READ_REPS, ms" \
@@ -230,6 +239,9 @@ reps=$REPS
 getpid_native_ns=$(na "${gp_native:-}")
 getpid_sandbox_ns=$(na "${gp_sandbox:-}")
 getpid_ratio=$gp_ratio
+clock_gettime_native_ns=$(na "${ck_native:-}")
+clock_gettime_sandbox_ns=$(na "${ck_sandbox:-}")
+clock_gettime_ratio=$ck_ratio
 ptrace_floor_same_cpu_ns=$(na "${fl_same:-}")
 ptrace_floor_cross_cpu_ns=$(na "${fl_cross:-}")
 ptrace_floor_unpinned_ns=$(na "${fl_free:-}")

@@ -39,6 +39,26 @@ enum switch_reason {
     SW_ERROR,       /* the context is gone (stub died) */
 };
 
+/* Pages of the host kernel a platform may leave mapped in the address
+ * spaces it makes, at the same place in all of them: the vDSO and the data
+ * pages it reads. They are not MemoryFile pages; the Sentry only keeps
+ * VMAs for them. */
+enum platform_special {
+    PLATFORM_VVAR,        /* "[vvar]": clock and rng data, read-only */
+    PLATFORM_VVAR_VCLOCK, /* "[vvar_vclock]": paravirt clock pages */
+    PLATFORM_VDSO,        /* "[vdso]": the vDSO's ELF image */
+    PLATFORM_NSPECIAL,
+};
+
+struct platform_special_range {
+    uint64_t start, end;
+    int prot;
+    enum platform_special kind;
+};
+
+/* As /proc/PID/maps names them. */
+extern const char *const platform_special_names[PLATFORM_NSPECIAL];
+
 struct platform_cfg {
     int memfd;       /* the MemoryFile: every mapping is a range of it */
     int cpu;         /* preferred CPU for the first context, -1: current */
@@ -78,10 +98,18 @@ struct platform_ops {
      * format (as a signal frame holds it). get returns the size. */
     int (*fpu_get)(struct context *c, void *buf, size_t cap);
     int (*fpu_set)(struct context *c, const void *buf, size_t len);
+    /* Keep the context's application thread on one host CPU of mask (bit
+     * i: CPU i), the Sentry's own if mask has it; returns that CPU, which
+     * is also what the host vDSO's getcpu tells the thread. */
+    int (*ctx_pin)(struct context *c, uint64_t mask);
     /* Take every address space down at once (the sandbox ends). */
     void (*shutdown)(struct platform *p);
     /* CPU time consumed so far by the address space's threads, in ns. */
     uint64_t (*as_cpu_ns)(struct address_space *as);
+    /* The special ranges a new address space made by as_new or as_new_from
+     * holds (at most PLATFORM_NSPECIAL, lowest first); returns how many.
+     * NULL: none. */
+    int (*as_special)(struct address_space *as, struct platform_special_range *out);
     /* Highest application address + 1 (the platform may reserve the top). */
     uint64_t (*max_user_addr)(struct platform *p);
 };

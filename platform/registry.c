@@ -5,6 +5,12 @@
 
 extern const struct platform_ops ptrace_platform_ops;
 
+const char *const platform_special_names[PLATFORM_NSPECIAL] = {
+    [PLATFORM_VVAR] = "[vvar]",
+    [PLATFORM_VVAR_VCLOCK] = "[vvar_vclock]",
+    [PLATFORM_VDSO] = "[vdso]",
+};
+
 static const struct platform_ops *builtin[] = { &ptrace_platform_ops };
 static const struct platform_ops *extra[4];
 static unsigned nextra;

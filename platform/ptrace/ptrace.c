@@ -1,8 +1,8 @@
 /* platform/ptrace/ptrace.c: the ptrace platform: stubs, SYSEMU, injection.
  *
  * Each address space is a stub process with one page of code at
- * PTRACE_STUB_ADDR and nothing else mapped but MemoryFile ranges injected by
- * the Sentry. New stub processes and threads are made by injecting clone
+ * PTRACE_STUB_ADDR, the host's vDSO block (moved to PTRACE_VDSO_END), and
+ * nothing else mapped but MemoryFile ranges injected by the Sentry. New stub processes and threads are made by injecting clone
  * into an existing stub (the Sentry itself never forks after boot); the
  * Sentry thread that will run one seizes it.
  */
@@ -101,6 +101,7 @@ static _Noreturn void stub_child(struct ptrace_platform *p, pid_t parent)
         }
     }
 #endif
+    ptrace_stub_move_vdso(&p->vdso); /* told to the parent by PEEKDATA */
     page = mmap((void *)PTRACE_STUB_ADDR, PTRACE_STUB_SIZE, PROT_READ | PROT_WRITE,
                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     if (page == MAP_FAILED)
@@ -116,7 +117,12 @@ static _Noreturn void stub_child(struct ptrace_platform *p, pid_t parent)
     raise(SIGSTOP);
     if (ptrace_stub_install_filter())
         _exit(124);
-    ((void (*)(void))PTRACE_STUB_ADDR)();
+    __asm__ volatile("mov %0, %%r12\n"
+                     "mov %1, %%r13\n"
+                     "jmp *%2\n"
+                     :
+                     : "r"(p->vdso.lo), "r"(p->vdso.hi), "r"(PTRACE_STUB_ADDR)
+                     : "r12", "r13", "memory");
     _exit(123);
 }
 
@@ -293,6 +299,16 @@ static int pt_as_new(struct platform *pl, struct address_space **out)
         r = -ECHILD;
         goto fail;
     }
+    /* Where the child put the vDSO block (it wrote p->vdso in its copy). */
+    for (size_t i = 0; i < sizeof(p->vdso) / sizeof(long); i++) {
+        errno = 0;
+        long w = ptrace(PTRACE_PEEKDATA, pid, (long *)&p->vdso + i, 0);
+        if (errno) {
+            r = -errno;
+            goto fail;
+        }
+        ((long *)&p->vdso)[i] = w;
+    }
     if (ptrace(PTRACE_SETOPTIONS, pid, 0, STUB_OPTS) || ptrace(PTRACE_CONT, pid, 0, 0)) {
         r = -errno;
         goto fail;
@@ -334,6 +350,7 @@ static int pt_as_clone(struct context *cc, struct address_space *parent,
     as = as_alloc(c->p);
     as->pid = (pid_t)pid;
     as->pending_tid = (pid_t)pid;
+    as->vdso_gone = c->as->vdso_gone;
     *out = (struct address_space *)as;
     return 0;
 }
@@ -342,8 +359,10 @@ static int pt_as_new_from(struct context *cc, struct address_space **out)
 {
     struct ptrace_ctx *c = (struct ptrace_ctx *)cc, nc = { 0 };
     struct ptrace_as *as;
+    uint64_t lo, hi;
     long pid, r;
     int status;
+    bool gone;
 
     if (!c->tid)
         return -EINVAL;
@@ -359,11 +378,18 @@ static int pt_as_new_from(struct context *cc, struct address_space **out)
         r = -errno;
         goto fail;
     }
-    r = ptrace_stub_inject(&nc, SYS_munmap, 0, PTRACE_STUB_ADDR, 0, 0, 0, 0);
+    /* Everything goes but the vDSO block, if the old image kept it whole. */
+    gone = c->as->vdso_gone || !c->p->vdso.n;
+    lo = gone ? PTRACE_STUB_ADDR : c->p->vdso.lo;
+    hi = gone ? PTRACE_STUB_ADDR : c->p->vdso.hi;
+    r = ptrace_stub_inject(&nc, SYS_munmap, 0, lo, 0, 0, 0, 0);
+    if (r >= 0 && hi < PTRACE_STUB_ADDR)
+        r = ptrace_stub_inject(&nc, SYS_munmap, hi, PTRACE_STUB_ADDR - hi, 0, 0, 0, 0);
     if (r < 0)
         goto fail;
     as = as_alloc(c->p);
     as->pid = (pid_t)pid;
+    as->vdso_gone = gone;
     as->fresh_tid = (pid_t)pid;
     as->creator = pthread_self();
     *out = (struct address_space *)as;
@@ -375,6 +401,15 @@ fail:
     return (int)r;
 }
 
+/* A mapping change over [addr, addr+len): does it touch the vDSO block? */
+static void note_vdso(struct ptrace_as *as, uint64_t addr, uint64_t len)
+{
+    const struct ptrace_vdso *v = &as->p->vdso;
+
+    if (v->n && addr < v->hi && v->lo < addr + len)
+        as->vdso_gone = true;
+}
+
 static int pt_as_map(struct address_space *a, uint64_t addr, uint64_t len, uint64_t off,
                      int prot)
 {
@@ -382,6 +417,7 @@ static int pt_as_map(struct address_space *a, uint64_t addr, uint64_t len, uint6
     struct ptrace_ctx *c = cur_ctx;
     long r;
 
+    note_vdso(as, addr, len);
     if (!c || c->as != as || !c->tid)
         return 0; /* not ours to run: the owner faults it in later */
     r = ptrace_stub_inject(c, SYS_mmap, addr, len, prot, MAP_SHARED | MAP_FIXED,
@@ -397,6 +433,7 @@ static int pt_as_unmap(struct address_space *a, uint64_t addr, uint64_t len)
     struct ptrace_ctx *c = cur_ctx;
     long r;
 
+    note_vdso(as, addr, len);
     if (!c || c->as != as || !c->tid) {
         pthread_mutex_lock(&as->lock);
         if (as->npending == as->cappending) {
@@ -437,6 +474,7 @@ static int pt_ctx_new(struct platform *pl, struct context **out)
 {
     struct ptrace_ctx *c = xzalloc(sizeof(*c));
     c->p = (struct ptrace_platform *)pl;
+    c->cpu = -1;
     *out = (struct context *)c;
     return 0;
 }
@@ -455,6 +493,7 @@ static int pt_ctx_clone(struct context *cc, struct address_space *a, struct cont
         return (int)tid;
     nc = xzalloc(sizeof(*nc));
     nc->p = c->p;
+    nc->cpu = c->cpu; /* a clone keeps its creator's affinity */
     nc->pending_tid = (pid_t)tid;
     nc->pending_pid = c->as->pid;
     *out = (struct context *)nc;
@@ -529,6 +568,27 @@ static enum switch_reason pt_ctx_switch(struct context *cc, struct address_space
     }
 }
 
+static int pt_ctx_pin(struct context *cc, uint64_t mask)
+{
+    struct ptrace_ctx *c = (struct ptrace_ctx *)cc;
+    int own = c->p->cpu, cpu;
+    long r;
+
+    if (!mask)
+        return -EINVAL;
+    if (!c->tid)
+        return -ESRCH;
+    cpu = own >= 0 && own < 64 && ((mask >> own) & 1) ? own : __builtin_ctzll(mask);
+    if (cpu == c->cpu)
+        return cpu;
+    r = ptrace_stub_inject(c, SYS_sched_setaffinity, 0, sizeof(uint64_t),
+                           PTRACE_STUB_ADDR + STUB_OFF(ptrace_stub_cpumasks) + 8 * cpu, 0, 0, 0);
+    if (r < 0)
+        return (int)r;
+    c->cpu = cpu;
+    return cpu;
+}
+
 static void pt_ctx_interrupt(struct context *cc)
 {
     struct ptrace_ctx *c = (struct ptrace_ctx *)cc;
@@ -584,6 +644,17 @@ static void pt_shutdown(struct platform *p)
     pthread_mutex_unlock(&stubs_mu);
 }
 
+static int pt_as_special(struct address_space *a, struct platform_special_range *out)
+{
+    struct ptrace_as *as = (struct ptrace_as *)a;
+    const struct ptrace_vdso *v = &as->p->vdso;
+
+    if (as->vdso_gone)
+        return 0;
+    memcpy(out, v->r, v->n * sizeof(v->r[0]));
+    return v->n;
+}
+
 static uint64_t pt_max_user_addr(struct platform *p)
 {
     return PTRACE_STUB_ADDR;
@@ -603,7 +674,9 @@ const struct platform_ops ptrace_platform_ops = {
     .ctx_release = pt_ctx_release,
     .ctx_switch = pt_ctx_switch,
     .ctx_interrupt = pt_ctx_interrupt,
+    .ctx_pin = pt_ctx_pin,
     .max_user_addr = pt_max_user_addr,
+    .as_special = pt_as_special,
     .fpu_get = pt_fpu_get,
     .as_cpu_ns = pt_as_cpu_ns,
     .shutdown = pt_shutdown,

@@ -843,6 +843,8 @@ static void maps_one(void *arg, const struct mm_range *v)
         strcpy(path, "[stack]");
     } else if (v->flags & VMA_HEAP) {
         strcpy(path, "[heap]");
+    } else if ((v->flags & VMA_SPECIAL) && v->off < PLATFORM_NSPECIAL) {
+        strcpy(path, platform_special_names[v->off]);
     }
     n = sb_printf(ma->b, "%012lx-%012lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)v->start,
               (unsigned long)v->end, v->prot & PROT_READ ? 'r' : '-',

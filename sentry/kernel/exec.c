@@ -283,6 +283,24 @@ int kernel_execve_at(struct task *t, const struct vpath *start, const char *path
     return r;
 }
 
+/* VMAs for the host pages the platform left in mm's new address space
+ * (the vDSO block); *vdso gets the vDSO's ELF header (0: none), for
+ * AT_SYSINFO_EHDR. */
+static int map_special(struct kernel *k, struct mm *mm, uint64_t *vdso)
+{
+    struct platform_special_range sp[PLATFORM_NSPECIAL];
+    int n = k->pops->as_special ? k->pops->as_special(mm->as, sp) : 0, r;
+
+    *vdso = 0;
+    for (int i = 0; i < n; i++) {
+        if ((r = mm_map_special(mm, &sp[i])))
+            return r;
+        if (sp[i].kind == PLATFORM_VDSO)
+            *vdso = sp[i].start;
+    }
+    return 0;
+}
+
 static int load_elf_image(struct task *t, const char *path, struct file *f, uint64_t size,
                           const char *const *argv, const char *const *envp)
 {
@@ -324,6 +342,8 @@ static int load_elf_image(struct task *t, const char *path, struct file *f, uint
         k->pops->as_release(as);
         goto out;
     }
+    if ((r = map_special(k, mm, &ax.sysinfo_ehdr)))
+        goto out;
     if ((r = elf_load(mm, f, info, info->is_dyn ? ET_DYN_BASE : 0, &main_img)))
         goto out;
     if (info->interp[0] && (r = elf_load(mm, interp, iinfo, 0, &interp_img)))

@@ -12,6 +12,7 @@ struct stack_auxv {
     uint64_t phdr, phnum, entry, base, uid, euid, gid, egid, secure;
     const char *execfn;
     uint64_t stack_size; /* RLIMIT_STACK, page aligned (0: 8 MiB) */
+    uint64_t sysinfo_ehdr; /* the vDSO's ELF header, 0: no vDSO */
 };
 
 /* Create the stack VMA below mm->stack_top and fill it; *sp gets the

@@ -91,6 +91,8 @@ int loader_build_stack(struct mm *mm, const char *const *argv, const char *const
         vec[i++] = (t);                                                        \
         vec[i++] = (v);                                                        \
     } while (0)
+    if (ax->sysinfo_ehdr) /* first, as Linux's ARCH_DLINFO puts it */
+        AUX(AT_SYSINFO_EHDR, ax->sysinfo_ehdr);
     __cpuid(1, a, b, c, d);
     AUX(AT_HWCAP, d);
     AUX(AT_PAGESZ, 4096);

@@ -151,6 +151,31 @@ static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
     return 0;
 }
 
+/* Would [start, end) cut a special VMA in two? Linux refuses to split
+ * those (EINVAL). */
+static bool splits_special(struct mm *mm, uint64_t start, uint64_t end)
+{
+    for (size_t i = rmap_lower_bound(&mm->vmas, start);
+         i < mm->vmas.n && mm->vmas.v[i].start < end; i++) {
+        const struct mm_range *v = &mm->vmas.v[i];
+        if ((v->flags & VMA_SPECIAL) && (v->start < start || v->end > end))
+            return true;
+    }
+    return false;
+}
+
+int mm_map_special(struct mm *mm, const struct platform_special_range *r)
+{
+    struct mm_range v = { .start = r->start, .end = r->end, .off = r->kind,
+                          .prot = r->prot, .flags = VMA_SPECIAL };
+    int ret;
+
+    pthread_mutex_lock(&mm->lock);
+    ret = rmap_insert(&mm->vmas, &v);
+    pthread_mutex_unlock(&mm->lock);
+    return ret;
+}
+
 /* Would mapping len more bytes (less `replacing`) pass RLIMIT_AS? */
 static bool within_limit(struct mm *mm, uint64_t len, uint64_t replacing)
 {
@@ -230,6 +255,9 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
                 r = -EEXIST;
                 goto out;
             }
+        } else if (splits_special(mm, addr, addr + len)) {
+            r = -EINVAL;
+            goto out;
         } else if ((r = unmap_locked(mm, addr, addr + len)) < 0) {
             goto out;
         }
@@ -271,7 +299,7 @@ int mm_munmap(struct mm *mm, uint64_t addr, uint64_t len)
     if (addr + len < addr || addr + len > mm->max_addr)
         return -EINVAL;
     pthread_mutex_lock(&mm->lock);
-    r = unmap_locked(mm, addr, addr + len);
+    r = splits_special(mm, addr, addr + len) ? -EINVAL : unmap_locked(mm, addr, addr + len);
     pthread_mutex_unlock(&mm->lock);
     return r;
 }
@@ -299,11 +327,15 @@ int mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
             r = -ENOMEM;
             goto out;
         }
-        if ((prot & PROT_WRITE) && (v->flags & VMA_NOMAYWRITE)) {
-            r = -EACCES;
+        if ((prot & PROT_WRITE) && (v->flags & (VMA_NOMAYWRITE | VMA_SPECIAL))) {
+            r = -EACCES; /* partial: Linux lets the vDSO text be made writable */
             goto out;
         }
         a = v->end;
+    }
+    if (splits_special(mm, addr, end)) {
+        r = -EINVAL;
+        goto out;
     }
     rmap_split(&mm->vmas, addr);
     rmap_split(&mm->vmas, end);
@@ -483,7 +515,8 @@ int mm_fault(struct mm *mm, uint64_t addr, int code, struct mm_fault_guard *guar
     v = rmap_find(&mm->vmas, addr);
     if (!v)
         v = grow_stack_locked(mm, addr);
-    if (!v || !v->prot) {
+    /* The host maps special pages itself: a fault there is the app's. */
+    if (!v || !v->prot || (v->flags & VMA_SPECIAL)) {
         r = -EFAULT;
         goto out;
     }
@@ -580,8 +613,8 @@ static int access_locked(struct mm *mm, uint64_t addr, uint8_t *kbuf, size_t len
         uint64_t n, a;
         int r;
 
-        if (!v || (!force && !(v->prot & need)))
-            return -EFAULT;
+        if (!v || (!force && !(v->prot & need)) || (v->flags & VMA_SPECIAL))
+            return -EFAULT; /* partial: the vDSO's pages are the host's */
         vc = *v;
         n = SB_MIN(len, vc.end - addr);
         if ((r = ensure_backed(mm, &vc, PAGE_DOWN(addr), PAGE_UP(addr + n))))
@@ -735,6 +768,11 @@ long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, 
         r = -EFAULT;
         goto out;
     }
+    if ((v->flags & VMA_SPECIAL) ||
+        ((flags & MREMAP_FIXED) && splits_special(mm, new_addr, new_addr + new_len))) {
+        r = -EINVAL; /* partial: the vDSO does not move */
+        goto out;
+    }
     vc = *v;
     if (flags & MREMAP_FIXED) {
         if ((r = unmap_locked(mm, new_addr, new_addr + new_len)) < 0)
@@ -822,6 +860,10 @@ int mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice)
         int flag = (advice == MADV_DONTFORK || advice == MADV_DOFORK) ? VMA_DONTFORK
                                                                       : VMA_WIPEONFORK;
         bool set = advice == MADV_DONTFORK || advice == MADV_WIPEONFORK;
+        if (splits_special(mm, addr, end)) {
+            r = -EINVAL;
+            goto out;
+        }
         rmap_split(&mm->vmas, addr);
         rmap_split(&mm->vmas, end);
         for (size_t i = rmap_lower_bound(&mm->vmas, addr);
@@ -959,7 +1001,7 @@ int mm_with_u32(struct mm *mm, uint64_t addr, bool write, void (*fn)(uint32_t *p
         return -EINVAL;
     pthread_mutex_lock(&mm->lock);
     v = rmap_find(&mm->vmas, addr);
-    if (!v || !(v->prot & (write ? PROT_WRITE : PROT_READ))) {
+    if (!v || !(v->prot & (write ? PROT_WRITE : PROT_READ)) || (v->flags & VMA_SPECIAL)) {
         r = -EFAULT;
         goto out;
     }
@@ -1067,11 +1109,12 @@ int mm_mincore(struct mm *mm, uint64_t addr, uint64_t len, uint8_t *vec)
     pthread_mutex_lock(&mm->lock);
     for (uint64_t i = 0; i < n; i++) {
         uint64_t a = addr + i * MM_PAGE;
-        if (!rmap_find(&mm->vmas, a)) {
+        struct mm_range *v = rmap_find(&mm->vmas, a);
+        if (!v) {
             r = -ENOMEM;
             break;
         }
-        vec[i] = rmap_find(&mm->pmas, a) ? 1 : 0;
+        vec[i] = (v->flags & VMA_SPECIAL) || rmap_find(&mm->pmas, a) ? 1 : 0;
     }
     pthread_mutex_unlock(&mm->lock);
     return r;

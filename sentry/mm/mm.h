@@ -35,6 +35,10 @@ struct file;
 #define VMA_DONTFORK 16
 #define VMA_WIPEONFORK 32
 #define VMA_NOMAYWRITE 64 /* shared file mapping of a file not open for writing */
+/* Host pages the platform keeps mapped (the vDSO block): off holds the
+ * enum platform_special. Never backed by MemoryFile pages, never copied
+ * in or out, never split (as Linux's special mappings). */
+#define VMA_SPECIAL 128
 
 /* pma flags (mm_range.flags of mm->pmas) */
 #define PMA_COW 1 /* shared with another mm since fork: copy before writing */
@@ -81,6 +85,9 @@ void mm_put(struct mm *mm);
 typedef int (*mm_clone_as_fn)(void *arg, struct address_space **as);
 int mm_fork(struct mm *parent, mm_clone_as_fn clone_as, void *arg,
             struct mm **out) SB_MUST_CHECK;
+
+/* Record a special range the platform left in mm's address space. */
+int mm_map_special(struct mm *mm, const struct platform_special_range *r) SB_MUST_CHECK;
 
 /* mmap(2): file may be NULL for anonymous memory. Returns addr or -errno. */
 long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,

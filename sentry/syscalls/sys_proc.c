@@ -422,12 +422,24 @@ long sys_sched_yield(struct task *t, const struct syscall_args *a)
 
 
 
+static uint64_t host_cpus(struct task *t);
+
+/* The host CPU t's application thread runs on, pinned there by the
+ * platform: what the host vDSO's getcpu, which answers without a syscall,
+ * tells it too. */
+static unsigned run_cpu(struct task *t)
+{
+    const struct platform_ops *ops = t->k->pops;
+    int cpu = ops->ctx_pin ? ops->ctx_pin(t->ctx, t->cpumask ? t->cpumask : host_cpus(t)) : 0;
+    return cpu < 0 ? 0 : (unsigned)cpu;
+}
+
 long sys_getcpu(struct task *t, const struct syscall_args *a)
 {
-    unsigned zero = 0;
-    if (a->a[0] && mm_copy_out(t->mm, a->a[0], &zero, 4))
+    unsigned cpu = run_cpu(t), node = 0;
+    if (a->a[0] && mm_copy_out(t->mm, a->a[0], &cpu, 4))
         return -EFAULT;
-    if (a->a[1] && mm_copy_out(t->mm, a->a[1], &zero, 4))
+    if (a->a[1] && mm_copy_out(t->mm, a->a[1], &node, 4))
         return -EFAULT;
     return 0;
 }
@@ -790,6 +802,8 @@ long sys_sched_setaffinity(struct task *t, const struct syscall_args *a)
     if (!mask)
         return -EINVAL;
     o->cpumask = mask;
+    if (o == t)
+        (void)run_cpu(t); /* move now: the vDSO's getcpu must see it */
     return 0;
 }
 

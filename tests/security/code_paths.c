@@ -1,13 +1,17 @@
 /* code_paths: ways to run a system call or touch memory that bypass the
  * usual path: a `syscall` in a JIT page, `int $0x80`, the vsyscall page,
  * the ptrace stub's own page (its code is where the stub's seccomp filter
- * lets host calls through), and /proc/self/mem.
+ * lets host calls through), the host's vDSO the sandbox maps, and
+ * /proc/self/mem.
  * usage: code_paths ATTEMPT; see sec.h for the verdicts. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <elf.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <ucontext.h>
@@ -198,6 +202,68 @@ static void attempt_proc_self_mem(void)
            fd < 0 ? "absent" : "writes own memory");
 }
 
+static void landing(void)
+{
+    siglongjmp(jump_back, 1);
+}
+
+/* vdso: the host's vDSO stays mapped in the sandbox. A `syscall` inside
+ * its text is still the Sentry's (SYSEMU stops every syscall; the stub's
+ * filter sends calls from outside the stub page to the Sentry): a mkdir made
+ * from there lands in the sandbox's tree. Its data pages cannot be made
+ * writable, nor cut, and it sits apart from the Sentry's own mappings. */
+static void attempt_vdso(void)
+{
+    unsigned long base = getauxval(AT_SYSINFO_EHDR), vvar = 0;
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)base;
+    static char path[64];
+    static unsigned long stack[8192];
+    const unsigned char *text = (const unsigned char *)base;
+    long site = -1;
+    char maps[8192], *l;
+    struct stat st;
+
+    if (!base)
+        sec_skip("no vDSO (AT_SYSINFO_EHDR absent)");
+    for (long i = 0; i + 1 < 2 * 4096; i++)
+        if (text[i] == 0x0f && text[i + 1] == 0x05) {
+            site = i;
+            break;
+        }
+    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || site < 0)
+        sec_escape("the vDSO at %#lx is no ELF image with a syscall in it", base);
+    snprintf(path, sizeof(path), "/tmp/vdso-syscall-%d", getpid());
+    for (size_t i = 0; i < sizeof(stack) / sizeof(stack[0]); i++)
+        stack[i] = (unsigned long)landing; /* any `ret` after the call comes back */
+    catch_traps();
+    if (sigsetjmp(jump_back, 1) == 0) {
+        unsigned long sp = (unsigned long)&stack[4096];
+        __asm__ volatile("mov %1, %%rsp\n\t"
+                         "mov %1, %%rbp\n\t"
+                         "mov $83, %%eax\n\t" /* mkdir(path, 0700) */
+                         "mov %2, %%rdi\n\t"
+                         "mov $0700, %%esi\n\t"
+                         "jmp *%0\n\t" ::"r"(base + site),
+                         "r"(sp), "r"(path)
+                         : "rax", "rdi", "rsi", "rcx", "r11", "memory");
+    }
+    if (stat(path, &st) || !S_ISDIR(st.st_mode))
+        sec_escape("mkdir from the vDSO's syscall did not reach the Sentry: %s", strerror(errno));
+    rmdir(path);
+    if (sec_read_file("/proc/self/maps", maps, sizeof(maps)) < 0)
+        sec_escape("/proc/self/maps: %s", strerror(errno));
+    l = strstr(maps, " [vvar]\n");
+    if (!l)
+        sec_skip("no [vvar] in /proc/self/maps");
+    while (l > maps && l[-1] != '\n')
+        l--;
+    vvar = strtoul(l, NULL, 16);
+    sec_want("mprotect([vvar], PROT_WRITE)", mprotect((void *)vvar, 4096, PROT_READ | PROT_WRITE),
+             errno, EACCES);
+    sec_want("munmap(part of [vvar])", munmap((void *)vvar, 4096), errno, EINVAL);
+    sec_ok("a syscall in the vDSO is the Sentry's; [vvar] stays read-only and whole");
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -217,6 +283,8 @@ int main(int argc, char **argv)
         attempt_stub_jump();
     if (!strcmp(a, "proc-self-mem"))
         attempt_proc_self_mem();
+    if (!strcmp(a, "vdso"))
+        attempt_vdso();
     fprintf(stderr, "%s: unknown attempt '%s'\n", argv[0], a);
     return 2;
 }

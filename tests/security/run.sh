@@ -253,6 +253,7 @@ attempt vsyscall -- code_paths vsyscall
 attempt stub-page-remap -- code_paths stub-page
 attempt stub-page-jump -- code_paths stub-jump
 attempt proc-self-mem -- code_paths proc-self-mem
+attempt vdso-syscall -- code_paths vdso
 
 # --- the rootfs overlay -------------------------------------------------------
 if wanted overlay-etc-passwd; then
