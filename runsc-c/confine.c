@@ -151,7 +151,7 @@ static void enter_namespaces(struct confinement *c, bool sentry)
 #ifndef SB_ASAN /* the sanitizers' interceptors make calls of their own */
 /* The waiter's own filter: it only waits, then ends as the Sentry ended.
  * Each call is why it is there. Returns 0 or -errno. */
-static __attribute__((unused)) int nswait_seccomp(void)
+static int nswait_seccomp(void)
 {
     static const struct {
         int nr;
