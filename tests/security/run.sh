@@ -247,6 +247,11 @@ if attempt seccomp-app-filter -- sys_refused seccomp; then
 fi
 
 # --- other ways to make a call: JIT, int 0x80, vsyscall, the stub page ------
+# Random calls with hostile arguments (60,000 per seed): the Sentry must
+# answer all of them and stay up. Fixed seeds, so a failure reproduces.
+for seed in 1 2 3; do
+    attempt "sys-fuzz-$seed" -- sys_fuzz fuzz "$seed" 40 1500
+done
 attempt jit-page-syscall -- code_paths jit-syscall
 attempt int80 -- code_paths int80
 attempt vsyscall -- code_paths vsyscall
