@@ -252,6 +252,11 @@ fi
 for seed in 1 2 3; do
     attempt "sys-fuzz-$seed" -- sys_fuzz fuzz "$seed" 40 1500
 done
+# The same from 4 threads of one process at once (shared fds, memory, signal
+# handlers): races in the Sentry's tables.
+for seed in 4 5; do
+    attempt "sys-fuzz-threads-$seed" -- sys_fuzz fuzz "$seed" 30 1000 4
+done
 attempt jit-page-syscall -- code_paths jit-syscall
 attempt int80 -- code_paths int80
 attempt vsyscall -- code_paths vsyscall

@@ -3,10 +3,11 @@
  * result) and stay up: the attempt passes when every child ended (however
  * it ended) and the parent can still make calls afterwards.
  *
- * usage: sys_fuzz fuzz SEED CHILDREN CALLS
+ * usage: sys_fuzz fuzz SEED CHILDREN CALLS [THREADS]
  *
- * Each child seeds a generator from SEED and its index, ticks SIGALRM every
- * 20 ms so a call that blocks ends with EINTR, sends its output to /dev/null,
+ * Each child (THREADS threads, 1 by default) seeds a generator from SEED and
+ * its index, ticks SIGALRM to each thread every 20 ms so a call that blocks
+ * ends with EINTR, catches its own faults, sends its output to /dev/null,
  * and makes CALLS calls of random numbers (0..460 and a few out of range)
  * with arguments drawn from a pool of edge values: 0, -1, small ints, huge
  * values, NULL, 1, kernel addresses, a valid buffer (random bytes or a
@@ -19,6 +20,7 @@
  * a garbage sigreturn frame...), to get further into each run. */
 #include "sec.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -29,8 +31,9 @@
 #include <sys/wait.h>
 #include <time.h>
 
-static uint64_t rng;
-static volatile uint64_t *shared; /* the child's current call: nr, args */
+static __thread uint64_t rng;
+#define MAX_THREADS 8
+static volatile uint64_t *shared; /* each thread's current call: nr, args (8 words) */
 
 static uint64_t next(void)
 {
@@ -53,7 +56,8 @@ static int excluded(long nr)
          * gone), which leaves the other calls untried: */
         SYS_munmap, SYS_mremap, SYS_mprotect, SYS_madvise, SYS_brk, SYS_shmdt, SYS_arch_prctl,
         SYS_rt_sigreturn, SYS_rt_sigaction, SYS_sigaltstack, SYS_rt_sigprocmask,
-        SYS_alarm, SYS_setitimer, /* would stop the ticks that end blocked calls */
+        SYS_alarm, SYS_setitimer, SYS_timer_settime, SYS_timer_delete, /* would stop the
+                                                           * ticks that end blocked calls */
     };
     for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
         if (nr == no[i])
@@ -92,49 +96,54 @@ static void tick(int sig)
 
 /* A fault (the child's own memory clobbered by a call) goes back to the
  * loop, up to a point, so one bad call does not end the run. */
-static sigjmp_buf again;
-static volatile int faults;
+static __thread sigjmp_buf again;
+static _Atomic int faults;
+static _Atomic int finished; /* threads done (not joined: a fuzzed set_tid_address
+                              * would leave pthread_join waiting forever) */
 
 static void fault(int sig)
 {
     (void)sig;
-    if (++faults > 50)
+    if (++faults > 50 * MAX_THREADS)
         _exit(3);
     siglongjmp(again, 1);
 }
 
-static void child(uint64_t seed, int calls)
+struct worker {
+    uint64_t seed;
+    int calls, slot;
+};
+
+/* One fuzzing thread: its own buffer, generator, fault return point and
+ * record slot. */
+static void *fuzz(void *wp)
 {
+    struct worker *w = wp;
     /* A mapping of its own, guarded: a call that writes past it faults
      * instead of clobbering the child's variables. */
     char *buf = mmap(NULL, 8192 + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     const size_t len = 8192;
-    int fd = open("/dev/null", O_RDWR);
-    struct sigaction sa = { .sa_handler = tick }; /* no SA_RESTART: blocked calls end EINTR */
-    struct itimerval it = { { 0, 20000 }, { 0, 20000 } };
-
-    if (fd >= 0) {
-        dup2(fd, 1);
-        dup2(fd, 2);
-    }
-    rng = seed * 0x9e3779b97f4a7c15ULL + 1;
-    static char altstack[65536];
-    if (buf == MAP_FAILED)
-        _exit(4);
-    mprotect(buf + len, 4096, PROT_NONE);
-    stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
-    struct sigaction fa = { .sa_handler = fault, .sa_flags = SA_NODEFER | SA_ONSTACK };
+    char *altstack = malloc(65536);
+    volatile uint64_t *rec = shared + 8 * w->slot;
     volatile int i = 0;
 
-    sigaction(SIGALRM, &sa, NULL);
+    if (buf == MAP_FAILED || !altstack)
+        return NULL;
+    mprotect(buf + len, 4096, PROT_NONE);
+    {
+        /* This thread's own tick, so each thread's blocked calls end. */
+        struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM };
+        struct itimerspec its = { { 0, 20000000 }, { 0, 20000000 } };
+        timer_t tm;
+        sev._sigev_un._tid = (int)syscall(SYS_gettid);
+        if (timer_create(CLOCK_MONOTONIC, &sev, &tm) == 0)
+            timer_settime(tm, 0, &its, NULL);
+    }
+    stack_t ss = { .ss_sp = altstack, .ss_size = 65536 };
     sigaltstack(&ss, NULL);
-    sigaction(SIGSEGV, &fa, NULL);
-    sigaction(SIGBUS, &fa, NULL);
-    sigaction(SIGILL, &fa, NULL);
-    sigaction(SIGFPE, &fa, NULL);
-    setitimer(ITIMER_REAL, &it, NULL);
+    rng = w->seed * 0x9e3779b97f4a7c15ULL + 1;
     sigsetjmp(again, 1);
-    for (; i < calls; i++) {
+    for (; i < w->calls; i++) {
         long nr = (long)(next() % 470);
         if (next() % 64 == 0)
             nr = (long)next(); /* far out of range */
@@ -146,23 +155,55 @@ static void child(uint64_t seed, int calls)
         uint64_t a[6];
         for (int j = 0; j < 6; j++)
             a[j] = arg(buf, len);
-        shared[0] = (uint64_t)nr;
+        rec[0] = (uint64_t)nr;
         for (int j = 0; j < 6; j++)
-            shared[1 + j] = a[j];
+            rec[1 + j] = a[j];
         syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
     }
+    finished++;
+    return NULL;
+}
+
+static void child(uint64_t seed, int calls, int threads)
+{
+    int fd = open("/dev/null", O_RDWR);
+    struct sigaction sa = { .sa_handler = tick }; /* no SA_RESTART: blocked calls end EINTR */
+    struct sigaction fa = { .sa_handler = fault, .sa_flags = SA_NODEFER | SA_ONSTACK };
+    struct worker w[MAX_THREADS];
+    pthread_t th[MAX_THREADS];
+
+    if (fd >= 0) {
+        dup2(fd, 1);
+        dup2(fd, 2);
+    }
+    sigaction(SIGALRM, &sa, NULL);
+    sigaction(SIGSEGV, &fa, NULL);
+    sigaction(SIGBUS, &fa, NULL);
+    sigaction(SIGILL, &fa, NULL);
+    sigaction(SIGFPE, &fa, NULL);
+    for (int k = 0; k < threads; k++) {
+        w[k] = (struct worker){ seed * MAX_THREADS + (uint64_t)k, calls, k };
+        if (k && pthread_create(&th[k], NULL, fuzz, &w[k]))
+            threads = k;
+    }
+    fuzz(&w[0]);
+    while (finished < threads)
+        usleep(1000);
     _exit(0);
 }
 
 int main(int argc, char **argv)
 {
-    int children, calls, ended = 0, clean = 0, signalled = 0, bysig[65] = { 0 };
+    int children, calls, threads, ended = 0, clean = 0, signalled = 0, bysig[65] = { 0 };
     char sigs[256] = "";
     uint64_t seed;
     struct timespec t0, t1;
 
-    if (argc != 5 || strcmp(argv[1], "fuzz"))
-        sec_skip("usage: sys_fuzz fuzz SEED CHILDREN CALLS");
+    if ((argc != 5 && argc != 6) || strcmp(argv[1], "fuzz"))
+        sec_skip("usage: sys_fuzz fuzz SEED CHILDREN CALLS [THREADS]");
+    threads = argc == 6 ? atoi(argv[5]) : 1;
+    if (threads < 1 || threads > MAX_THREADS)
+        sec_skip("THREADS: 1 to %d", MAX_THREADS);
     seed = strtoull(argv[2], NULL, 0);
     shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (shared == MAP_FAILED)
@@ -176,7 +217,7 @@ int main(int argc, char **argv)
         if (p < 0)
             sec_escape("fork failed after %d children: %s", c, strerror(errno));
         if (p == 0)
-            child(seed + (uint64_t)c, calls);
+            child(seed + (uint64_t)c, calls, threads);
         /* The child may have made its own children (setsid, daemons...):
          * reap whatever ends; a child that outlives its alarm is killed. */
         for (int tries = 0;; tries++) {
@@ -186,10 +227,12 @@ int main(int argc, char **argv)
             if (w < 0)
                 sec_escape("waitpid of child %d: %s", c, strerror(errno));
             if (tries == 300) { /* 3 s: stuck, or simply slow */
-                fprintf(stderr, "sys_fuzz: child %d stuck in call %lu (%#lx, %#lx, %#lx, %#lx)\n", c,
-                        (unsigned long)shared[0], (unsigned long)shared[1],
-                        (unsigned long)shared[2], (unsigned long)shared[3],
-                        (unsigned long)shared[4]);
+                for (int k = 0; k < threads; k++) {
+                    volatile uint64_t *r = shared + 8 * k;
+                    fprintf(stderr, "sys_fuzz: child %d thread %d last call %lu (%#lx, %#lx, %#lx, %#lx)\n",
+                            c, k, (unsigned long)r[0], (unsigned long)r[1], (unsigned long)r[2],
+                            (unsigned long)r[3], (unsigned long)r[4]);
+                }
                 {
                     char path[64], line[256];
                     FILE *f;
