@@ -52,7 +52,7 @@ enum gen {
     G_POOLSIZE, G_THREADSMAX, G_OVERRATIO, G_MMAPMIN, G_INO_WATCHES, G_INO_INSTANCES,
     G_INO_EVENTS, G_ENTROPY, G_NET_UNIX,
     G_NET_TCP, G_NET_TCP6, G_NET_UDP, G_NET_UDP6, G_NET_DEV, G_NET_IF_INET6,
-    G_SHMMAX, G_SHMALL, G_SHMMNI, G_SEM, G_MSGMNI, G_MSGMAX, G_MSGMNB,
+    G_AIO_NR, G_AIO_MAX_NR, G_SHMMAX, G_SHMALL, G_SHMMNI, G_SEM, G_MSGMNI, G_MSGMAX, G_MSGMNB,
     G_SYSVIPC_SHM, G_SYSVIPC_SEM, G_SYSVIPC_MSG, /* in IPC_KIND_* order */
 };
 
@@ -113,6 +113,8 @@ static const struct pentry fs_dir[] = {
     { "file-nr", PN_FILE, G_FILENR, NULL },
     { "nr_open", PN_FILE, G_NROPEN, NULL },
     { "pipe-max-size", PN_FILE, G_PIPEMAX, NULL },
+    { "aio-nr", PN_FILE, G_AIO_NR, NULL },
+    { "aio-max-nr", PN_FILE, G_AIO_MAX_NR, NULL },
     { "inotify", PN_DIR, 0, inotify_dir },
     { NULL, 0, 0, NULL },
 };
@@ -953,6 +955,7 @@ static const char *const fixed_text[] = {
     [G_INO_EVENTS] = "16384\n",
     [G_NROPEN] = "1048576\n",
     [G_PIPEMAX] = "1048576\n",
+    [G_AIO_MAX_NR] = "65536\n",
     /* System V IPC limits: Linux's defaults, which sentry/kernel/ipc.h uses */
     [G_SHMMAX] = "18446744073692774399\n",
     [G_SHMALL] = "18446744073692774399\n",
@@ -1108,6 +1111,9 @@ static int generate(struct pnode *n, struct sbuf *b)
             double up = now.tv_sec + now.tv_nsec / 1e9;
             sb_printf(b, "%.2f %.2f\n", up, up * SB_MAX(k->ncpus, 1));
         }
+        break;
+    case G_AIO_NR:
+        sb_printf(b, "%lu\n", aio_nr_get());
         break;
     case G_LOADAVG:
         sb_printf(b, "0.00 0.00 0.00 1/%d %d\n", k->nprocs, k->last_pid);
