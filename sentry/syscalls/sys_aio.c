@@ -5,9 +5,9 @@
  * in the app's memory, whose address is the aio_context_t, so libaio and
  * user-space reapers can read it. The Sentry keeps the tail; the head is
  * read back from the ring (user space may consume events itself) and is
- * written there by io_getevents. Contexts belong to an address space:
- * the ring is not copied by fork (MADV_DONTFORK, Linux's VM_DONTCOPY) and
- * contexts die with the mm (exec, exit).
+ * written there by io_getevents. Contexts belong to an address space
+ * and die with it (exec, exit); fork's child shares the ring mapping (a
+ * MAP_SHARED one, as Linux's) but not the context.
  *
  * Reads, writes and syncs are done inside io_submit through the same file
  * ops as preadv/pwritev (what Linux does for buffered files); their
@@ -231,8 +231,7 @@ long sys_io_setup(struct task *t, const struct syscall_args *a)
     addr = mm_mmap(t->mm, 0, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, NULL, 0);
     if (addr < 0)
         return addr;
-    if (mm_madvise(t->mm, (uint64_t)addr, len, MADV_DONTFORK) ||
-        mm_copy_out(t->mm, (uint64_t)addr, &ring, sizeof(ring))) {
+    if (mm_copy_out(t->mm, (uint64_t)addr, &ring, sizeof(ring))) {
         (void)mm_munmap(t->mm, (uint64_t)addr, len);
         return -ENOMEM;
     }
@@ -367,9 +366,12 @@ static void *worker_main(void *arg)
         r->queued = false;
         pthread_mutex_unlock(&work_mu);
         if (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE)) {
-            mask = vfs_poll(r->file, NULL) & r->events;
+            /* Linux reports the wake-up's key, the file's readiness
+             * not masked by the events asked for: the nearest here is
+             * the whole poll mask. */
+            mask = vfs_poll(r->file, NULL) & ~VFS_POLL_NONE;
             pthread_mutex_lock(&aio_lock);
-            if (mask && !r->done) {
+            if ((mask & r->events) && !r->done) {
                 req_unwait(r);
                 poll_complete(r, mask);
             }

@@ -104,12 +104,15 @@ int main(void)
     memset(rbuf, 0, sizeof(rbuf));
     EQ("submit_4", io_submit(ctx, 4, v), 4);
     EQ("getevents_min4", io_getevents(ctx, 4, 8, ev, NULL), 4);
-    for (int i = 0; i < 4; i++) {
+    /* Linux syncs in a worker: events come in any order, found by data */
+    for (int i = 1; i <= 4; i++) {
         char name[32];
-        snprintf(name, sizeof(name), "ev%d_data", i);
-        EQ(name, ev[i].data, i + 1);
+        long res = -999;
+        for (int j = 0; j < 4; j++)
+            if (ev[j].data == (uint64_t)i)
+                res = ev[j].res;
         snprintf(name, sizeof(name), "ev%d_res", i);
-        EQ(name, ev[i].res, i == 0 ? 9 : i == 2 ? 12 : 0);
+        EQ(name, res, i == 1 ? 9 : i == 3 ? 12 : 0);
     }
     STREQ("pread_data", rbuf, "aio world");
     EQ("preadv_a", memcmp(a, "hell", 4), 0);
