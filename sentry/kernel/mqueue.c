@@ -24,12 +24,16 @@
 #include <sys/resource.h>
 
 #include "lib/xalloc.h"
+#include "sentry/socket/socket.h"
 
 #define MQ_PRIO_MAX_ 32768
 #define HARD_MSGMAX 65536
 #define HARD_MSGSIZEMAX (16 * 1024 * 1024)
 #define FILENT_SIZE 80 /* st_size of a queue, as Linux's */
 #define MSG_OVERHEAD 48 /* Linux's struct msg_msg, and a priority tree node */
+#define NOTIFY_COOKIE_LEN 32
+#define NOTIFY_WOKENUP 1
+#define NOTIFY_REMOVED 2
 
 struct mq_msg {
     struct mq_msg *next;
@@ -56,6 +60,8 @@ struct mqueue {
     int notify_tgid;      /* 0: nobody registered */
     int notify_kind, notify_signo;
     union sigval notify_value;
+    struct file *notify_sock; /* SIGEV_THREAD: the netlink socket told */
+    uint8_t cookie[NOTIFY_COOKIE_LEN];
     struct waitq wq;      /* senders, receivers, pollers */
 };
 
@@ -77,6 +83,19 @@ static struct mqueue *find(const char *name) /* mq_lock held */
         if (q->linked && !strcmp(q->name, name))
             return q;
     return NULL;
+}
+
+/* The registration goes: a SIGEV_THREAD one is told why (mq_lock held;
+ * the socket's reference is handed to *put, dropped by the caller). */
+static void notify_end(struct mqueue *q, int why, struct file **put)
+{
+    if (q->notify_sock) {
+        q->cookie[NOTIFY_COOKIE_LEN - 1] = (uint8_t)why;
+        (void)netlink_kernel_send(q->notify_sock, q->cookie, NOTIFY_COOKIE_LEN);
+        *put = q->notify_sock;
+        q->notify_sock = NULL;
+    }
+    q->notify_tgid = 0;
 }
 
 /* ---- the inode and its files ---- */
@@ -113,6 +132,8 @@ static void mq_release_inode(struct inode *ino)
         }
     mq_count--;
     pthread_mutex_unlock(&mq_lock);
+    if (q->notify_sock)
+        file_put(q->notify_sock);
     for (struct mq_msg *m = q->head, *n; m; m = n) {
         n = m->next;
         free(m);
@@ -167,11 +188,14 @@ static void mq_release_file(struct file *f)
 {
     struct mqueue *q = mq_of(f);
     struct task *t = current_task;
+    struct file *put = NULL;
 
     pthread_mutex_lock(&mq_lock);
     if (t && q->notify_tgid && q->notify_tgid == t->proc->tgid)
-        q->notify_tgid = 0;
+        notify_end(q, NOTIFY_REMOVED, &put);
     pthread_mutex_unlock(&mq_lock);
+    if (put)
+        file_put(put);
 }
 
 static const struct file_ops mq_fops = {
@@ -424,7 +448,7 @@ long mqueue_timedsend(struct task *t, int fd, uint64_t uptr, uint64_t len, unsig
     struct timespec dl;
     struct mq_msg *m, **pp;
     struct mqueue *q;
-    struct file *f;
+    struct file *f, *put = NULL;
     siginfo_t si;
     int sig = 0, tgid = 0;
     int r;
@@ -474,13 +498,15 @@ long mqueue_timedsend(struct task *t, int fd, uint64_t uptr, uint64_t len, unsig
             si.si_pid = t->proc->tgid;
             si.si_uid = t->cred.uid;
         }
-        q->notify_tgid = 0;
+        notify_end(q, NOTIFY_WOKENUP, &put);
     }
     waitq_wake_all(&q->wq);
 out:
     pthread_mutex_unlock(&mq_lock);
     free(m);
     file_put(f);
+    if (put)
+        file_put(put);
     if (sig) {
         struct process *p;
         pthread_mutex_lock(&t->k->lock);
@@ -538,9 +564,10 @@ out:
 
 long mqueue_notify(struct task *t, int fd, uint64_t usev)
 {
+    uint8_t cookie[NOTIFY_COOKIE_LEN];
+    struct file *f, *sock = NULL, *put = NULL;
     struct sigevent sev;
     struct mqueue *q;
-    struct file *f;
     int r = 0;
 
     if (usev) {
@@ -552,27 +579,40 @@ long mqueue_notify(struct task *t, int fd, uint64_t usev)
         if (sev.sigev_notify == SIGEV_SIGNAL &&
             (sev.sigev_signo < 0 || sev.sigev_signo > SB_NSIG))
             return -EINVAL;
-        /* SIGEV_THREAD names a netlink socket to get a cookie on; the
-         * sandbox's netlink sockets cannot carry it. */
-        if (sev.sigev_notify == SIGEV_THREAD)
-            return -ENOSYS;
+        /* SIGEV_THREAD (glibc's): a 32-byte cookie is sent on the
+         * netlink socket sigev_signo when the queue gets a message. */
+        if (sev.sigev_notify == SIGEV_THREAD) {
+            if (mm_copy_in(t->mm, cookie, (uint64_t)sev.sigev_value.sival_ptr, sizeof(cookie)))
+                return -EFAULT;
+            if (!(sock = fdt_get(t->fdt, sev.sigev_signo)))
+                return -EBADF;
+            if ((r = netlink_kernel_send(sock, NULL, 0))) {
+                file_put(sock);
+                return r;
+            }
+        }
     }
     if (!(f = fdt_get(t->fdt, fd)) || !(q = mq_of(f))) {
         if (f)
             file_put(f);
+        if (sock)
+            file_put(sock);
         return -EBADF;
     }
     pthread_mutex_lock(&mq_lock);
     if (!usev) {
         if (q->notify_tgid == t->proc->tgid)
-            q->notify_tgid = 0;
+            notify_end(q, NOTIFY_REMOVED, &put);
     } else if (q->notify_tgid) {
         r = -EBUSY;
+        put = sock;
     } else {
         q->notify_tgid = t->proc->tgid;
         q->notify_kind = sev.sigev_notify;
         q->notify_signo = sev.sigev_signo;
         q->notify_value = sev.sigev_value;
+        q->notify_sock = sock;
+        memcpy(q->cookie, cookie, sizeof(cookie));
     }
     if (!r) {
         now_rt(&q->ctime);
@@ -580,6 +620,8 @@ long mqueue_notify(struct task *t, int fd, uint64_t usev)
     }
     pthread_mutex_unlock(&mq_lock);
     file_put(f);
+    if (put)
+        file_put(put);
     return r;
 }
 
