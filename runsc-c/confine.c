@@ -148,6 +148,7 @@ static void enter_namespaces(struct confinement *c, bool sentry)
     }
 }
 
+#ifndef SB_ASAN /* unused there: see its caller */
 /* The waiter's own filter: it only waits, then ends as the Sentry ended.
  * Each call is why it is there. Returns 0 or -errno. */
 static int nswait_seccomp(void)
@@ -184,6 +185,7 @@ static int nswait_seccomp(void)
     seccomp_release(ctx);
     return r;
 }
+#endif
 
 /* Wait for the Sentry (pid 1 of its namespace) and end as it ended. */
 static _Noreturn void wait_and_mirror(pid_t pid)

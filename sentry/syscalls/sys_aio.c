@@ -13,7 +13,8 @@
  * ops as preadv/pwritev (what Linux does for buffered files); their
  * result, an errno included, is the event's res. IOCB_CMD_POLL waits:
  * callback waiters on the file's wait queues hand it to one worker
- * thread, which polls again and completes it (ring, eventfd). Only POLL
+ * thread (started at boot), which polls again and completes it (ring,
+ * eventfd). Only POLL
  * requests are cancellable, as in Linux.
  *
  * Lock order: aio_lock -> mm->lock; aio_lock -> waitq locks -> work_mu.
@@ -89,7 +90,6 @@ static unsigned long aio_nr;
 static pthread_mutex_t work_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER;
 static struct aio_req *work_head;
-static bool worker_started;
 
 unsigned long aio_nr_get(void)
 {
@@ -201,10 +201,6 @@ static void aio_mm_release(struct mm *mm)
     pthread_mutex_unlock(&aio_lock);
 }
 
-__attribute__((constructor)) static void aio_init(void)
-{
-    mm_release_hook = aio_mm_release;
-}
 
 long sys_io_setup(struct task *t, const struct syscall_args *a)
 {
@@ -300,7 +296,6 @@ long sys_io_destroy(struct task *t, const struct syscall_args *a)
 
 /* ---- IOCB_CMD_POLL ---- */
 
-static void *worker_main(void *arg);
 
 static bool poll_wake(struct waiter *w) /* under the file's waitq lock */
 {
@@ -341,14 +336,14 @@ static void poll_complete(struct aio_req *r, unsigned mask)
     if (r->done)
         return;
     r->done = true;
+    r->ev.res = mask;
+    ring_put(c, &r->ev, r->resfd);
     for (struct aio_req **pp = &c->active; *pp; pp = &(*pp)->next)
         if (*pp == r) {
             *pp = r->next;
-            req_put(r); /* the active list's */
+            req_put(r); /* the active list's: may be the last */
             break;
         }
-    r->ev.res = mask;
-    ring_put(c, &r->ev, r->resfd);
 }
 
 static void *worker_main(void *arg)
@@ -382,17 +377,15 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-static int worker_start(void) /* aio_lock held */
+int aio_init(void)
 {
     pthread_t th;
     int r;
 
-    if (worker_started)
-        return 0;
+    mm_release_hook = aio_mm_release;
     if ((r = pthread_create(&th, NULL, worker_main, NULL)))
         return -r;
     pthread_detach(th);
-    worker_started = true;
     return 0;
 }
 
@@ -401,17 +394,11 @@ static int submit_poll(struct task *t, struct aio_ctx *c, struct aio_req *r,
 {
     struct poll_req pr = { .t = t, .queue = poll_queue, .priv = r };
     unsigned mask;
-    int err;
 
     if ((uint16_t)cb->aio_buf != cb->aio_buf)
         return -EINVAL;
     if (cb->aio_offset || cb->aio_nbytes || cb->aio_rw_flags)
         return -EINVAL;
-    pthread_mutex_lock(&aio_lock);
-    err = worker_start();
-    pthread_mutex_unlock(&aio_lock);
-    if (err)
-        return -EAGAIN;
     r->events = (unsigned)cb->aio_buf | POLLERR | POLLHUP;
     r->refs = 2; /* the submitter's and the active list's */
     mask = vfs_poll(r->file, &pr) & r->events & ~VFS_POLL_NONE;
