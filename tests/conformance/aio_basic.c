@@ -6,23 +6,11 @@
  * an eventfd, io_getevents' min_nr/nr rules and timeout, io_cancel of a
  * finished request, io_destroy, /proc/sys/fs/aio-nr. */
 #include "conf.h"
-#include <linux/aio_abi.h>
+#include "aioconf.h"
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <sys/uio.h>
 #include <time.h>
-
-static long io_setup(unsigned n, aio_context_t *c) { return syscall(SYS_io_setup, n, c); }
-static long io_destroy(aio_context_t c) { return syscall(SYS_io_destroy, c); }
-static long io_submit(aio_context_t c, long n, struct iocb **v) { return syscall(SYS_io_submit, c, n, v); }
-static long io_getevents(aio_context_t c, long mn, long n, struct io_event *e, struct timespec *ts)
-{
-    return syscall(SYS_io_getevents, c, mn, n, e, ts);
-}
-static long io_cancel(aio_context_t c, struct iocb *cb, struct io_event *e)
-{
-    return syscall(SYS_io_cancel, c, cb, e);
-}
 
 struct aio_ring {
     unsigned id, nr, head, tail, magic, compat_features, incompat_features, header_length;

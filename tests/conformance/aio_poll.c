@@ -7,7 +7,7 @@
  * reports its wake-up key, not masked by the events asked for),
  * and fork: the child has not the context, but shares its ring mapping. */
 #include "conf.h"
-#include <linux/aio_abi.h>
+#include "aioconf.h"
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,18 +16,6 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <time.h>
-
-static long io_setup(unsigned n, aio_context_t *c) { return syscall(SYS_io_setup, n, c); }
-static long io_destroy(aio_context_t c) { return syscall(SYS_io_destroy, c); }
-static long io_submit(aio_context_t c, long n, struct iocb **v) { return syscall(SYS_io_submit, c, n, v); }
-static long io_getevents(aio_context_t c, long mn, long n, struct io_event *e, struct timespec *ts)
-{
-    return syscall(SYS_io_getevents, c, mn, n, e, ts);
-}
-static long io_cancel(aio_context_t c, struct iocb *cb, struct io_event *e)
-{
-    return syscall(SYS_io_cancel, c, cb, e);
-}
 
 static void prep_poll(struct iocb *cb, int fd, unsigned events, uint64_t data)
 {
