@@ -945,7 +945,7 @@ static const char *const fixed_text[] = {
     [G_CGROUP] = "0::/\n",
     [G_VERSION] = "Linux version 6.1.0-sbx (sbx@sandbox) (gcc) #1 SMP PREEMPT_DYNAMIC sbx\n",
     [G_FILESYSTEMS] = "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\nnodev\tpipefs\n"
-                      "nodev\t9p\n",
+                      "nodev\t9p\nnodev\tmqueue\n",
     [G_OSRELEASE] = "6.1.0-sbx\n",
     [G_OSTYPE] = "Linux\n",
     [G_PIDMAX] = STR(PID_MAX) "\n",

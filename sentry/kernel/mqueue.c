@@ -21,7 +21,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/resource.h>
+#include <sys/statfs.h>
 
 #include "lib/xalloc.h"
 #include "sentry/socket/socket.h"
@@ -68,7 +70,8 @@ struct mqueue {
 static pthread_mutex_t mq_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mqueue *mq_all;
 static int mq_count;
-static struct super mq_sb = { .fstype = "mqueue", .dev = 0x13 };
+/* nocache: mq_open and mq_unlink change the names behind the VFS's back. */
+static struct super mq_sb = { .fstype = "mqueue", .dev = 0x13, .nocache = true };
 
 static struct mqueue *mq_of(struct file *f);
 
@@ -120,6 +123,27 @@ static int q_getattr(struct inode *ino, struct stat *st)
     return 0;
 }
 
+/* chmod, chown, utimes (a size is taken and ignored, as Linux's). */
+static int q_setattr(struct inode *ino, const struct setattr *sa)
+{
+    struct mqueue *q = ino->priv;
+
+    pthread_mutex_lock(&mq_lock);
+    if (sa->valid & SA_MODE)
+        q->mode = sa->mode & 0777;
+    if (sa->valid & SA_UID)
+        q->uid = sa->uid;
+    if (sa->valid & SA_GID)
+        q->gid = sa->gid;
+    if (sa->valid & SA_ATIME)
+        q->atime = sa->atime;
+    if (sa->valid & SA_MTIME)
+        q->mtime = sa->mtime;
+    now_rt(&q->ctime);
+    pthread_mutex_unlock(&mq_lock);
+    return 0;
+}
+
 static void mq_release_inode(struct inode *ino)
 {
     struct mqueue *q = ino->priv;
@@ -143,6 +167,7 @@ static void mq_release_inode(struct inode *ino)
 
 static const struct inode_ops mq_iops = {
     .getattr = q_getattr,
+    .setattr = q_setattr,
     .release = mq_release_inode,
 };
 
@@ -211,6 +236,14 @@ static struct mqueue *mq_of(struct file *f)
 
 /* ---- mq_open / mq_unlink ---- */
 
+/* Take q's name away: the table's reference to drop (mq_lock held). */
+static struct inode *unlist(struct mqueue *q)
+{
+    q->linked = false;
+    now_rt(&q->ctime);
+    return q->ino;
+}
+
 /* The name as the syscall takes it: EACCES for "", ".", ".." and names
  * with '/', ENAMETOOLONG past NAME_MAX; an empty string is ENOENT. */
 static int copy_name(struct task *t, uint64_t uname, char *name)
@@ -248,10 +281,13 @@ static uint64_t queue_bytes(long maxmsg, long msgsize)
            (uint64_t)maxmsg * (uint64_t)msgsize;
 }
 
+static uint64_t next_ino = 2; /* 1: the file system's root */
+
+/* A new queue named name (mode: umask applied), listed in the table which
+ * holds the inode's first reference (*out). */
 static int create(struct task *t, const char *name, mode_t mode, const struct mq_attr *attr,
                   struct inode **out) /* mq_lock held */
 {
-    static uint64_t next_ino = 1;
     uint64_t lim = t->proc->rlim[RLIMIT_MSGQUEUE].cur, used = 0;
     struct mqueue *q;
     long maxmsg = MQ_MSG_DEFAULT, msgsize = MQ_MSGSIZE_DEFAULT;
@@ -279,7 +315,7 @@ static int create(struct task *t, const char *name, mode_t mode, const struct mq
     q->uid = t->cred.fsuid;
     q->gid = t->cred.fsgid;
     q->ruid = t->cred.uid;
-    q->mode = mode & 0777 & ~t->fs->umask;
+    q->mode = mode & 0777;
     now_rt(&q->ctime);
     q->atime = q->mtime = q->ctime;
     waitq_init(&q->wq);
@@ -311,7 +347,7 @@ long mqueue_open(struct task *t, uint64_t uname, int oflag, mode_t mode, uint64_
     if (!q) {
         if (!(oflag & O_CREAT))
             r = -ENOENT;
-        else if (!(r = create(t, name, mode, uattr ? &attr : NULL, &ino)))
+        else if (!(r = create(t, name, mode & ~t->fs->umask, uattr ? &attr : NULL, &ino)))
             inode_get(ino); /* this open's; the table keeps the first */
     } else if ((oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
         r = -EEXIST;
@@ -349,9 +385,7 @@ long mqueue_unlink(struct task *t, uint64_t uname)
     } else if (q->uid != t->cred.fsuid && t->cred.fsuid != 0 && !capable(t, CAP_FOWNER)) {
         r = -EPERM; /* the sticky directory's rule */
     } else {
-        q->linked = false;
-        now_rt(&q->ctime);
-        ino = q->ino;
+        ino = unlist(q);
     }
     pthread_mutex_unlock(&mq_lock);
     if (ino)
@@ -657,4 +691,127 @@ long mqueue_getsetattr(struct task *t, int fd, uint64_t unew, uint64_t uold)
     if (uold && mm_copy_out(t->mm, uold, &oattr, sizeof(oattr)))
         return -EFAULT;
     return 0;
+}
+
+/* ---- the mqueue file system: the queues as files of one directory ---- */
+
+static struct dentry *mq_root; /* every mount shows it: one namespace */
+
+static int dir_lookup(struct inode *dir, const char *name, struct inode **out)
+{
+    struct mqueue *q;
+
+    pthread_mutex_lock(&mq_lock);
+    q = find(name);
+    if (q)
+        *out = inode_get(q->ino);
+    pthread_mutex_unlock(&mq_lock);
+    return q ? 0 : -ENOENT;
+}
+
+/* open(O_CREAT) in the directory: a queue with the default attributes. */
+static int dir_create(struct inode *dir, const char *name, mode_t mode, struct inode **out)
+{
+    int r;
+
+    if (!current_task)
+        return -EPERM;
+    pthread_mutex_lock(&mq_lock);
+    r = find(name) ? -EEXIST : create(current_task, name, mode, NULL, out);
+    if (!r)
+        inode_get(*out);
+    pthread_mutex_unlock(&mq_lock);
+    return r;
+}
+
+static int dir_unlink(struct inode *dir, const char *name) /* the VFS checked the rights */
+{
+    struct inode *ino = NULL;
+    struct mqueue *q;
+
+    pthread_mutex_lock(&mq_lock);
+    if ((q = find(name)))
+        ino = unlist(q);
+    pthread_mutex_unlock(&mq_lock);
+    if (!ino)
+        return -ENOENT;
+    inode_put(ino);
+    return 0;
+}
+
+static int dir_mkdir(struct inode *dir, const char *name, mode_t mode)
+{
+    return -EPERM; /* no directories in it, as Linux's */
+}
+
+static int dir_getattr(struct inode *ino, struct stat *st)
+{
+    st->st_mode = ino->mode;
+    st->st_ino = ino->ino;
+    st->st_nlink = 2;
+    st->st_dev = mq_sb.dev;
+    st->st_blksize = 4096;
+    return 0;
+}
+
+static int dir_statfs(struct inode *ino, struct statfs *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->f_type = 0x19800202; /* MQUEUE_MAGIC */
+    out->f_bsize = 4096;
+    out->f_namelen = NAME_MAX;
+    out->f_frsize = 4096;
+    return 0;
+}
+
+/* One entry at index (*idx)++ unless f->pos is past it: false when the
+ * caller's buffer is full. */
+static bool emit_at(struct file *f, struct dir_emit *de, uint64_t *idx, const char *name,
+                    uint64_t ino, unsigned type)
+{
+    uint64_t i = (*idx)++;
+
+    if (f->pos > i)
+        return true;
+    if (!de->emit(de, name, strlen(name), ino, type, i + 1))
+        return false;
+    f->pos = i + 1;
+    return true;
+}
+
+static int dir_getdents(struct file *f, struct dir_emit *de)
+{
+    uint64_t idx = 0;
+
+    pthread_mutex_lock(&mq_lock);
+    if (emit_at(f, de, &idx, ".", 1, DT_DIR) && emit_at(f, de, &idx, "..", 1, DT_DIR))
+        for (struct mqueue *q = mq_all; q; q = q->next)
+            if (q->linked && !emit_at(f, de, &idx, q->name, q->ino->ino, DT_REG))
+                break;
+    pthread_mutex_unlock(&mq_lock);
+    return 0;
+}
+
+static const struct inode_ops mq_dir_iops = {
+    .lookup = dir_lookup,
+    .create = dir_create,
+    .unlink = dir_unlink,
+    .mkdir = dir_mkdir,
+    .getattr = dir_getattr,
+    .statfs = dir_statfs,
+};
+
+static const struct file_ops mq_dir_fops = {
+    .getdents = dir_getdents,
+};
+
+struct dentry *mqueue_fs_root(void)
+{
+    pthread_mutex_lock(&mq_lock);
+    if (!mq_root) {
+        struct inode *ino = inode_new(&mq_sb, &mq_dir_iops, &mq_dir_fops, S_IFDIR | 01777, 1);
+        mq_root = dentry_new("/", NULL, ino); /* takes the inode's reference */
+    }
+    pthread_mutex_unlock(&mq_lock);
+    return dentry_get(mq_root);
 }

@@ -24,5 +24,8 @@ long mqueue_timedreceive(struct task *t, int fd, uint64_t uptr, uint64_t len, ui
                          uint64_t uts);
 long mqueue_notify(struct task *t, int fd, uint64_t usev);
 long mqueue_getsetattr(struct task *t, int fd, uint64_t unew, uint64_t uold);
+/* mount -t mqueue: the root of the one mqueue file system (a new
+ * reference), its queues listed as files. */
+struct dentry *mqueue_fs_root(void);
 
 #endif
