@@ -158,3 +158,19 @@ int eventfd_new(unsigned initval, int flags, struct file **out)
     *out = anon_file_new(&sb, &eventfd_fops, O_RDWR | (flags & EFD_NONBLOCK ? O_NONBLOCK : 0), e);
     return 0;
 }
+
+bool eventfd_is(struct file *f)
+{
+    return f && f->ops == &eventfd_fops;
+}
+
+void eventfd_signal(struct file *f, uint64_t n)
+{
+    struct eventfd *e = f->priv;
+
+    pthread_mutex_lock(&e->lock);
+    n = SB_MIN(n, UINT64_MAX - e->count); /* saturates, as Linux's */
+    e->count += n;
+    pthread_mutex_unlock(&e->lock);
+    waitq_wake_all(&e->wq);
+}

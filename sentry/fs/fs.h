@@ -71,6 +71,10 @@ struct file *anon_file_new(struct super *sb, const struct file_ops *fops, int fl
 
 /* eventfd2 (EFD_* flags): a new file or -errno. */
 int eventfd_new(unsigned initval, int flags, struct file **out);
+/* Is f an eventfd? Add n to its counter (AIO's IOCB_FLAG_RESFD; never
+ * blocks, saturates at UINT64_MAX as Linux's eventfd_signal). */
+bool eventfd_is(struct file *f);
+void eventfd_signal(struct file *f, uint64_t n);
 
 /* timerfd: clock is checked by the caller; flags TFD_NONBLOCK. */
 int timerfd_new(int clock, int flags, struct file **out);

@@ -21,6 +21,7 @@
 #include "sentry/fs/pipe.h"
 #include "sentry/kernel/ipc.h"
 #include "sentry/kernel/kernel.h"
+#include "sentry/kernel/mqueue.h"
 #include "sentry/socket/netif.h"
 #include "sentry/socket/socket.h"
 
@@ -52,7 +53,7 @@ enum gen {
     G_POOLSIZE, G_THREADSMAX, G_OVERRATIO, G_MMAPMIN, G_INO_WATCHES, G_INO_INSTANCES,
     G_INO_EVENTS, G_ENTROPY, G_NET_UNIX,
     G_NET_TCP, G_NET_TCP6, G_NET_UDP, G_NET_UDP6, G_NET_DEV, G_NET_IF_INET6,
-    G_SHMMAX, G_SHMALL, G_SHMMNI, G_SEM, G_MSGMNI, G_MSGMAX, G_MSGMNB,
+    G_AIO_NR, G_AIO_MAX_NR, G_MQ_QUEUES, G_MQ_MSG, G_MQ_MSGSIZE, G_MQ_MSG_DEF, G_MQ_MSGSIZE_DEF, G_SHMMAX, G_SHMALL, G_SHMMNI, G_SEM, G_MSGMNI, G_MSGMAX, G_MSGMNB,
     G_SYSVIPC_SHM, G_SYSVIPC_SEM, G_SYSVIPC_MSG, /* in IPC_KIND_* order */
     G_VMSTAT, G_SWAPS,
 };
@@ -109,12 +110,23 @@ static const struct pentry inotify_dir[] = {
     { "max_queued_events", PN_FILE, G_INO_EVENTS, NULL },
     { NULL, 0, 0, NULL },
 };
+static const struct pentry mqueue_dir[] = {
+    { "msg_default", PN_FILE, G_MQ_MSG_DEF, NULL },
+    { "msg_max", PN_FILE, G_MQ_MSG, NULL },
+    { "msgsize_default", PN_FILE, G_MQ_MSGSIZE_DEF, NULL },
+    { "msgsize_max", PN_FILE, G_MQ_MSGSIZE, NULL },
+    { "queues_max", PN_FILE, G_MQ_QUEUES, NULL },
+    { NULL, 0, 0, NULL },
+};
 static const struct pentry fs_dir[] = {
     { "file-max", PN_FILE, G_FILEMAX, NULL },
     { "file-nr", PN_FILE, G_FILENR, NULL },
     { "nr_open", PN_FILE, G_NROPEN, NULL },
     { "pipe-max-size", PN_FILE, G_PIPEMAX, NULL },
+    { "aio-nr", PN_FILE, G_AIO_NR, NULL },
+    { "aio-max-nr", PN_FILE, G_AIO_MAX_NR, NULL },
     { "inotify", PN_DIR, 0, inotify_dir },
+    { "mqueue", PN_DIR, 0, mqueue_dir },
     { NULL, 0, 0, NULL },
 };
 static const struct pentry sys_dir[] = {
@@ -1025,7 +1037,7 @@ static const char *const fixed_text[] = {
     [G_CGROUP] = "0::/\n",
     [G_VERSION] = "Linux version 6.1.0-sbx (sbx@sandbox) (gcc) #1 SMP PREEMPT_DYNAMIC sbx\n",
     [G_FILESYSTEMS] = "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\nnodev\tpipefs\n"
-                      "nodev\t9p\n",
+                      "nodev\t9p\nnodev\tmqueue\n",
     [G_OSRELEASE] = "6.1.0-sbx\n",
     [G_OSTYPE] = "Linux\n",
     [G_PIDMAX] = STR(PID_MAX) "\n",
@@ -1045,6 +1057,13 @@ static const char *const fixed_text[] = {
     [G_INO_EVENTS] = "16384\n",
     [G_NROPEN] = "1048576\n",
     [G_PIPEMAX] = "1048576\n",
+    [G_AIO_MAX_NR] = "65536\n",
+    /* POSIX message queues: sentry/kernel/mqueue.h */
+    [G_MQ_QUEUES] = STR(MQ_QUEUES_MAX) "\n",
+    [G_MQ_MSG] = STR(MQ_MSG_MAX) "\n",
+    [G_MQ_MSGSIZE] = STR(MQ_MSGSIZE_MAX) "\n",
+    [G_MQ_MSG_DEF] = STR(MQ_MSG_DEFAULT) "\n",
+    [G_MQ_MSGSIZE_DEF] = STR(MQ_MSGSIZE_DEFAULT) "\n",
     /* System V IPC limits: Linux's defaults, which sentry/kernel/ipc.h uses */
     [G_SHMMAX] = "18446744073692774399\n",
     [G_SHMALL] = "18446744073692774399\n",
@@ -1218,6 +1237,9 @@ static int generate(struct pnode *n, struct sbuf *b)
             double up = now.tv_sec + now.tv_nsec / 1e9;
             sb_printf(b, "%.2f %.2f\n", up, up * SB_MAX(k->ncpus, 1));
         }
+        break;
+    case G_AIO_NR:
+        sb_printf(b, "%lu\n", aio_nr_get());
         break;
     case G_LOADAVG:
         sb_printf(b, "0.00 0.00 0.00 1/%d %d\n", k->nprocs, k->last_pid);

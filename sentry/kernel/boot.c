@@ -311,6 +311,10 @@ int kernel_run(const struct kernel_cfg *cfg)
         sb_err("netstack: %s", strerror(-r));
         return 125;
     }
+    if ((r = aio_init())) {
+        sb_err("aio: %s", strerror(-r));
+        return 125;
+    }
     {
         /* glibc installs its thread signal handlers at the first
          * pthread_create: let that happen before the lock-down. */

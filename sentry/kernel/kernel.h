@@ -429,6 +429,14 @@ void pidfd_process_reaped(struct process *p);
  * -errno. Takes the reference. */
 int pidfd_install(struct task *t, struct pid_handle *h, int flags);
 
+/* Native AIO (syscalls/sys_aio.c): the events io_setup asked for, over
+ * all contexts (/proc/sys/fs/aio-nr). */
+unsigned long aio_nr_get(void);
+/* At boot, before the seccomp lock-down (a thread made later may need
+ * host calls the filter refuses, under the sanitizers): the worker that
+ * completes IOCB_CMD_POLL requests. */
+int aio_init(void) SB_MUST_CHECK;
+
 /* Credentials (cred.c) */
 void cred_init(struct creds *c, uid_t uid, gid_t gid);
 bool capable(const struct task *t, int cap);

@@ -116,10 +116,14 @@ void mm_put(struct mm *mm)
         mm_destroy(mm);
 }
 
+void (*mm_release_hook)(struct mm *mm);
+
 void mm_destroy(struct mm *mm)
 {
     if (!mm)
         return;
+    if (mm_release_hook)
+        mm_release_hook(mm);
     if (mm->exe) {
         __atomic_sub_fetch(&mm->exe->inode->execs, 1, __ATOMIC_RELAXED);
         file_put(mm->exe);

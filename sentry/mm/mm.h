@@ -73,6 +73,9 @@ void mm_set_exe(struct mm *mm, struct file *f);
 int mm_new(struct memfile *mf, const struct platform_ops *pops, struct address_space *as,
            uint64_t max_addr, struct mm **out) SB_MUST_CHECK;
 void mm_destroy(struct mm *mm);
+/* Set by the kernel (AIO contexts die with their address space): called
+ * first thing when an mm is destroyed, with no lock held. */
+extern void (*mm_release_hook)(struct mm *mm);
 struct mm *mm_get(struct mm *mm);
 void mm_put(struct mm *mm);
 /* fork: a copy of parent's VMAs whose private pages are shared copy-on-write

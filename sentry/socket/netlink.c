@@ -582,3 +582,22 @@ static const struct sock_ops netlink_ops = {
     .poll = nl_poll,
     .release = nl_release,
 };
+
+int netlink_kernel_send(struct file *f, const void *data, size_t len)
+{
+    struct socket *s = sock_of(f);
+    struct netlink_sock *n;
+
+    if (!s)
+        return -ENOTSOCK;
+    if (s->ops != &netlink_ops)
+        return -EINVAL;
+    if (!data)
+        return 0;
+    n = nl_sk(s);
+    pthread_mutex_lock(&n->lock);
+    enqueue(n, data, len);
+    pthread_mutex_unlock(&n->lock);
+    waitq_wake_all(&n->wq);
+    return 0;
+}

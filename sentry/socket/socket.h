@@ -126,6 +126,11 @@ struct file *sock_file_new(struct socket *s, int flags);
 struct socket *sock_of(struct file *f);
 uint64_t sock_new_ino(void);
 
+/* A datagram from the kernel (nl_pid 0) on the netlink socket f (mq_notify's
+ * SIGEV_THREAD cookie): -ENOTSOCK if f is no socket, -EINVAL if not a
+ * netlink one. data NULL: only the check. */
+int netlink_kernel_send(struct file *f, const void *data, size_t len);
+
 /* O_NONBLOCK of the socket's file. */
 bool sock_nonblock(struct socket *s);
 

@@ -228,8 +228,7 @@ static long do_rwv(struct task *t, int fd, uint64_t uiov, uint64_t cnt, int64_t 
 {
     _cleanup_file_ struct file *f = fdt_get(t->fdt, fd);
     _cleanup_free_ struct iovec *iov = NULL;
-    long r, total = 0;
-    uint64_t pos;
+    long r;
 
     if (!f)
         return -EBADF;
@@ -247,6 +246,15 @@ static long do_rwv(struct task *t, int fd, uint64_t uiov, uint64_t cnt, int64_t 
     for (uint64_t i = 0; i < cnt; i++)
         if ((ssize_t)iov[i].iov_len < 0)
             return -EINVAL;
+    return sys_rw_iov(t, f, iov, cnt, off, wr);
+}
+
+long sys_rw_iov(struct task *t, struct file *f, const struct iovec *iov, uint64_t cnt,
+                int64_t off, int wr)
+{
+    long r, total = 0;
+    uint64_t pos;
+
     if (sock_of(f)) /* one message for all the vectors */
         return sock_rw(t, f, iov, (int)cnt, wr);
     if (off == -1)

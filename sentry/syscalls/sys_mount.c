@@ -8,6 +8,8 @@
  * one already mounted. */
 #include "sentry/syscalls/syscalls.h"
 
+#include "sentry/kernel/mqueue.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -78,6 +80,11 @@ static int new_fs(const char *fstype, char *data, struct dentry **root, const ch
     if (!strcmp(fstype, "proc")) {
         *root = procfs_new();
         *type = "proc";
+        return 0;
+    }
+    if (!strcmp(fstype, "mqueue")) {
+        *root = mqueue_fs_root();
+        *type = "mqueue";
         return 0;
     }
     return -ENODEV;

@@ -1075,7 +1075,7 @@ long sys_sched_setattr(struct task *t, const struct syscall_args *a)
 #define IOPRIO_DEFAULT_ ((2 << IOPRIO_CLASS_SHIFT) | 4) /* BE, level 4 */
 enum { IOPRIO_WHO_PROCESS_ = 1, IOPRIO_WHO_PGRP_, IOPRIO_WHO_USER_ };
 
-static int ioprio_check(struct task *t, int prio)
+int sys_ioprio_check(struct task *t, int prio)
 {
     switch (IOPRIO_CLASS_(prio)) {
     case 1: /* RT */
@@ -1120,7 +1120,7 @@ long sys_ioprio_set(struct task *t, const struct syscall_args *a)
     int which = (int)a->a[0], who = (int)a->a[1], prio = (int)a->a[2], r, n = 0;
     struct task *o;
 
-    if ((r = ioprio_check(t, prio)))
+    if ((r = sys_ioprio_check(t, prio)))
         return r;
     if (which == IOPRIO_WHO_PROCESS_) {
         o = who ? sched_target(t, who) : t;

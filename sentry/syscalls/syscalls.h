@@ -50,6 +50,16 @@ int sys_at_start(struct task *t, int dirfd, const char *path, struct vpath *out)
  * the task gets SIGXFSZ and the call EFBIG (0 if allowed). */
 int sys_fsize_check(struct task *t, uint64_t end);
 
+/* readv/writev (wr) of f through the Sentry's iovecs (checked by the
+ * caller) at off (-1: the file position): the count or -errno. */
+struct iovec;
+long sys_rw_iov(struct task *t, struct file *f, const struct iovec *iov, uint64_t cnt,
+                int64_t off, int wr);
+
+/* ioprio_set's check of an I/O priority (AIO's IOCB_FLAG_IOPRIO too):
+ * 0, -EINVAL, or -EPERM for the real-time class without privilege. */
+int sys_ioprio_check(struct task *t, int prio);
+
 /* kill(2) of one process p (NULL: none; k->lock held): ESRCH, EPERM as
  * kill, 0 for a zombie. */
 long sys_kill_process(struct task *t, struct process *p, int sig, const siginfo_t *si);
