@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/timespec.h"
+
 #define NBUCKETS 256
 
 struct fwaiter {
@@ -360,23 +362,15 @@ static int to_deadline(struct task *t, uint64_t uts, bool absolute, bool realtim
         struct timespec rt;
         int64_t delta;
         clock_gettime(CLOCK_REALTIME, &rt);
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        delta = (ts.tv_sec - rt.tv_sec) * 1000000000LL + (ts.tv_nsec - rt.tv_nsec);
-        if (delta < 0)
-            delta = 0;
-        d->tv_sec = now.tv_sec + delta / 1000000000LL;
-        d->tv_nsec = now.tv_nsec + delta % 1000000000LL;
+        delta = ts_diff_ns_sat(&ts, &rt);
+        now = ns_to_ts(delta < 0 ? 0 : (uint64_t)delta);
+        ts_deadline_in(d, &now);
+        return 0;
     } else if (absolute) {
         *d = ts;
         return 0;
     } else {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        d->tv_sec = now.tv_sec + ts.tv_sec;
-        d->tv_nsec = now.tv_nsec + ts.tv_nsec;
-    }
-    if (d->tv_nsec >= 1000000000) {
-        d->tv_sec++;
-        d->tv_nsec -= 1000000000;
+        ts_deadline_in(d, &ts);
     }
     return 0;
 }

@@ -25,6 +25,7 @@
 #include <sys/resource.h>
 #include <sys/statfs.h>
 
+#include "lib/timespec.h"
 #include "lib/xalloc.h"
 #include "sentry/socket/socket.h"
 
@@ -426,13 +427,9 @@ static int abs_deadline(struct task *t, uint64_t uts, struct timespec *dl)
     if (abs.tv_sec < 0 || abs.tv_nsec < 0 || abs.tv_nsec >= 1000000000)
         return -EINVAL;
     clock_gettime(CLOCK_REALTIME, &rt);
-    clock_gettime(CLOCK_MONOTONIC, &mono);
-    ns = (abs.tv_sec - rt.tv_sec) * 1000000000LL + (abs.tv_nsec - rt.tv_nsec);
-    if (ns < 0)
-        ns = 0;
-    ns += mono.tv_nsec;
-    dl->tv_sec = mono.tv_sec + ns / 1000000000;
-    dl->tv_nsec = ns % 1000000000;
+    ns = ts_diff_ns_sat(&abs, &rt);
+    mono = ns_to_ts(ns < 0 ? 0 : (uint64_t)ns);
+    ts_deadline_in(dl, &mono);
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/timespec.h"
 #include "lib/xalloc.h"
 
 struct sem_queue {
@@ -233,13 +234,7 @@ long ipc_semtimedop(struct task *t, int id, uint64_t usops, uint64_t nsops, uint
             return -EFAULT;
         if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
             return -EINVAL;
-        clock_gettime(CLOCK_MONOTONIC, &dl);
-        dl.tv_sec += ts.tv_sec;
-        dl.tv_nsec += ts.tv_nsec;
-        if (dl.tv_nsec >= 1000000000L) {
-            dl.tv_sec++;
-            dl.tv_nsec -= 1000000000L;
-        }
+        ts_deadline_in(&dl, &ts);
         deadline = &dl;
     }
     for (uint64_t i = 0; i < nsops; i++) {

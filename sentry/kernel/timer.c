@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "lib/log.h"
+#include "lib/timespec.h"
 #include "lib/xalloc.h"
 
 struct ktimer {
@@ -45,15 +46,16 @@ static pthread_cond_t timer_cv;
 static struct ktimer *timers;
 static bool timer_thread_up;
 
+/* Huge values saturate at KTIME_MAX, as Linux's timers do: such a timer
+ * never fires (it never wraps to a short one). */
 static uint64_t ts_ns(const struct timespec *ts)
 {
-    return (uint64_t)ts->tv_sec * 1000000000ULL + ts->tv_nsec;
+    return ts_to_ns_sat(ts);
 }
 
 static struct timespec ns_ts(uint64_t ns)
 {
-    struct timespec ts = { (time_t)(ns / 1000000000ULL), (long)(ns % 1000000000ULL) };
-    return ts;
+    return ns_to_ts(ns);
 }
 
 static uint64_t now_ns(void)
@@ -153,7 +155,7 @@ static void *timer_main(void *arg)
                 uint64_t c = process_cpu_ns(k, tm->proc);
                 if (c >= tm->cpu_deadline) {
                     if (tm->interval_ns)
-                        tm->cpu_deadline = c + tm->interval_ns;
+                        tm->cpu_deadline = ns_add_sat(c, tm->interval_ns);
                     else
                         tm->armed = false;
                     fire(k, tm);
@@ -167,7 +169,9 @@ static void *timer_main(void *arg)
                 if (tm->interval_ns) {
                     uint64_t missed = (now - d) / tm->interval_ns;
                     tm->overrun += (int)SB_MIN(missed, (uint64_t)INT32_MAX / 2);
-                    d += (missed + 1) * tm->interval_ns;
+                    d = ns_add_sat(d, missed >= TS_NS_MAX / tm->interval_ns - 1
+                                          ? TS_NS_MAX
+                                          : (missed + 1) * tm->interval_ns);
                     tm->deadline = ns_ts(d);
                 } else {
                     tm->armed = false;
@@ -278,7 +282,7 @@ static void arm(struct ktimer *tm, const struct timespec *value, const struct ti
     }
     if (tm->cpu) {
         uint64_t c = process_cpu_ns(sb_kernel, tm->proc);
-        tm->cpu_deadline = absolute ? v : c + v;
+        tm->cpu_deadline = absolute ? v : ns_add_sat(c, v);
         tm->armed = true;
         pthread_cond_signal(&timer_cv);
         return;
@@ -306,7 +310,7 @@ static void arm(struct ktimer *tm, const struct timespec *value, const struct ti
         }
         v = v > cur ? v - cur : 1;
     }
-    tm->deadline = ns_ts(now_ns() + v);
+    tm->deadline = ns_ts(ns_add_sat(now_ns(), v));
     tm->armed = true;
     pthread_cond_signal(&timer_cv);
 }

@@ -31,6 +31,7 @@
 #include <sys/mman.h>
 #include <sys/uio.h>
 
+#include "lib/timespec.h"
 #include "lib/xalloc.h"
 #include "sentry/fs/fs.h"
 
@@ -696,9 +697,7 @@ static long getevents(struct task *t, const struct syscall_args *a, const struct
         return -EINVAL;
     }
     if (rel && !poll_once) {
-        clock_gettime(CLOCK_MONOTONIC, &dl);
-        dl.tv_sec += rel->tv_sec + (dl.tv_nsec + rel->tv_nsec) / 1000000000;
-        dl.tv_nsec = (dl.tv_nsec + rel->tv_nsec) % 1000000000;
+        ts_deadline_in(&dl, rel);
     }
     for (;;) {
         n = w.c->dead ? -EINVAL : read_ring(w.c, a->a[3] + (uint64_t)got * sizeof(struct io_event),

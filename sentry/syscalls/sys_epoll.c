@@ -7,6 +7,7 @@
 #include <sys/epoll.h>
 #include <time.h>
 
+#include "lib/timespec.h"
 #include "lib/xalloc.h"
 #include "sentry/fs/fs.h"
 
@@ -162,13 +163,7 @@ long sys_epoll_pwait2(struct task *t, const struct syscall_args *a)
         if (!rel.tv_sec && !rel.tv_nsec) {
             d = rel;
         } else {
-            clock_gettime(CLOCK_MONOTONIC, &d);
-            d.tv_sec += rel.tv_sec;
-            d.tv_nsec += rel.tv_nsec;
-            if (d.tv_nsec >= 1000000000) {
-                d.tv_sec++;
-                d.tv_nsec -= 1000000000;
-            }
+            ts_deadline_in(&d, &rel);
         }
     }
     return pwait(t, a, a->a[3] ? &d : NULL);

@@ -8,6 +8,7 @@
 #include <sys/select.h>
 #include <time.h>
 
+#include "lib/timespec.h"
 #include "lib/xalloc.h"
 #include "sentry/fs/pipe.h"
 
@@ -76,13 +77,7 @@ static int ts_deadline(const struct timespec *rel, struct timespec *d)
         d->tv_sec = d->tv_nsec = 0; /* poll once */
         return 0;
     }
-    clock_gettime(CLOCK_MONOTONIC, d);
-    d->tv_sec += rel->tv_sec;
-    d->tv_nsec += rel->tv_nsec;
-    if (d->tv_nsec >= 1000000000) {
-        d->tv_sec++;
-        d->tv_nsec -= 1000000000;
-    }
+    ts_deadline_in(d, rel);
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
+#include "lib/timespec.h"
 #include "lib/log.h"
 #include <linux/capability.h>
 
@@ -299,13 +300,7 @@ long sys_pause(struct task *t, const struct syscall_args *a)
 
 static void deadline_after(struct timespec *d, const struct timespec *rel)
 {
-    clock_gettime(CLOCK_MONOTONIC, d);
-    d->tv_sec += rel->tv_sec;
-    d->tv_nsec += rel->tv_nsec;
-    if (d->tv_nsec >= 1000000000) {
-        d->tv_sec++;
-        d->tv_nsec -= 1000000000;
-    }
+    ts_deadline_in(d, rel);
 }
 
 long sys_rt_sigtimedwait(struct task *t, const struct syscall_args *a)

@@ -8,6 +8,8 @@
 #include <sys/timex.h>
 #include <time.h>
 
+#include "lib/timespec.h"
+
 /* CPU-time clocks: the standard ids and the dynamic ones glibc makes for
  * clock_getcpuclockid/pthread_getcpuclockid (negative: ~pid << 3 | type,
  * bit 2 for a thread). A thread's clock reads its process's (partial). */
@@ -250,19 +252,11 @@ static long sleep_until(struct task *t, clockid_t id, const struct timespec *req
     int64_t ns;
 
     clock_gettime(id, &now);
-    if (abs)
-        ns = (req->tv_sec - now.tv_sec) * 1000000000LL + (req->tv_nsec - now.tv_nsec);
-    else
-        ns = req->tv_sec * 1000000000LL + req->tv_nsec;
+    ns = abs ? ts_diff_ns_sat(req, &now) : (int64_t)ts_to_ns_sat(req);
     if (ns <= 0)
         return 0;
-    clock_gettime(CLOCK_MONOTONIC, &d);
-    d.tv_sec += ns / 1000000000LL;
-    d.tv_nsec += ns % 1000000000LL;
-    if (d.tv_nsec >= 1000000000) {
-        d.tv_sec++;
-        d.tv_nsec -= 1000000000;
-    }
+    now = ns_to_ts((uint64_t)ns);
+    ts_deadline_in(&d, &now);
     return sleep_deadline(t, &d, abs, urem);
 }
 
@@ -285,7 +279,7 @@ static long sleep_deadline(struct task *t, const struct timespec *dl, int abs, u
     if (!abs && urem) {
         struct timespec left;
         clock_gettime(CLOCK_MONOTONIC, &now);
-        ns = (d.tv_sec - now.tv_sec) * 1000000000LL + (d.tv_nsec - now.tv_nsec);
+        ns = ts_diff_ns_sat(&d, &now);
         if (ns < 0)
             ns = 0;
         left.tv_sec = ns / 1000000000LL;
@@ -344,9 +338,9 @@ long sys_clock_nanosleep(struct task *t, const struct syscall_args *a)
         return -EINVAL;
     if (id == CLOCK_PROCESS_CPUTIME_ID) {
         /* Until the process has used that much CPU: checked every ms. */
-        uint64_t target = (uint64_t)req.tv_sec * 1000000000ULL + req.tv_nsec;
+        uint64_t target = ts_to_ns_sat(&req);
         if (!(flags & TIMER_ABSTIME))
-            target += task_cpu_ns(t);
+            target = ns_add_sat(target, task_cpu_ns(t));
         for (;;) {
             struct timespec d;
             if (task_cpu_ns(t) >= target)
