@@ -44,7 +44,7 @@ int ns_ep_new(struct ns_stack *s, int family, int type, int protocol, struct ns_
         ns_addr_v4(&ep->local.addr, 0);
         ns_addr_v4(&ep->remote.addr, 0);
     }
-    ep->ttl = ep->tos = -1;
+    ep->ttl = ep->tos = ep->hoplimit = ep->tclass = -1;
     /* What Linux reports before anyone sets them. */
     ep->rcvbuf = is_tcp(ep) ? 131072 : 212992;
     ep->sndbuf = is_tcp(ep) ? 16384 : 212992;
@@ -310,9 +310,20 @@ int ns_ep_getpeername(struct ns_ep *ep, struct ns_sockaddr *sa)
 ssize_t ns_ep_sendto(struct ns_ep *ep, const void *buf, size_t len, int flags,
                      const struct ns_sockaddr *to)
 {
+    return ns_ep_sendmsg(ep, buf, len, flags, to, NULL);
+}
+
+ssize_t ns_ep_sendmsg(struct ns_ep *ep, const void *buf, size_t len, int flags,
+                      const struct ns_sockaddr *to, const struct ns_txopts *o)
+{
     if (is_tcp(ep))
         return ns_tcp_send(ep, buf, len, flags);
-    return ns_udp_sendto(ep, buf, len, flags, to);
+    return ns_udp_sendto(ep, buf, len, flags, to, o);
+}
+
+unsigned ns_ep_rx_opts(const struct ns_ep *ep)
+{
+    return ep->rxopts;
 }
 
 ssize_t ns_ep_recvfrom(struct ns_ep *ep, void *buf, size_t len, int flags, struct ns_msginfo *mi)
@@ -325,6 +336,7 @@ ssize_t ns_ep_recvfrom(struct ns_ep *ep, void *buf, size_t len, int flags, struc
             mi->from = ep->remote;
             mi->from.family = (uint16_t)ep->family;
             mi->full_len = (size_t)r;
+            mi->stamp_ns = ep->tcp.rx_stamp;
         }
         return r;
     }

@@ -188,6 +188,7 @@ static void ip4_input(struct ns_stack *s, struct ns_pkt *p)
     ns_addr_v4(&p->dst, (uint32_t)h[16] << 24 | h[17] << 16 | h[18] << 8 | h[19]);
     p->proto = h[9];
     p->ttl = h[8];
+    p->tos = h[1];
     if (ns_addr_is_multicast(&p->src) || ns_addr_is_v4_bcast(s, &p->src))
         DROP(ip4_drop_martian);
     /* We do not forward: the TTL only matters to routers. */
@@ -211,6 +212,7 @@ static void ip6_input(struct ns_stack *s, struct ns_pkt *p)
     memcpy(p->src.b, h + 8, 16);
     memcpy(p->dst.b, h + 24, 16);
     p->ttl = h[7];
+    p->tos = (uint8_t)((h[0] & 0xf) << 4 | h[1] >> 4);
     uint8_t nh = h[6];
     if (ns_addr_is_multicast(&p->src))
         DROP(ip6_drop_martian);

@@ -166,13 +166,44 @@ int ns_ep_shutdown(struct ns_ep *ep, int how); /* SHUT_RD, SHUT_WR, SHUT_RDWR */
 int ns_ep_getsockname(struct ns_ep *ep, struct ns_sockaddr *sa);
 int ns_ep_getpeername(struct ns_ep *ep, struct ns_sockaddr *sa);
 
-/* What a received datagram or segment carried (IP_PKTINFO and friends). */
+/* What a received datagram or segment carried (IP_PKTINFO and friends).
+ * For TCP only from, full_len, flags and stamp_ns (when in-order data
+ * last arrived) are set. */
 struct ns_msginfo {
     struct ns_sockaddr from;
     struct ns_addr dst; /* destination address of the datagram */
+    uint16_t dport;     /* its destination port (IP_ORIGDSTADDR) */
     int ifindex;        /* interface it arrived on */
+    int ttl;            /* IPv4 TTL or IPv6 hop limit of its IP header */
+    int tos;            /* IPv4 TOS or IPv6 traffic class */
+    bool v6;            /* it came over IPv6 (else IPv4, maybe to a v6 endpoint) */
+    uint64_t stamp_ns;  /* when it arrived: the stack's clock (now_ns) */
     size_t full_len;    /* datagram length before truncation */
     int flags;          /* out: MSG_TRUNC */
+};
+
+/* What recvmsg should report (ns_ep_rx_opts), set by the IPPROTO_IP /
+ * IPPROTO_IPV6 options of the same names. */
+#define NS_RXO_PKTINFO (1u << 0)       /* IP_PKTINFO */
+#define NS_RXO_TTL (1u << 1)           /* IP_RECVTTL */
+#define NS_RXO_TOS (1u << 2)           /* IP_RECVTOS */
+#define NS_RXO_ORIGDSTADDR (1u << 3)   /* IP_RECVORIGDSTADDR */
+#define NS_RXO6_PKTINFO (1u << 8)      /* IPV6_RECVPKTINFO */
+#define NS_RXO6_HOPLIMIT (1u << 9)     /* IPV6_RECVHOPLIMIT */
+#define NS_RXO6_TCLASS (1u << 10)      /* IPV6_RECVTCLASS */
+#define NS_RXO6_ORIGDSTADDR (1u << 11) /* IPV6_RECVORIGDSTADDR */
+#define NS_RXO6_2292PKTINFO (1u << 12) /* IPV6_2292PKTINFO */
+#define NS_RXO6_2292HOPLIMIT (1u << 13) /* IPV6_2292HOPLIMIT */
+unsigned ns_ep_rx_opts(const struct ns_ep *ep);
+
+/* Per-datagram sending options (the IP_TTL, IP_TOS, IP_PKTINFO,
+ * IPV6_HOPLIMIT, IPV6_TCLASS, IPV6_PKTINFO control messages), already
+ * validated for range by the caller. ttl/tos -1: the endpoint's own. */
+struct ns_txopts {
+    int ttl, tos;
+    bool has_src;        /* src given: it must be an address of ours */
+    struct ns_addr src;  /* any: chosen by routing */
+    int ifindex;         /* 0: any; else it must exist */
 };
 
 /* flags: MSG_PEEK, MSG_TRUNC (return the full datagram length), MSG_DONTWAIT
@@ -182,14 +213,23 @@ ssize_t ns_ep_sendto(struct ns_ep *ep, const void *buf, size_t len, int flags,
                      const struct ns_sockaddr *to);
 ssize_t ns_ep_recvfrom(struct ns_ep *ep, void *buf, size_t len, int flags,
                        struct ns_msginfo *mi);
+/* ns_ep_sendto with per-datagram options (o may be NULL; TCP ignores them).
+ * A non-local o->src is -ENETUNREACH (IPv4) or -EINVAL (IPv6), an unknown
+ * o->ifindex -ENODEV. */
+ssize_t ns_ep_sendmsg(struct ns_ep *ep, const void *buf, size_t len, int flags,
+                      const struct ns_sockaddr *to, const struct ns_txopts *o);
 
 /* Socket options, Linux levels/names/values: SOL_SOCKET (SO_REUSEADDR,
  * SO_REUSEPORT, SO_KEEPALIVE, SO_LINGER, SO_RCVBUF, SO_SNDBUF, SO_BROADCAST,
  * SO_ERROR, SO_TYPE, SO_DOMAIN, SO_ACCEPTCONN, SO_PROTOCOL), IPPROTO_TCP
  * (TCP_NODELAY, TCP_CORK, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT,
  * TCP_CONGESTION, TCP_INFO, TCP_MAXSEG), IPPROTO_IP (IP_TTL, IP_TOS,
- * IP_PKTINFO), IPPROTO_IPV6 (IPV6_V6ONLY, IPV6_UNICAST_HOPS,
- * IPV6_RECVPKTINFO). *len is in/out for get. */
+ * IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_RECVORIGDSTADDR), IPPROTO_IPV6
+ * (IPV6_V6ONLY, IPV6_UNICAST_HOPS, IPV6_TCLASS, IPV6_RECVPKTINFO,
+ * IPV6_RECVHOPLIMIT, IPV6_RECVTCLASS, IPV6_RECVORIGDSTADDR,
+ * IPV6_2292PKTINFO, IPV6_2292HOPLIMIT). IP_* options work on AF_INET6
+ * endpoints too (they govern IPv4 traffic), as on Linux. *len is in/out
+ * for get. */
 int ns_ep_setsockopt(struct ns_ep *ep, int level, int name, const void *val, size_t len);
 int ns_ep_getsockopt(struct ns_ep *ep, int level, int name, void *val, size_t *len);
 

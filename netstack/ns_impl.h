@@ -93,6 +93,10 @@ struct udp_dgram {
     struct ns_sockaddr from;
     struct ns_addr dst;
     int ifindex;
+    uint16_t dport;
+    uint8_t ttl, tos; /* of the IP header: TTL/hop limit, TOS/traffic class */
+    bool v6;          /* came over IPv6 */
+    uint64_t stamp;   /* arrival, stack clock */
     size_t len;
     uint8_t data[];
 };
@@ -168,6 +172,7 @@ struct tcp_cb {
     bool ever_connected;
     int quick;      /* segments still acknowledged at once (quick-ack mode) */
     uint32_t ooo_last; /* seq of the latest out-of-order segment: first SACK block */
+    uint64_t rx_stamp; /* when data last arrived in order (SO_TIMESTAMP) */
 };
 
 struct ns_ep {
@@ -183,10 +188,12 @@ struct ns_ep {
     uint32_t owner_uid;      /* /proc/net: the socket's owner and inode */
     unsigned long owner_ino;
     /* options */
-    bool reuseaddr, reuseport, broadcast, v6only, keepalive, pktinfo;
+    bool reuseaddr, reuseport, broadcast, v6only, keepalive;
+    unsigned rxopts;  /* NS_RXO_*: what recvmsg reports */
     bool linger_on;
     int linger_s;
-    int ttl, tos;     /* -1: default */
+    int ttl, tos;     /* IP_TTL, IP_TOS; -1: default */
+    int hoplimit, tclass; /* IPV6_UNICAST_HOPS, IPV6_TCLASS; -1: default */
     int rcvbuf, sndbuf; /* as getsockopt reports them (doubled) */
     bool rcvbuf_set, sndbuf_set;
     /* readiness */
@@ -260,11 +267,20 @@ bool ns_ep_family_ok(const struct ns_ep *ep, const struct ns_addr *a);
 int ns_ep_alloc_port(struct ns_stack *s, struct ns_ep *ep, bool for_connect);
 int ns_ep_check_bind(struct ns_stack *s, struct ns_ep *ep, const struct ns_addr *a, uint16_t port);
 void ns_ep_unlink(struct ns_ep *ep);
+/* The TTL and TOS a packet to an IPv4 (v4) or IPv6 peer gets (-1: default). */
+static inline int ns_ep_tx_ttl(const struct ns_ep *ep, bool v4)
+{
+    return v4 ? ep->ttl : ep->hoplimit;
+}
+static inline int ns_ep_tx_tos(const struct ns_ep *ep, bool v4)
+{
+    return v4 ? ep->tos : ep->tclass;
+}
 
 /* ---- UDP ---- */
 void ns_udp_input(struct ns_stack *s, struct ns_pkt *p);
 ssize_t ns_udp_sendto(struct ns_ep *ep, const void *buf, size_t len, int flags,
-                      const struct ns_sockaddr *to);
+                      const struct ns_sockaddr *to, const struct ns_txopts *o);
 ssize_t ns_udp_recvfrom(struct ns_ep *ep, void *buf, size_t len, int flags,
                         struct ns_msginfo *mi);
 void ns_udp_close(struct ns_ep *ep);

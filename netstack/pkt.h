@@ -24,7 +24,8 @@ struct ns_pkt {
     struct ns_nic *nic;
     struct ns_addr src, dst;
     uint8_t proto;
-    uint8_t ttl;
+    uint8_t ttl; /* IPv4 TTL or IPv6 hop limit */
+    uint8_t tos; /* IPv4 TOS or IPv6 traffic class */
     bool v6;
     uint8_t buf[];
 };

@@ -115,31 +115,74 @@ static int sol_socket_get(struct ns_ep *ep, int name, void *val, size_t *len)
     return -ENOPROTOOPT;
 }
 
-static int ip_set(struct ns_ep *ep, int level, int name, const void *val, size_t len)
+/* The receive options that are a flag each, by level and name. */
+static const struct {
+    int level, name;
+    unsigned bit;
+} rx_flags[] = {
+    {IPPROTO_IP, IP_PKTINFO, NS_RXO_PKTINFO},
+    {IPPROTO_IP, IP_RECVTTL, NS_RXO_TTL},
+    {IPPROTO_IP, IP_RECVTOS, NS_RXO_TOS},
+    {IPPROTO_IP, IP_RECVORIGDSTADDR, NS_RXO_ORIGDSTADDR},
+    {IPPROTO_IPV6, IPV6_RECVPKTINFO, NS_RXO6_PKTINFO},
+    {IPPROTO_IPV6, IPV6_RECVHOPLIMIT, NS_RXO6_HOPLIMIT},
+    {IPPROTO_IPV6, IPV6_RECVTCLASS, NS_RXO6_TCLASS},
+    {IPPROTO_IPV6, IPV6_RECVORIGDSTADDR, NS_RXO6_ORIGDSTADDR},
+    {IPPROTO_IPV6, IPV6_2292PKTINFO, NS_RXO6_2292PKTINFO},
+    {IPPROTO_IPV6, IPV6_2292HOPLIMIT, NS_RXO6_2292HOPLIMIT},
+};
+
+static unsigned rx_flag(int level, int name)
 {
-    int v, r;
-    if ((r = get_int(val, len, &v)) < 0)
-        return r;
-    if (level == IPPROTO_IP) {
-        switch (name) {
-        case IP_TTL:
-            if (v == -1)
-                v = -1;
-            else if (v < 1 || v > 255)
-                return -EINVAL;
-            ep->ttl = v;
-            return 0;
-        case IP_TOS:
-            ep->tos = v & 0xff;
-            return 0;
-        case IP_PKTINFO:
-            ep->pktinfo = v != 0;
-            return 0;
-        }
-        return -ENOPROTOOPT;
+    for (size_t i = 0; i < sizeof(rx_flags) / sizeof(rx_flags[0]); i++)
+        if (rx_flags[i].level == level && rx_flags[i].name == name)
+            return rx_flags[i].bit;
+    return 0;
+}
+
+/* do_ip_setsockopt: an int, or a byte when shorter; nothing reads as 0. */
+static int ip_set(struct ns_ep *ep, int name, const void *val, size_t len)
+{
+    unsigned bit = rx_flag(IPPROTO_IP, name);
+    int v = 0;
+
+    if (len >= sizeof(int))
+        memcpy(&v, val, sizeof(int));
+    else if (len >= 1)
+        v = *(const uint8_t *)val;
+    if (bit) {
+        ep->rxopts = v ? ep->rxopts | bit : ep->rxopts & ~bit;
+        return 0;
     }
+    switch (name) {
+    case IP_TTL:
+        if (len < 1 || (v != -1 && (v < 1 || v > 255)))
+            return -EINVAL;
+        ep->ttl = v;
+        return 0;
+    case IP_TOS:
+        ep->tos = v & 0xff;
+        return 0;
+    }
+    return -ENOPROTOOPT;
+}
+
+/* do_ipv6_setsockopt: shorter than an int is EINVAL. */
+static int ip6_set(struct ns_ep *ep, int name, const void *val, size_t len)
+{
+    unsigned bit = rx_flag(IPPROTO_IPV6, name);
+    int v, r;
+
     if (ep->family != AF_INET6)
         return -ENOPROTOOPT;
+    if (!bit && name != IPV6_V6ONLY && name != IPV6_UNICAST_HOPS && name != IPV6_TCLASS)
+        return -ENOPROTOOPT;
+    if ((r = get_int(val, len, &v)) < 0)
+        return r;
+    if (bit) {
+        ep->rxopts = v ? ep->rxopts | bit : ep->rxopts & ~bit;
+        return 0;
+    }
     switch (name) {
     case IPV6_V6ONLY:
         if (ep->bound)
@@ -149,42 +192,53 @@ static int ip_set(struct ns_ep *ep, int level, int name, const void *val, size_t
     case IPV6_UNICAST_HOPS:
         if (v < -1 || v > 255)
             return -EINVAL;
-        ep->ttl = v;
+        ep->hoplimit = v;
         return 0;
-    case IPV6_RECVPKTINFO:
-        ep->pktinfo = v != 0;
-        return 0;
-    case IPV6_TCLASS:
-        ep->tos = v & 0xff;
+    default: /* IPV6_TCLASS; RFC 3542 6.5: -1 is the default, 0 */
+        if (v < -1 || v > 255)
+            return -EINVAL;
+        ep->tclass = v < 0 ? 0 : v;
         return 0;
     }
-    return -ENOPROTOOPT;
 }
 
-static int ip_get(struct ns_ep *ep, int level, int name, void *val, size_t *len)
+/* do_ip_getsockopt: a byte when the room is short and the value fits. */
+static int ip_get(struct ns_ep *ep, int name, void *val, size_t *len)
 {
-    if (level == IPPROTO_IP) {
-        switch (name) {
-        case IP_TTL:
-            return put_int(val, len, ep->ttl >= 0 ? ep->ttl : 64);
-        case IP_TOS:
-            return put_int(val, len, ep->tos >= 0 ? ep->tos : 0);
-        case IP_PKTINFO:
-            return put_int(val, len, ep->pktinfo);
-        }
+    unsigned bit = rx_flag(IPPROTO_IP, name);
+    int v;
+
+    if (bit)
+        v = (ep->rxopts & bit) != 0;
+    else if (name == IP_TTL)
+        v = ep->ttl >= 0 ? ep->ttl : 64;
+    else if (name == IP_TOS)
+        v = ep->tos >= 0 ? ep->tos : 0;
+    else
         return -ENOPROTOOPT;
+    if (*len > 0 && *len < sizeof(int)) {
+        *(uint8_t *)val = (uint8_t)v;
+        *len = 1;
+        return 0;
     }
+    return put_int(val, len, v);
+}
+
+static int ip6_get(struct ns_ep *ep, int name, void *val, size_t *len)
+{
+    unsigned bit = rx_flag(IPPROTO_IPV6, name);
+
     if (ep->family != AF_INET6)
-        return -ENOPROTOOPT;
+        return -EOPNOTSUPP; /* do_ip_getsockopt: not SOL_IP */
+    if (bit)
+        return put_int(val, len, (ep->rxopts & bit) != 0);
     switch (name) {
     case IPV6_V6ONLY:
         return put_int(val, len, ep->v6only);
     case IPV6_UNICAST_HOPS:
-        return put_int(val, len, ep->ttl >= 0 ? ep->ttl : 64);
-    case IPV6_RECVPKTINFO:
-        return put_int(val, len, ep->pktinfo);
+        return put_int(val, len, ep->hoplimit >= 0 ? ep->hoplimit : 64);
     case IPV6_TCLASS:
-        return put_int(val, len, ep->tos >= 0 ? ep->tos : 0);
+        return put_int(val, len, ep->tclass >= 0 ? ep->tclass : 0);
     }
     return -ENOPROTOOPT;
 }
@@ -195,8 +249,9 @@ int ns_ep_setsockopt(struct ns_ep *ep, int level, int name, const void *val, siz
     case SOL_SOCKET:
         return sol_socket_set(ep, name, val, len);
     case IPPROTO_IP:
+        return ip_set(ep, name, val, len);
     case IPPROTO_IPV6:
-        return ip_set(ep, level, name, val, len);
+        return ip6_set(ep, name, val, len);
     case IPPROTO_TCP:
         if (ep->type != SOCK_STREAM)
             return -EOPNOTSUPP;
@@ -211,8 +266,9 @@ int ns_ep_getsockopt(struct ns_ep *ep, int level, int name, void *val, size_t *l
     case SOL_SOCKET:
         return sol_socket_get(ep, name, val, len);
     case IPPROTO_IP:
+        return ip_get(ep, name, val, len);
     case IPPROTO_IPV6:
-        return ip_get(ep, level, name, val, len);
+        return ip6_get(ep, name, val, len);
     case IPPROTO_TCP:
         if (ep->type != SOCK_STREAM)
             return -EOPNOTSUPP;

@@ -363,6 +363,7 @@ void tcp_data_input(struct ns_ep *ep, const struct tcp_seg *seg)
     }
     size_t n = ns_ring_write(&tc->rcvq, d, len);
     tc->rcv_nxt += (uint32_t)n;
+    tc->rx_stamp = ep->st->now;
     bool had_ooo = tc->ooo != NULL;
     if (ooo_drain(ep))
         tcp_fin_input(ep, NULL);

@@ -110,6 +110,9 @@ static void listen_input(struct ns_ep *lep, struct ns_pkt *p, const struct tcp_s
     c->v6only = lep->v6only;
     c->ttl = lep->ttl;
     c->tos = lep->tos;
+    c->hoplimit = lep->hoplimit;
+    c->tclass = lep->tclass;
+    c->rxopts = lep->rxopts;
     c->rcvbuf = lep->rcvbuf;
     c->sndbuf = lep->sndbuf;
     c->rcvbuf_set = lep->rcvbuf_set;

@@ -160,8 +160,8 @@ static void tx_init(struct ns_ep *ep, struct tcp_tx *t, uint32_t seq, uint8_t fl
     t->dport = ep->remote.port;
     t->seq = seq;
     t->flags = flags;
-    t->ttl = ep->ttl;
-    t->tos = ep->tos;
+    t->ttl = ns_ep_tx_ttl(ep, ns_addr_is_v4(&t->dst));
+    t->tos = ns_ep_tx_tos(ep, ns_addr_is_v4(&t->dst));
     if (flags & TH_ACK) {
         t->ack = tc->rcv_nxt;
         tc->last_ack_sent = tc->rcv_nxt;

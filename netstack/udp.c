@@ -44,7 +44,7 @@ static int score(const struct ns_ep *ep, const struct ns_pkt *p, uint16_t sport,
     return sc;
 }
 
-static void enqueue(struct ns_ep *ep, struct ns_pkt *p, uint16_t sport)
+static void enqueue(struct ns_ep *ep, struct ns_pkt *p, uint16_t sport, uint16_t dport)
 {
     struct ns_stack *s = ep->st;
     if (ep->shut_rd)
@@ -59,6 +59,11 @@ static void enqueue(struct ns_ep *ep, struct ns_pkt *p, uint16_t sport)
     d->from.addr = p->src;
     d->dst = p->dst;
     d->ifindex = p->nic ? p->nic->index : 0;
+    d->dport = dport;
+    d->ttl = p->ttl;
+    d->tos = p->tos;
+    d->v6 = p->v6;
+    d->stamp = s->now;
     d->len = p->len;
     memcpy(d->data, p->data, p->len);
     if (ep->uq_tail)
@@ -103,7 +108,7 @@ void ns_udp_input(struct ns_stack *s, struct ns_pkt *p)
         bool any = false;
         for (struct ns_ep *ep = s->eps; ep; ep = ep->next)
             if (score(ep, p, sport, dport, true) >= 0) {
-                enqueue(ep, p, sport);
+                enqueue(ep, p, sport, dport);
                 any = true;
             }
         if (!any)
@@ -132,13 +137,28 @@ void ns_udp_input(struct ns_stack *s, struct ns_pkt *p)
         ns_icmp_send_unreach(s, p, p->v6);
         goto out;
     }
-    enqueue(best, p, sport);
+    enqueue(best, p, sport, dport);
 out:
     ns_pkt_put(p);
 }
 
+/* The source address and interface IP_PKTINFO / IPV6_PKTINFO ask for. */
+static int txopts_src(struct ns_stack *s, const struct ns_txopts *o, bool v4, struct ns_addr *src)
+{
+    if (o->ifindex && !ns_stack_nic(s, o->ifindex))
+        return -ENODEV;
+    if (!o->has_src || ns_addr_is_any(&o->src))
+        return 0;
+    /* ip_route_output finds no route from a foreign IPv4 source;
+     * ip6_datagram_send_ctl refuses a foreign IPv6 one. */
+    if (ns_addr_is_v4(&o->src) != v4 || !ns_addr_is_local(s, &o->src))
+        return v4 ? -ENETUNREACH : -EINVAL;
+    *src = o->src;
+    return 0;
+}
+
 ssize_t ns_udp_sendto(struct ns_ep *ep, const void *buf, size_t len, int flags,
-                      const struct ns_sockaddr *to)
+                      const struct ns_sockaddr *to, const struct ns_txopts *o)
 {
     struct ns_stack *s = ep->st;
     struct ns_sockaddr dst;
@@ -172,6 +192,8 @@ ssize_t ns_udp_sendto(struct ns_ep *ep, const void *buf, size_t len, int flags,
         return r;
     if (!ns_addr_is_any(&ep->local.addr) && !ns_addr_is_v4_bcast(s, &ep->local.addr))
         src = ep->local.addr;
+    if (o && (r = txopts_src(s, o, v4, &src)) < 0)
+        return r;
     if (!ep->bound && (r = ns_ep_alloc_port(s, ep, false)) < 0)
         return r;
     struct ns_pkt *p = ns_pkt_alloc(NS_PKT_HEADROOM, UDP_HLEN + len);
@@ -193,8 +215,8 @@ ssize_t ns_udp_sendto(struct ns_ep *ep, const void *buf, size_t len, int flags,
     h[6] = c >> 8;
     h[7] = c;
     struct ns_ip_tx tx = {.src = src, .dst = dst.addr, .proto = IPPROTO_UDP};
-    tx.ttl = ep->ttl;
-    tx.tos = ep->tos;
+    tx.ttl = o && o->ttl >= 0 ? o->ttl : ns_ep_tx_ttl(ep, v4);
+    tx.tos = o && o->tos >= 0 ? o->tos : ns_ep_tx_tos(ep, v4);
     NS_COUNT(s, udp_out);
     r = ns_ip_output(s, p, &tx);
     return r < 0 ? r : (ssize_t)len;
@@ -216,7 +238,12 @@ ssize_t ns_udp_recvfrom(struct ns_ep *ep, void *buf, size_t len, int flags, stru
     if (mi) {
         mi->from = d->from;
         mi->dst = d->dst;
+        mi->dport = d->dport;
         mi->ifindex = d->ifindex;
+        mi->ttl = d->ttl;
+        mi->tos = d->tos;
+        mi->v6 = d->v6;
+        mi->stamp_ns = d->stamp;
         mi->full_len = d->len;
         mi->flags = d->len > len ? MSG_TRUNC : 0;
     }

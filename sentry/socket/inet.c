@@ -502,10 +502,54 @@ static bool sol_ignored(int name)
     case SO_RCVLOWAT:
     case SO_SNDLOWAT:
     case SO_PASSCRED:
-    case SO_TIMESTAMP:
         return true;
     }
     return false;
+}
+
+#ifndef SO_TIMESTAMP_NEW
+#define SO_TIMESTAMP_NEW 63
+#define SO_TIMESTAMPNS_NEW 64
+#endif
+
+static bool is_tstamp_opt(int name)
+{
+    return name == SO_TIMESTAMP_OLD || name == SO_TIMESTAMPNS_OLD || name == SO_TIMESTAMP_NEW ||
+           name == SO_TIMESTAMPNS_NEW;
+}
+
+/* __sock_set_timestamps: on sets the flavour, off clears both. */
+static void set_tstamp(struct inet_sock *is, int name, bool on)
+{
+    pthread_mutex_lock(&inet_lock);
+    if (on) {
+        is->tstamp = true;
+        is->tstamp_ns = name == SO_TIMESTAMPNS_OLD || name == SO_TIMESTAMPNS_NEW;
+        is->tstamp_new = name == SO_TIMESTAMP_NEW || name == SO_TIMESTAMPNS_NEW;
+    } else {
+        is->tstamp = is->tstamp_ns = false;
+    }
+    pthread_mutex_unlock(&inet_lock);
+}
+
+static int get_tstamp(struct inet_sock *is, int name)
+{
+    bool on, ns, nw;
+
+    pthread_mutex_lock(&inet_lock);
+    on = is->tstamp;
+    ns = is->tstamp_ns;
+    nw = is->tstamp_new;
+    pthread_mutex_unlock(&inet_lock);
+    switch (name) {
+    case SO_TIMESTAMP_OLD:
+        return on && !nw && !ns;
+    case SO_TIMESTAMPNS_OLD:
+        return ns && !nw;
+    case SO_TIMESTAMP_NEW:
+        return on && nw;
+    }
+    return ns && nw;
 }
 
 static int i_setsockopt(struct socket *s, int level, int name, const void *val, size_t len)
@@ -524,6 +568,14 @@ static int i_setsockopt(struct socket *s, int level, int name, const void *val, 
         }
         if (sol_ignored(name))
             return len < sizeof(int) ? -EINVAL : 0;
+        if (is_tstamp_opt(name)) {
+            int v;
+            if (len < sizeof(int))
+                return -EINVAL;
+            memcpy(&v, val, sizeof(v));
+            set_tstamp(is, name, v != 0);
+            return 0;
+        }
     }
     if (level == IPPROTO_TCP && s->type != SOCK_STREAM)
         return -ENOPROTOOPT; /* udp_setsockopt passes it to IP, which knows nothing of it */
@@ -548,8 +600,9 @@ static int i_getsockopt(struct socket *s, int level, int name, void *val, size_t
         case SO_SNDTIMEO_NEW:
             return get_timeout(is, true, val, len);
         }
-        if (sol_ignored(name)) {
-            int v = name == SO_RCVLOWAT || name == SO_SNDLOWAT;
+        if (sol_ignored(name) || is_tstamp_opt(name)) {
+            int v = is_tstamp_opt(name) ? get_tstamp(is, name)
+                                        : name == SO_RCVLOWAT || name == SO_SNDLOWAT;
             *len = SB_MIN(*len, sizeof(int));
             memcpy(val, &v, *len);
             return 0;

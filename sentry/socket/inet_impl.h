@@ -38,6 +38,10 @@ struct inet_sock {
     /* A connect returned EINPROGRESS (or was interrupted): the next one
      * that finds the connection made reports success once, as Linux. */
     bool connecting;
+    /* SO_TIMESTAMP (tstamp), SO_TIMESTAMPNS (and tstamp_ns), their _NEW
+     * forms (tstamp_new): sock_flag RCVTSTAMP, RCVTSTAMPNS, TSTAMP_NEW.
+     * inet_lock. */
+    bool tstamp, tstamp_ns, tstamp_new;
 };
 
 static inline struct inet_sock *inet_sk(struct socket *s)
@@ -59,6 +63,15 @@ int inet_wait(struct inet_sock *is, unsigned mask, bool nonblock, bool send);
  * EAFNOSUPPORT for another family; *unspec for AF_UNSPEC. */
 int inet_addr_in(struct inet_sock *is, const struct sockaddr_storage *addr, size_t len,
                  struct ns_sockaddr *sa, bool *unspec) SB_MUST_CHECK;
+
+/* sendmsg's control messages for a datagram to an IPv4 (v4dst) or IPv6
+ * peer: per-datagram options, or -EINVAL (or another errno) as Linux. */
+int inet_cmsg_send(struct inet_sock *is, const uint8_t *ctl, size_t clen, bool v4dst,
+                   struct ns_txopts *o) SB_MUST_CHECK;
+/* recvmsg's control messages (rx: ns_ep_rx_opts) for a datagram, or for
+ * stream data (a timestamp only), into m. Takes inet_lock. */
+void inet_cmsg_recv(struct inet_sock *is, struct sock_msg *m, const struct ns_msginfo *mi,
+                    unsigned rx);
 
 long inet_sendmsg(struct socket *s, struct sock_msg *m, int flags);
 long inet_recvmsg(struct socket *s, struct sock_msg *m, int flags);

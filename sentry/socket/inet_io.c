@@ -18,9 +18,30 @@
 #define INET_CHUNK (64 * 1024)
 #define INET_DGRAM_MAX 65536
 
+/* The control messages of a datagram: 1 and *o, or 0 when it has no
+ * destination at all (sendto reports EDESTADDRREQ before them). */
+static int dgram_opts(struct inet_sock *is, struct sock_msg *m, const struct ns_sockaddr *to,
+                      struct ns_txopts *o)
+{
+    struct ns_sockaddr peer;
+    int r;
+
+    if (!to) {
+        inet_lock_stack();
+        r = ns_ep_getpeername(is->ep, &peer);
+        inet_unlock();
+        if (r < 0)
+            return 0;
+        to = &peer;
+    }
+    r = inet_cmsg_send(is, m->ctl, m->ctllen, ns_addr_is_v4(&to->addr), o);
+    return r < 0 ? r : 1;
+}
+
 static long dgram_send(struct inet_sock *is, struct sock_msg *m, int flags, bool nonblock)
 {
     struct ns_sockaddr to, *top = NULL;
+    struct ns_txopts opts, *op = NULL;
     size_t len = m->it.left;
     _cleanup_free_ uint8_t *kbuf = NULL;
     bool unspec;
@@ -43,12 +64,16 @@ static long dgram_send(struct inet_sock *is, struct sock_msg *m, int flags, bool
     }
     if (len > INET_DGRAM_MAX)
         return -EMSGSIZE;
+    if (m->ctllen && (r = dgram_opts(is, m, top, &opts)) < 0)
+        return r;
+    else if (m->ctllen && r)
+        op = &opts;
     kbuf = xrealloc(NULL, len ? len : 1);
     if (sock_iter_in(&m->it, kbuf, len))
         return -EFAULT;
     for (;;) {
         inet_lock_stack();
-        n = ns_ep_sendto(is->ep, kbuf, len, flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL), top);
+        n = ns_ep_sendmsg(is->ep, kbuf, len, flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL), top, op);
         inet_unlock();
         if (n != -EAGAIN)
             return n;
@@ -123,70 +148,21 @@ static void set_name(struct sock_msg *m, const struct ns_sockaddr *from)
     m->namelen = ns_sockaddr_to_linux(from, &m->name, sizeof(m->name));
 }
 
-static void add_cmsg(struct sock_msg *m, int level, int type, const void *data, size_t len)
-{
-    struct sock_cmsg *c;
-
-    if (m->ncmsgs >= SOCK_CMSG_MAX || len > sizeof(c->data))
-        return;
-    c = &m->cmsgs[m->ncmsgs++];
-    c->level = level;
-    c->type = type;
-    c->len = len;
-    memcpy(c->data, data, len);
-}
-
-static bool opt_on(struct inet_sock *is, int level, int name)
-{
-    int v = 0;
-    size_t len = sizeof(v);
-
-    return !ns_ep_getsockopt(is->ep, level, name, &v, &len) && v;
-}
-
-/* IP_PKTINFO / IPV6_RECVPKTINFO: where the datagram was going. */
-static void pktinfo(struct inet_sock *is, struct sock_msg *m, const struct ns_msginfo *mi,
-                    bool v4_on, bool v6_on)
-{
-    if (v4_on && ns_addr_is_v4(&mi->dst)) {
-        struct in_pktinfo pi;
-        memset(&pi, 0, sizeof(pi));
-        pi.ipi_ifindex = mi->ifindex;
-        memcpy(&pi.ipi_addr, &mi->dst.b[12], 4);
-        pi.ipi_spec_dst = pi.ipi_addr;
-        add_cmsg(m, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
-    }
-    if (v6_on && is->sock.family == AF_INET6) {
-        struct in6_pktinfo pi;
-        memset(&pi, 0, sizeof(pi));
-        memcpy(&pi.ipi6_addr, mi->dst.b, 16);
-        pi.ipi6_ifindex = (unsigned)mi->ifindex;
-        add_cmsg(m, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
-    }
-}
-
 static long dgram_recv(struct inet_sock *is, struct sock_msg *m, int flags, bool nonblock)
 {
     size_t len = m->it.left, klen = SB_MIN(len, (size_t)INET_DGRAM_MAX);
     _cleanup_free_ uint8_t *kbuf = xrealloc(NULL, klen ? klen : 1);
     struct ns_msginfo mi;
+    unsigned rx = 0;
     long n;
     int r;
-
-    bool v4_on = false, v6_on = false;
 
     for (;;) {
         memset(&mi, 0, sizeof(mi));
         inet_lock_stack();
         n = ns_ep_recvfrom(is->ep, kbuf, klen, flags & (MSG_PEEK | MSG_TRUNC), &mi);
-        if (n >= 0 && m->want_cmsgs) {
-            /* The netstack keeps one flag for IP_PKTINFO and
-             * IPV6_RECVPKTINFO: a v6 socket reports IPV6_PKTINFO only. */
-            if (is->sock.family == AF_INET)
-                v4_on = opt_on(is, IPPROTO_IP, IP_PKTINFO);
-            else
-                v6_on = opt_on(is, IPPROTO_IPV6, IPV6_RECVPKTINFO);
-        }
+        if (n >= 0 && m->want_cmsgs)
+            rx = ns_ep_rx_opts(is->ep);
         inet_unlock();
         if (n != -EAGAIN)
             break;
@@ -199,8 +175,8 @@ static long dgram_recv(struct inet_sock *is, struct sock_msg *m, int flags, bool
         return -EFAULT;
     m->out_flags |= mi.flags & MSG_TRUNC;
     set_name(m, &mi.from);
-    if (v4_on || v6_on)
-        pktinfo(is, m, &mi, v4_on, v6_on);
+    if (m->want_cmsgs)
+        inet_cmsg_recv(is, m, &mi, rx);
     return n;
 }
 
@@ -270,6 +246,8 @@ static long stream_recv(struct inet_sock *is, struct sock_msg *m, int flags, boo
         if ((r = inet_wait(is, POLLIN | POLLRDHUP, nonblock, false)))
             return copied ? (long)copied : r;
     }
+    if (copied && m->want_cmsgs)
+        inet_cmsg_recv(is, m, &mi, 0);
     return (long)copied;
 }
 

@@ -37,6 +37,23 @@ int sock_create(int family, int type, int protocol, struct socket **out)
     return families[family](type, protocol, false, out);
 }
 
+int sock_cmsg_next(const uint8_t *ctl, size_t clen, size_t *off, struct sock_cmsg_in *c)
+{
+    uint64_t len;
+
+    if (*off > clen || clen - *off < SOCK_CM_HDR)
+        return 0;
+    memcpy(&len, ctl + *off, sizeof(len));
+    if (len < SOCK_CM_HDR || len > clen - *off)
+        return -EINVAL;
+    memcpy(&c->level, ctl + *off + 8, sizeof(int));
+    memcpy(&c->type, ctl + *off + 12, sizeof(int));
+    c->data = ctl + *off + SOCK_CM_HDR;
+    c->len = (size_t)len - SOCK_CM_HDR;
+    *off += SOCK_CM_ALIGN((size_t)len); /* may pass clen: the next call ends */
+    return 1;
+}
+
 /* ---- iterators ---- */
 
 void sock_iter_user(struct sock_iter *it, struct mm *mm, const struct iovec *iov, int niov,

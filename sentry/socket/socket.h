@@ -66,9 +66,23 @@ struct sock_scm {
 };
 void sock_scm_release(struct sock_scm *scm);
 
+/* One control message of a sendmsg buffer (struct cmsghdr, x86-64). */
+#define SOCK_CM_HDR 16u
+#define SOCK_CM_ALIGN(n) (((n) + 7) & ~(size_t)7)
+struct sock_cmsg_in {
+    int level, type;
+    const uint8_t *data; /* cmsg_len - SOCK_CM_HDR bytes, unaligned */
+    size_t len;
+};
+/* for_each_cmsghdr with CMSG_OK: 1 and the message at *off (which moves
+ * on), 0 at the end, -EINVAL for a cmsg_len that is short or overruns. */
+int sock_cmsg_next(const uint8_t *ctl, size_t clen, size_t *off, struct sock_cmsg_in *c)
+    SB_MUST_CHECK;
+
 /* recv: a control message a family reports besides SCM_RIGHTS and
- * SCM_CREDENTIALS (IP_PKTINFO, IPV6_PKTINFO...), laid out by the family. */
-#define SOCK_CMSG_MAX 4
+ * SCM_CREDENTIALS (IP_PKTINFO, IPV6_PKTINFO, SCM_TIMESTAMP...), laid out by
+ * the family, in the order it reports them. */
+#define SOCK_CMSG_MAX 12
 struct sock_cmsg {
     int level, type;
     size_t len;
@@ -84,6 +98,10 @@ struct sock_msg {
     size_t namelen;
     bool want_name;
     struct sock_scm *scm;    /* send: NULL if none; recv: filled */
+    /* send, AF_INET/AF_INET6 only: the app's control bytes, unparsed
+     * (sock_cmsg_next walks them); scm is NULL then. */
+    const uint8_t *ctl;
+    size_t ctllen;
     int out_flags;           /* recv: MSG_TRUNC, MSG_CTRUNC... */
     struct sock_cmsg cmsgs[SOCK_CMSG_MAX]; /* recv: want_cmsgs set by recvmsg */
     int ncmsgs;

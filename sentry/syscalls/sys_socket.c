@@ -356,54 +356,52 @@ static int iov_in(struct task *t, uint64_t uiov, uint64_t n, struct iovec **out,
 /* Parse SOL_SOCKET control messages (__scm_send). */
 static int scm_parse(struct task *t, const uint8_t *ctl, size_t clen, struct sock_scm *scm)
 {
-    for (size_t off = 0; off + CM_HDR <= clen;) {
-        struct umcmsghdr c;
+    struct sock_cmsg_in c;
+    size_t off = 0;
+    int r;
 
-        memcpy(&c, ctl + off, sizeof(c));
-        if (c.len < CM_HDR || c.len > clen - off)
-            return -EINVAL;
-        if (c.level == SOL_SOCKET) {
-            if (c.type == SCM_RIGHTS) {
-                int num = (int)((c.len - CM_HDR) / sizeof(int));
-                if (num > SOCK_MAX_FDS || scm->nfds + num > SOCK_MAX_FDS)
-                    return -EINVAL;
-                for (int i = 0; i < num; i++) {
-                    int fd;
-                    struct file *f;
-                    memcpy(&fd, ctl + off + CM_HDR + i * sizeof(int), sizeof(fd));
-                    if (fd < 0 || !(f = fdt_get(t->fdt, fd)))
-                        return -EBADF;
-                    scm->fds[scm->nfds++] = f;
-                }
-            } else if (c.type == SCM_CREDENTIALS) {
-                struct ucred uc;
-                const struct creds *cr = &t->cred;
-                bool found;
-                if (c.len != CM_HDR + sizeof(uc))
-                    return -EINVAL;
-                memcpy(&uc, ctl + off + CM_HDR, sizeof(uc));
-                if (uc.uid == (uid_t)-1 || uc.gid == (gid_t)-1)
-                    return -EINVAL;
-                if (!(uc.pid == t->proc->tgid || capable(t, CAP_SYS_ADMIN)) ||
-                    !(uc.uid == cr->uid || uc.uid == cr->euid || uc.uid == cr->suid ||
-                      capable(t, CAP_SETUID)) ||
-                    !(uc.gid == cr->gid || uc.gid == cr->egid || uc.gid == cr->sgid ||
-                      capable(t, CAP_SETGID)))
-                    return -EPERM;
-                pthread_mutex_lock(&t->k->lock);
-                found = uc.pid > 0 && uc.pid < PID_MAX && pid_process(t->k, uc.pid);
-                pthread_mutex_unlock(&t->k->lock);
-                if (!found)
-                    return -ESRCH;
-                scm->has_creds = true;
-                scm->creds = (struct sock_ucred){ uc.pid, uc.uid, uc.gid };
-            } else {
+    while ((r = sock_cmsg_next(ctl, clen, &off, &c)) > 0) {
+        if (c.level != SOL_SOCKET)
+            continue;
+        if (c.type == SCM_RIGHTS) {
+            int num = (int)(c.len / sizeof(int));
+            if (num > SOCK_MAX_FDS || scm->nfds + num > SOCK_MAX_FDS)
                 return -EINVAL;
+            for (int i = 0; i < num; i++) {
+                int fd;
+                struct file *f;
+                memcpy(&fd, c.data + i * sizeof(int), sizeof(fd));
+                if (fd < 0 || !(f = fdt_get(t->fdt, fd)))
+                    return -EBADF;
+                scm->fds[scm->nfds++] = f;
             }
+        } else if (c.type == SCM_CREDENTIALS) {
+            struct ucred uc;
+            const struct creds *cr = &t->cred;
+            bool found;
+            if (c.len != sizeof(uc))
+                return -EINVAL;
+            memcpy(&uc, c.data, sizeof(uc));
+            if (uc.uid == (uid_t)-1 || uc.gid == (gid_t)-1)
+                return -EINVAL;
+            if (!(uc.pid == t->proc->tgid || capable(t, CAP_SYS_ADMIN)) ||
+                !(uc.uid == cr->uid || uc.uid == cr->euid || uc.uid == cr->suid ||
+                  capable(t, CAP_SETUID)) ||
+                !(uc.gid == cr->gid || uc.gid == cr->egid || uc.gid == cr->sgid ||
+                  capable(t, CAP_SETGID)))
+                return -EPERM;
+            pthread_mutex_lock(&t->k->lock);
+            found = uc.pid > 0 && uc.pid < PID_MAX && pid_process(t->k, uc.pid);
+            pthread_mutex_unlock(&t->k->lock);
+            if (!found)
+                return -ESRCH;
+            scm->has_creds = true;
+            scm->creds = (struct sock_ucred){ uc.pid, uc.uid, uc.gid };
+        } else {
+            return -EINVAL;
         }
-        off += CM_ALIGN(c.len);
     }
-    return 0;
+    return r;
 }
 
 static long do_sendmsg(struct task *t, struct socket *s, const struct umsghdr *h, int flags)
@@ -428,6 +426,12 @@ static long do_sendmsg(struct task *t, struct socket *s, const struct umsghdr *h
         ctl = xzalloc(h->controllen);
         if (mm_copy_in(t->mm, ctl, h->control, h->controllen))
             return -EFAULT;
+    }
+    if (h->controllen && (s->family == AF_INET || s->family == AF_INET6)) {
+        /* ip_cmsg_send / ip6_datagram_send_ctl read every level. */
+        m.ctl = ctl;
+        m.ctllen = h->controllen;
+    } else if (h->controllen) {
         scm = xzalloc(sizeof(*scm));
         if ((r = scm_parse(t, ctl, h->controllen, scm))) {
             sock_scm_release(scm);

@@ -269,3 +269,68 @@ Test(netstack_udp, procnet_udp_lines)
     ns_procnet_render(st, NS_PROC_UDP6, buf, sizeof(buf));
     cr_assert(strstr(buf, "00000000000000000000000001000000:0036 "), "%s", buf);
 }
+
+/* Each datagram carries its own TTL/hop limit and TOS/traffic class to the
+ * receiver: the endpoint's options, or the per-datagram ones. */
+Test(netstack_udp, datagram_carries_ttl_and_tos)
+{
+    struct ns_ep *a = udp(AF_INET6), *b = udp(AF_INET6);
+    struct ns_sockaddr sa = sa_of("::", 5002);
+    cr_assert_eq(ns_ep_bind(a, &sa), 0);
+    int v = 17;
+    cr_assert_eq(ns_ep_setsockopt(b, IPPROTO_IP, IP_TTL, &v, sizeof(v)), 0);
+    v = 0x28;
+    cr_assert_eq(ns_ep_setsockopt(b, IPPROTO_IP, IP_TOS, &v, sizeof(v)), 0);
+    v = 33;
+    cr_assert_eq(ns_ep_setsockopt(b, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &v, sizeof(v)), 0);
+    v = 0xb8;
+    cr_assert_eq(ns_ep_setsockopt(b, IPPROTO_IPV6, IPV6_TCLASS, &v, sizeof(v)), 0);
+    struct ns_sockaddr to4 = sa_of("::ffff:127.0.0.1", 5002), to6 = sa_of("::1", 5002);
+    struct ns_txopts o = {.ttl = 3, .tos = 4};
+    uint64_t sent = ns_stack_now(st);
+    cr_assert_eq(ns_ep_sendto(b, "a", 1, 0, &to4), 1);
+    cr_assert_eq(ns_ep_sendto(b, "b", 1, 0, &to6), 1);
+    cr_assert_eq(ns_ep_sendmsg(b, "c", 1, 0, &to6, &o), 1);
+    flush();
+    char buf[8];
+    struct ns_msginfo mi;
+    cr_assert_eq(ns_ep_recvfrom(a, buf, sizeof(buf), 0, &mi), 1);
+    cr_assert(!mi.v6);
+    cr_assert_eq(mi.ttl, 17, "IP_TTL for an IPv4 peer");
+    cr_assert_eq(mi.tos, 0x28);
+    cr_assert_eq(mi.dport, 5002);
+    cr_assert_eq(ns_ep_recvfrom(a, buf, sizeof(buf), 0, &mi), 1);
+    cr_assert(mi.v6);
+    cr_assert_eq(mi.ttl, 33, "IPV6_UNICAST_HOPS for an IPv6 peer");
+    cr_assert_eq(mi.tos, 0xb8, "traffic class across the header's nibbles");
+    cr_assert(mi.stamp_ns >= sent && mi.stamp_ns <= ns_stack_now(st), "arrival time");
+    cr_assert_eq(ns_ep_recvfrom(a, buf, sizeof(buf), 0, &mi), 1);
+    cr_assert_eq(mi.ttl, 3);
+    cr_assert_eq(mi.tos, 4);
+    /* A source that is not ours, an interface that does not exist. */
+    o = (struct ns_txopts){.ttl = -1, .tos = -1, .has_src = true};
+    ns_addr_parse("2001:db8::1", &o.src);
+    cr_assert_eq(ns_ep_sendmsg(b, "d", 1, 0, &to6, &o), -EINVAL);
+    o.has_src = false;
+    o.ifindex = 99;
+    cr_assert_eq(ns_ep_sendmsg(b, "d", 1, 0, &to6, &o), -ENODEV);
+    ns_ep_close(a);
+    ns_ep_close(b);
+}
+
+Test(netstack_udp, receive_options_are_flags)
+{
+    struct ns_ep *a = udp(AF_INET6);
+    int one = 1, v = 0;
+    size_t len = sizeof(v);
+    cr_assert_eq(ns_ep_rx_opts(a), 0);
+    cr_assert_eq(ns_ep_setsockopt(a, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof(one)), 0);
+    cr_assert_eq(ns_ep_setsockopt(a, IPPROTO_IP, IP_RECVTOS, &one, sizeof(one)), 0);
+    cr_assert_eq(ns_ep_rx_opts(a), NS_RXO6_HOPLIMIT | NS_RXO_TOS);
+    cr_assert_eq(ns_ep_getsockopt(a, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &v, &len), 0);
+    cr_assert_eq(v, 1);
+    cr_assert_eq(ns_ep_setsockopt(a, IPPROTO_IPV6, IPV6_RECVTCLASS, &one, 2), -EINVAL);
+    v = -2;
+    cr_assert_eq(ns_ep_setsockopt(a, IPPROTO_IPV6, IPV6_TCLASS, &v, sizeof(v)), -EINVAL);
+    ns_ep_close(a);
+}
