@@ -14,18 +14,30 @@
 
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
-static void drop_waits(struct poll_req *pr)
+/* The waits go, then the files they wait on: each file polled stays
+ * referenced while its wait queues hold our waiters (Linux's poll table
+ * holds the file too), so a close by another thread cannot free a wait
+ * queue under us. */
+static void drop_waits(struct poll_req *pr, struct file **held, size_t n)
 {
     for (int i = 0; i < pr->n; i++)
         waitq_del(pr->ent[i].wq, &pr->ent[i].w);
     pr->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (held[i])
+            file_put(held[i]);
+        held[i] = NULL;
+    }
 }
 
-/* Poll fds (kernel copy); returns the ready count, 0 on timeout, -EINTR. */
+/* Poll fds (kernel copy); returns the ready count, 0 on timeout, -EINTR.
+ * An fd that is not open is POLLNVAL. */
 static long do_poll(struct task *t, struct pollfd *fds, size_t nfds,
                     const struct timespec *deadline)
 {
     struct poll_req *pr = poll_req_new(t);
+    _cleanup_free_ struct file **held = xzalloc(SB_MAX(nfds, (size_t)1) * sizeof(*held));
+    bool last = false;
     long ready;
     int r;
 
@@ -43,28 +55,27 @@ static long do_poll(struct task *t, struct pollfd *fds, size_t nfds,
                 ready++;
                 continue;
             }
-            m = vfs_poll(f, pr);
-            file_put(f);
+            m = vfs_poll(f, last ? NULL : pr);
+            held[i] = f; /* put by drop_waits */
             fds[i].revents = (short)(m & ((unsigned)fds[i].events | POLLERR | POLLHUP | POLLNVAL));
             if (fds[i].revents)
                 ready++;
         }
-        if (ready)
+        if (ready || last)
             break;
         if (deadline && deadline->tv_sec == 0 && deadline->tv_nsec == 0)
             break;
         r = task_block(t, deadline);
-        drop_waits(pr);
+        drop_waits(pr, held, nfds);
         if (r == -EINTR) {
             free(pr);
             return -EINTR;
         }
-        if (r == -ETIMEDOUT) {
-            ready = 0;
-            break;
-        }
+        /* Timed out: one last look without waiting, as Linux does (a file
+         * closed meanwhile then shows POLLNVAL). */
+        last = r == -ETIMEDOUT;
     }
-    drop_waits(pr);
+    drop_waits(pr, held, nfds);
     free(pr);
     return ready;
 }
@@ -179,6 +190,12 @@ static long select_common(struct task *t, int n, uint64_t uin, uint64_t uout, ui
                    (FD_ISSET(fd, &ex) ? POLLPRI : 0);
         if (!ev)
             continue;
+        {
+            struct file *f = fdt_get(t->fdt, fd);
+            if (!f)
+                return -EBADF;
+            file_put(f);
+        }
         fds[nf].fd = fd;
         fds[nf].events = ev;
         nf++;
@@ -190,18 +207,18 @@ static long select_common(struct task *t, int n, uint64_t uin, uint64_t uout, ui
     FD_ZERO(&out);
     FD_ZERO(&ex);
     r = 0;
+    /* An fd closed during the wait (all were open before it) is POLLNVAL,
+     * which Linux 6.x counts in every set it was asked for. */
     for (int i = 0; i < nf; i++) {
-        if (fds[i].revents & POLLNVAL)
-            return -EBADF;
-        if ((fds[i].events & POLLIN) && (fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+        if ((fds[i].events & POLLIN) && (fds[i].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) {
             FD_SET(fds[i].fd, &in);
             r++;
         }
-        if ((fds[i].events & POLLOUT) && (fds[i].revents & (POLLOUT | POLLERR))) {
+        if ((fds[i].events & POLLOUT) && (fds[i].revents & (POLLOUT | POLLERR | POLLNVAL))) {
             FD_SET(fds[i].fd, &out);
             r++;
         }
-        if ((fds[i].events & POLLPRI) && (fds[i].revents & POLLPRI)) {
+        if ((fds[i].events & POLLPRI) && (fds[i].revents & (POLLPRI | POLLNVAL))) {
             FD_SET(fds[i].fd, &ex);
             r++;
         }
