@@ -197,26 +197,29 @@ uint64_t mm_find_free(struct mm *mm, uint64_t len)
     uint64_t top = mm->mmap_base;
     size_t i = rmap_lower_bound(&mm->vmas, top);
 
+    /* No sum below may wrap: len can be anything up to 2^64 - 4096. */
+    if (len > mm->max_addr - mm->min_addr)
+        return 0;
     /* Ranges [v[i-1].end, top) going down. */
     while (i > 0) {
         struct mm_range *v = &mm->vmas.v[i - 1];
-        if (v->end <= top && top - v->end >= len)
+        if (v->end <= top && top - v->end >= len && top - len >= mm->min_addr)
             return top - len;
         if (v->start < top)
             top = v->start;
         i--;
     }
-    if (top >= mm->min_addr + len)
+    if (top >= mm->min_addr && top - mm->min_addr >= len)
         return top - len;
     /* Nothing below the base: try above it, bottom-up. */
     top = mm->mmap_base;
     for (i = rmap_lower_bound(&mm->vmas, top); i < mm->vmas.n; i++) {
-        if (mm->vmas.v[i].start >= top + len)
+        if (mm->vmas.v[i].start >= top && mm->vmas.v[i].start - top >= len)
             break;
         if (mm->vmas.v[i].end > top)
             top = mm->vmas.v[i].end;
     }
-    if (top + len <= mm->max_addr)
+    if (top <= mm->max_addr && mm->max_addr - top >= len)
         return top;
     return 0;
 }
@@ -237,6 +240,8 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
     if (PAGE_UP(len) < len || PAGE_UP(len) == 0)
         return -ENOMEM;
     len = PAGE_UP(len);
+    if (len > mm->max_addr) /* Linux: more than TASK_SIZE */
+        return -ENOMEM;
     if (!(flags & MAP_ANONYMOUS) && (off & (MM_PAGE - 1)))
         return -EINVAL;
     if (!(flags & MAP_ANONYMOUS) && off + len < off)
