@@ -25,7 +25,7 @@ int main(void)
 {
     long nval = 0, bad = 0;
 
-    for (int round = 0; round < 20; round++) {
+    for (int round = 0; round < 5; round++) {
         struct pollfd p[8];
         pthread_t th;
         for (int i = 0; i < 8; i++) {
@@ -33,7 +33,7 @@ int main(void)
             p[i] = (struct pollfd){ .fd = efd[i], .events = POLLIN };
         }
         MUST(pthread_create(&th, NULL, closer, NULL) == 0);
-        int r = poll(p, 8, 80);
+        int r = poll(p, 8, 300); /* the closer comes at 30 ms: room for a slow host */
         MUST(pthread_join(th, NULL) == 0);
         if (r == 8 && p[0].revents == POLLNVAL && p[7].revents == POLLNVAL)
             nval++;
@@ -43,12 +43,12 @@ int main(void)
         if (poll(p, 1, 0) != 1 || p[0].revents != POLLNVAL)
             bad++;
     }
-    EQ("every poll ended with 8 POLLNVAL", nval, 20);
+    EQ("every poll ended with 8 POLLNVAL", nval, 5);
     /* select checks its fds before waiting (EBADF); one closed during the
      * wait is reported ready at the timeout (Linux 6.x). */
-    for (int round = 0; round < 5; round++) {
+    for (int round = 0; round < 3; round++) {
         fd_set in;
-        struct timeval tv = { 0, 80000 };
+        struct timeval tv = { 0, 300000 };
         pthread_t th;
         int maxfd = 0;
         FD_ZERO(&in);
