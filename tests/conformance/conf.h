@@ -165,6 +165,7 @@ static inline void conf_streq(const char *name, const char *got, const char *wan
     } while (0)
 
 static inline __attribute__((noreturn)) void conf_skip(const char *why);
+
 /* Pseudo-terminal tests: skip where the host has none to give (some
  * containers have no usable /dev/ptmx). */
 static inline void conf_need_pty(void)
