@@ -22,7 +22,6 @@ static int child_id;
 static int as_nobody(void)
 {
     int id = child_id;
-
     struct sembuf op = { 0, 1, IPC_NOWAIT };
     struct semid_ds ds;
     int res = 0;
@@ -46,7 +45,6 @@ static int as_nobody(void)
 static int undo_child(void)
 {
     int id = child_id;
-
     struct sembuf ops[2] = { { 1, -2, SEM_UNDO }, { 0, -1, 0 } };
     return semop(id, ops, 2) == 0 ? 0 : 1;
 }

@@ -20,7 +20,6 @@ static int child_id;
 static int as_nobody(void)
 {
     int id = child_id;
-
     int res = 0;
     struct shmid_ds ds;
 
@@ -43,7 +42,6 @@ static int as_nobody(void)
 static int as_nobody_ro(void)
 {
     int id = child_id;
-
     char *p;
 
     if (setgid(NOBODY) || setuid(NOBODY))
