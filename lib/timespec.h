@@ -64,4 +64,17 @@ static inline int64_t ts_diff_ns_sat(const struct timespec *a, const struct time
     return ns;
 }
 
+/* *d = the CLOCK_MONOTONIC deadline of the absolute CLOCK_REALTIME time
+ * *abs (now, if that is past). */
+static inline void ts_deadline_at_realtime(struct timespec *d, const struct timespec *abs)
+{
+    struct timespec rt, rel;
+    int64_t ns;
+
+    clock_gettime(CLOCK_REALTIME, &rt);
+    ns = ts_diff_ns_sat(abs, &rt);
+    rel = ns_to_ts(ns < 0 ? 0 : (uint64_t)ns);
+    ts_deadline_in(d, &rel);
+}
+
 #endif

@@ -351,27 +351,18 @@ static long futex_wake_op(struct task *t, uint64_t uaddr, bool priv, int n, int 
 static int to_deadline(struct task *t, uint64_t uts, bool absolute, bool realtime,
                        struct timespec *d)
 {
-    struct timespec ts, now;
+    struct timespec ts;
 
     if (mm_copy_in(t->mm, &ts, uts, sizeof(ts)))
         return -EFAULT;
     if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
         return -EINVAL;
-    if (absolute && realtime) {
-        /* Convert to CLOCK_MONOTONIC, which task_block waits on. */
-        struct timespec rt;
-        int64_t delta;
-        clock_gettime(CLOCK_REALTIME, &rt);
-        delta = ts_diff_ns_sat(&ts, &rt);
-        now = ns_to_ts(delta < 0 ? 0 : (uint64_t)delta);
-        ts_deadline_in(d, &now);
-        return 0;
-    } else if (absolute) {
+    if (absolute && realtime)
+        ts_deadline_at_realtime(d, &ts); /* task_block waits on CLOCK_MONOTONIC */
+    else if (absolute)
         *d = ts;
-        return 0;
-    } else {
+    else
         ts_deadline_in(d, &ts);
-    }
     return 0;
 }
 

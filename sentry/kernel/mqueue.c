@@ -419,17 +419,13 @@ static int get_queue(struct task *t, int fd, int acc, struct file **out)
 /* An absolute CLOCK_REALTIME timeout as a CLOCK_MONOTONIC deadline. */
 static int abs_deadline(struct task *t, uint64_t uts, struct timespec *dl)
 {
-    struct timespec abs, rt, mono;
-    int64_t ns;
+    struct timespec abs;
 
     if (mm_copy_in(t->mm, &abs, uts, sizeof(abs)))
         return -EFAULT;
     if (abs.tv_sec < 0 || abs.tv_nsec < 0 || abs.tv_nsec >= 1000000000)
         return -EINVAL;
-    clock_gettime(CLOCK_REALTIME, &rt);
-    ns = ts_diff_ns_sat(&abs, &rt);
-    mono = ns_to_ts(ns < 0 ? 0 : (uint64_t)ns);
-    ts_deadline_in(dl, &mono);
+    ts_deadline_at_realtime(dl, &abs);
     return 0;
 }
 

@@ -46,23 +46,12 @@ static pthread_cond_t timer_cv;
 static struct ktimer *timers;
 static bool timer_thread_up;
 
-/* Huge values saturate at KTIME_MAX, as Linux's timers do: such a timer
- * never fires (it never wraps to a short one). */
-static uint64_t ts_ns(const struct timespec *ts)
-{
-    return ts_to_ns_sat(ts);
-}
-
-static struct timespec ns_ts(uint64_t ns)
-{
-    return ns_to_ts(ns);
-}
 
 static uint64_t now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts_ns(&ts);
+    return ts_to_ns_sat(&ts);
 }
 
 /* The timer's signal still queued and not yet taken? Then Linux counts an
@@ -164,7 +153,7 @@ static void *timer_main(void *arg)
                     next = now + 2000000;
                 continue;
             }
-            d = ts_ns(&tm->deadline);
+            d = ts_to_ns_sat(&tm->deadline);
             if (d <= now) {
                 if (tm->interval_ns) {
                     uint64_t missed = (now - d) / tm->interval_ns;
@@ -172,19 +161,19 @@ static void *timer_main(void *arg)
                     d = ns_add_sat(d, missed >= TS_NS_MAX / tm->interval_ns - 1
                                           ? TS_NS_MAX
                                           : (missed + 1) * tm->interval_ns);
-                    tm->deadline = ns_ts(d);
+                    tm->deadline = ns_to_ts(d);
                 } else {
                     tm->armed = false;
                 }
                 fire(k, tm);
             }
-            if (tm->armed && ts_ns(&tm->deadline) < next)
-                next = ts_ns(&tm->deadline);
+            if (tm->armed && ts_to_ns_sat(&tm->deadline) < next)
+                next = ts_to_ns_sat(&tm->deadline);
         }
         if (next == UINT64_MAX) {
             pthread_cond_wait(&timer_cv, &timer_mu);
         } else {
-            struct timespec d = ns_ts(next);
+            struct timespec d = ns_to_ts(next);
             pthread_cond_timedwait(&timer_cv, &timer_mu, &d);
         }
     }
@@ -254,27 +243,27 @@ void timer_process_exit(struct process *p, bool exec)
 /* The remaining time and interval of tm (timer_mu held). */
 static void remaining(struct ktimer *tm, struct timespec *value, struct timespec *interval)
 {
-    uint64_t now = now_ns(), d = ts_ns(&tm->deadline);
+    uint64_t now = now_ns(), d = ts_to_ns_sat(&tm->deadline);
 
-    *interval = ns_ts(tm->interval_ns);
+    *interval = ns_to_ts(tm->interval_ns);
     if (!tm->armed) {
         value->tv_sec = value->tv_nsec = 0;
         return;
     }
     if (tm->cpu) {
         uint64_t c = process_cpu_ns(sb_kernel, tm->proc);
-        *value = ns_ts(tm->cpu_deadline > c ? tm->cpu_deadline - c : 1);
+        *value = ns_to_ts(tm->cpu_deadline > c ? tm->cpu_deadline - c : 1);
         return;
     }
-    *value = ns_ts(d > now ? d - now : 1);
+    *value = ns_to_ts(d > now ? d - now : 1);
 }
 
 static void arm(struct ktimer *tm, const struct timespec *value, const struct timespec *interval,
                 bool absolute)
 {
-    uint64_t v = ts_ns(value);
+    uint64_t v = ts_to_ns_sat(value);
 
-    tm->interval_ns = ts_ns(interval);
+    tm->interval_ns = ts_to_ns_sat(interval);
     tm->overrun = 0;
     if (!v) {
         tm->armed = false;
@@ -296,21 +285,21 @@ static void arm(struct ktimer *tm, const struct timespec *value, const struct ti
                           ? CLOCK_BOOTTIME
                           : CLOCK_MONOTONIC;
         clock_gettime(c, &now);
-        cur = ts_ns(&now);
+        cur = ts_to_ns_sat(&now);
         if (v <= cur && tm->interval_ns) {
             /* Periods already gone count as overruns of the first expiry,
              * which is now; the next ones stay on the absolute grid. */
             uint64_t gone = cur - v;
             tm->overrun = (int)SB_MIN(gone / tm->interval_ns, (uint64_t)INT32_MAX / 2);
             uint64_t mono = now_ns(), back = gone % tm->interval_ns;
-            tm->deadline = ns_ts(mono > back ? mono - back : 0);
+            tm->deadline = ns_to_ts(mono > back ? mono - back : 0);
             tm->armed = true;
             pthread_cond_signal(&timer_cv);
             return;
         }
         v = v > cur ? v - cur : 1;
     }
-    tm->deadline = ns_ts(ns_add_sat(now_ns(), v));
+    tm->deadline = ns_to_ts(ns_add_sat(now_ns(), v));
     tm->armed = true;
     pthread_cond_signal(&timer_cv);
 }
