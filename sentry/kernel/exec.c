@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "lib/timespec.h"
 #include "lib/xalloc.h"
 #include "sentry/loader/elf.h"
 #include "sentry/loader/stack.h"
@@ -148,15 +149,10 @@ static int de_thread(struct task *t)
     pthread_mutex_unlock(&k->lock);
     waitq_init(&wq);
     while (__atomic_load_n(&p->nthreads, __ATOMIC_ACQUIRE) > 1) {
-        struct timespec d;
+        struct timespec d, rel = { 0, 2000000 };
         if (p->group_exit)
             return -EINTR;
-        clock_gettime(CLOCK_MONOTONIC, &d);
-        d.tv_nsec += 2000000;
-        if (d.tv_nsec >= 1000000000) {
-            d.tv_sec++;
-            d.tv_nsec -= 1000000000;
-        }
+        ts_deadline_in(&d, &rel);
         pthread_mutex_lock(&t->wait_mu);
         pthread_cond_timedwait(&t->wait_cv, &t->wait_mu, &d);
         pthread_mutex_unlock(&t->wait_mu);

@@ -98,12 +98,9 @@ static void deadline_ms(int ms, struct timespec *d)
         d->tv_sec = d->tv_nsec = 0;
         return;
     }
-    clock_gettime(CLOCK_MONOTONIC, d);
-    d->tv_sec += ms / 1000;
-    d->tv_nsec += (long)(ms % 1000) * 1000000;
-    if (d->tv_nsec >= 1000000000) {
-        d->tv_sec++;
-        d->tv_nsec -= 1000000000;
+    {
+        struct timespec rel = { ms / 1000, (long)(ms % 1000) * 1000000 };
+        ts_deadline_in(d, &rel);
     }
 }
 

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "lib/log.h"
+#include "lib/timespec.h"
 
 long sys_getpid(struct task *t, const struct syscall_args *a) { return t->proc->tgid; }
 long sys_gettid(struct task *t, const struct syscall_args *a) { return t->tid; }
@@ -1234,13 +1235,8 @@ static void membarrier_sync(struct task *t, bool (*pick)(struct task *t, struct 
                 if (done || task_signal_pending(t))
                     break;
                 {
-                    struct timespec d; /* 100 us, on the futex the Sentry may use */
-                    clock_gettime(CLOCK_MONOTONIC, &d);
-                    d.tv_nsec += 100000;
-                    if (d.tv_nsec >= 1000000000) {
-                        d.tv_sec++;
-                        d.tv_nsec -= 1000000000;
-                    }
+                    struct timespec d, rel = { 0, 100000 }; /* 100 us */
+                    ts_deadline_in(&d, &rel);
                     pthread_mutex_lock(&t->wait_mu);
                     pthread_cond_timedwait(&t->wait_cv, &t->wait_mu, &d);
                     pthread_mutex_unlock(&t->wait_mu);

@@ -342,15 +342,10 @@ long sys_clock_nanosleep(struct task *t, const struct syscall_args *a)
         if (!(flags & TIMER_ABSTIME))
             target = ns_add_sat(target, task_cpu_ns(t));
         for (;;) {
-            struct timespec d;
+            struct timespec d, ms = { 0, 1000000 };
             if (task_cpu_ns(t) >= target)
                 return 0;
-            clock_gettime(CLOCK_MONOTONIC, &d);
-            d.tv_nsec += 1000000;
-            if (d.tv_nsec >= 1000000000) {
-                d.tv_sec++;
-                d.tv_nsec -= 1000000000;
-            }
+            ts_deadline_in(&d, &ms);
             if (task_block(t, &d) == -EINTR)
                 return (flags & TIMER_ABSTIME) ? -ERESTARTNOHAND : -EINTR;
         }
