@@ -447,21 +447,12 @@ static int i_shutdown(struct socket *s, int how)
 
 static int set_timeout(struct inet_sock *is, bool snd, const void *val, size_t len)
 {
-    struct {
-        int64_t sec, usec;
-    } tv;
-    uint64_t ns = 0;
-    bool zero = false;
+    uint64_t ns;
+    bool zero;
+    int r = sock_timeo_parse(val, len, &ns, &zero);
 
-    if (len < sizeof(tv))
-        return -EINVAL;
-    memcpy(&tv, val, sizeof(tv));
-    if (tv.usec < 0 || tv.usec >= 1000000)
-        return -EDOM;
-    if (tv.sec < 0)
-        zero = true; /* as Linux: never wait */
-    else if (tv.sec <= (int64_t)(UINT64_MAX / 2000000000ull))
-        ns = (uint64_t)tv.sec * 1000000000ull + (uint64_t)tv.usec * 1000ull;
+    if (r)
+        return r;
     pthread_mutex_lock(&inet_lock);
     if (snd) {
         is->sndtimeo_ns = ns;
@@ -476,20 +467,14 @@ static int set_timeout(struct inet_sock *is, bool snd, const void *val, size_t l
 
 static int get_timeout(struct inet_sock *is, bool snd, void *val, size_t *len)
 {
-    struct {
-        int64_t sec, usec;
-    } tv = {0, 0};
     uint64_t ns;
 
     pthread_mutex_lock(&inet_lock);
     ns = snd ? is->sndtimeo_ns : is->rcvtimeo_ns;
     pthread_mutex_unlock(&inet_lock);
-    tv.sec = (int64_t)(ns / 1000000000ull);
-    tv.usec = (int64_t)(ns % 1000000000ull / 1000);
-    if (*len < sizeof(tv))
+    if (*len < 2 * sizeof(int64_t)) /* a timeval */
         return -EINVAL;
-    memcpy(val, &tv, sizeof(tv));
-    *len = sizeof(tv);
+    *len = sock_timeo_put(ns, val);
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <time.h>
 
+#include "lib/timespec.h"
 #include "lib/xalloc.h"
 #include "sentry/kernel/kernel.h"
 
@@ -130,17 +131,42 @@ void sock_scm_release(struct sock_scm *scm)
     scm->nfds = 0;
 }
 
+struct sock_timeval {
+    int64_t sec, usec;
+};
+
+int sock_timeo_parse(const void *val, size_t len, uint64_t *ns, bool *zero)
+{
+    struct sock_timeval tv;
+
+    if (len < sizeof(tv))
+        return -EINVAL;
+    memcpy(&tv, val, sizeof(tv));
+    if (tv.usec < 0 || tv.usec >= 1000000)
+        return -EDOM;
+    *ns = 0;
+    *zero = tv.sec < 0; /* as Linux: never wait */
+    if (tv.sec >= 0 && tv.sec <= (int64_t)(UINT64_MAX / 2000000000ull))
+        *ns = (uint64_t)tv.sec * 1000000000ull + (uint64_t)tv.usec * 1000ull;
+    return 0; /* farther than that: too far to matter, none */
+}
+
+size_t sock_timeo_put(uint64_t ns, void *val)
+{
+    struct sock_timeval tv = { (int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull / 1000) };
+
+    memcpy(val, &tv, sizeof(tv));
+    return sizeof(tv);
+}
+
 const struct timespec *sock_deadline(uint64_t timeo_ns, struct timespec *buf)
 {
+    struct timespec rel;
+
     if (!timeo_ns)
         return NULL;
-    clock_gettime(CLOCK_MONOTONIC, buf);
-    buf->tv_sec += (time_t)(timeo_ns / 1000000000ull);
-    buf->tv_nsec += (long)(timeo_ns % 1000000000ull);
-    if (buf->tv_nsec >= 1000000000L) {
-        buf->tv_sec++;
-        buf->tv_nsec -= 1000000000L;
-    }
+    rel = ns_to_ts(timeo_ns);
+    ts_deadline_in(buf, &rel);
     return buf;
 }
 

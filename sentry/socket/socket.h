@@ -156,6 +156,13 @@ bool sock_nonblock(struct socket *s);
  * address and no ancillary data (keeps message boundaries). */
 long sock_rw(struct task *t, struct file *f, const struct iovec *iov, int niov, bool wr);
 
+/* SO_RCVTIMEO/SO_SNDTIMEO values (a 64-bit timeval, old and new names
+ * alike). parse: *ns the timeout (0: none), *zero for a negative one
+ * (never wait, as Linux); -EINVAL short, -EDOM bad usec. put: ns as a
+ * timeval into val, its size returned. */
+int sock_timeo_parse(const void *val, size_t len, uint64_t *ns, bool *zero);
+size_t sock_timeo_put(uint64_t ns, void *val);
+
 /* A deadline from a timeout (NULL when none); nonblock gives now. */
 const struct timespec *sock_deadline(uint64_t timeo_ns, struct timespec *buf);
 

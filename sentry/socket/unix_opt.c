@@ -15,36 +15,20 @@
 
 static int set_timeout(struct unix_sock *u, bool snd, const void *val, size_t len)
 {
-    struct {
-        int64_t sec, usec;
-    } tv;
     uint64_t ns;
+    bool zero;
+    int r = sock_timeo_parse(val, len, &ns, &zero);
 
-    if (len < sizeof(tv))
-        return -EINVAL;
-    memcpy(&tv, val, sizeof(tv));
-    if (tv.usec < 0 || tv.usec >= 1000000)
-        return -EDOM;
+    if (r)
+        return r;
     pthread_mutex_lock(&u->lock);
-    if (tv.sec < 0) { /* as Linux: never wait */
-        ns = 0;
-        if (snd)
-            u->sndtimeo_zero = true;
-        else
-            u->rcvtimeo_zero = true;
-    } else {
-        ns = (uint64_t)tv.sec * 1000000000ull + (uint64_t)tv.usec * 1000ull;
-        if (tv.sec > (int64_t)(UINT64_MAX / 2000000000ull))
-            ns = 0; /* too far to matter: none */
-        if (snd)
-            u->sndtimeo_zero = false;
-        else
-            u->rcvtimeo_zero = false;
-    }
-    if (snd)
+    if (snd) {
         u->sndtimeo_ns = ns;
-    else
+        u->sndtimeo_zero = zero;
+    } else {
         u->rcvtimeo_ns = ns;
+        u->rcvtimeo_zero = zero;
+    }
     pthread_mutex_unlock(&u->lock);
     return 0;
 }
@@ -122,19 +106,6 @@ eperm:
     return -EPERM;
 }
 
-static size_t get_timeout(uint64_t ns, bool zero, void *val)
-{
-    struct {
-        int64_t sec, usec;
-    } tv = { 0, 0 };
-
-    (void)zero; /* a negative timeout reads back as 0, as Linux */
-    tv.sec = (int64_t)(ns / 1000000000ull);
-    tv.usec = (int64_t)(ns % 1000000000ull) / 1000;
-    memcpy(val, &tv, sizeof(tv));
-    return sizeof(tv);
-}
-
 int unix_getsockopt(struct socket *s, int level, int name, void *val, size_t *len)
 {
     struct unix_sock *u = unix_sk(s);
@@ -194,11 +165,11 @@ int unix_getsockopt(struct socket *s, int level, int name, void *val, size_t *le
     }
     case SO_RCVTIMEO_OLD_:
     case SO_RCVTIMEO_NEW:
-        lv = get_timeout(u->rcvtimeo_ns, u->rcvtimeo_zero, val);
+        lv = sock_timeo_put(u->rcvtimeo_ns, val); /* a negative one reads 0, as Linux */
         goto out;
     case SO_SNDTIMEO_OLD_:
     case SO_SNDTIMEO_NEW:
-        lv = get_timeout(u->sndtimeo_ns, u->sndtimeo_zero, val);
+        lv = sock_timeo_put(u->sndtimeo_ns, val);
         goto out;
     default:
         r = -ENOPROTOOPT;
