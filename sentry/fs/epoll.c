@@ -137,6 +137,19 @@ static void rd_unlink(struct eventpoll *ep, struct epitem *epi)
     ep->nready--;
 }
 
+/* Take the first ready item off the list (NULL: none). */
+static struct epitem *rd_pop(struct eventpoll *ep)
+{
+    struct epitem *epi;
+
+    pthread_mutex_lock(&ep->lock);
+    epi = ep->rdhead;
+    if (epi)
+        rd_unlink(ep, epi);
+    pthread_mutex_unlock(&ep->lock);
+    return epi;
+}
+
 /* Queue epi as possibly ready and wake the instance's waiters. */
 static bool mark_ready(struct eventpoll *ep, struct epitem *epi)
 {
@@ -334,14 +347,9 @@ static int send_events(struct eventpoll *ep, struct epoll_event *evs, int max)
     scan = ep->nready;
     pthread_mutex_unlock(&ep->lock);
     while (scan-- && n < max) {
-        struct epitem *epi;
+        struct epitem *epi = rd_pop(ep);
         uint32_t rev;
 
-        pthread_mutex_lock(&ep->lock);
-        epi = ep->rdhead;
-        if (epi)
-            rd_unlink(ep, epi);
-        pthread_mutex_unlock(&ep->lock);
         if (!epi)
             break;
         /* Off the list before the poll: a wake-up from now on puts it back. */
@@ -406,13 +414,8 @@ static bool any_ready(struct eventpoll *ep)
     scan = ep->nready;
     pthread_mutex_unlock(&ep->lock);
     while (scan-- && !found) {
-        struct epitem *epi;
+        struct epitem *epi = rd_pop(ep);
 
-        pthread_mutex_lock(&ep->lock);
-        epi = ep->rdhead;
-        if (epi)
-            rd_unlink(ep, epi);
-        pthread_mutex_unlock(&ep->lock);
         if (!epi)
             break;
         if (!item_poll(epi, NULL))
